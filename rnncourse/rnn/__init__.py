@@ -1,0 +1,9 @@
+"""The vanilla RNN: the pinned teaching functions, truncated BPTT, a character model and a fast path.
+
+The teaching functions (``rnn_step_forward``, ``rnn_step_backward``, ``rnn_forward``,
+``rnn_backward``) live in :mod:`rnncourse.rnn.core` and are re-exported here.
+"""
+
+from rnncourse.rnn.core import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
+
+__all__ = ["rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward"]
