@@ -8,4 +8,3 @@ import os
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
-os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
