@@ -1,0 +1,58 @@
+"""Keep pyproject.toml, environment.yml and the README's commands honest with each other."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _names(requirements):
+    return {re.split(r"[<>=!~ \[]", r.strip(), maxsplit=1)[0].lower() for r in requirements}
+
+
+def _conda_dependencies():
+    deps, pip_deps, in_deps, in_pip = [], [], False, False
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        if line.startswith("dependencies:"):
+            in_deps = True
+            continue
+        if in_deps and re.match(r"^\s{2}- pip:\s*$", line):
+            in_pip = True
+            continue
+        m = re.match(r"^\s+- (.+)$", line)
+        if in_deps and m:
+            (pip_deps if in_pip and line.startswith("      ") else deps).append(m.group(1).strip())
+    return deps, pip_deps
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
+    deps, pip_deps = _conda_dependencies()
+    conda = _names(deps) - {"python", "pip"}
+    missing = wanted - conda
+    extra = conda - wanted
+    assert not missing, f"environment.yml lacks {sorted(missing)} that pyproject.toml requires"
+    assert not extra, f"environment.yml has {sorted(extra)} that pyproject.toml does not declare"
+    assert "-e ." in pip_deps, "environment.yml must install the course itself with `pip: [-e .]`"
+
+
+def test_python_floor_is_the_same():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    deps, _ = _conda_dependencies()
+    floor = project["requires-python"].removeprefix(">=")
+    assert f"python>={floor}" in deps
+
+
+def test_readme_quick_start_and_ci_agree():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "pip install -e . && rnncourse lab" in readme
+    assert 'pip install -e ".[test]" && pytest' in readme
+    assert 'pip install -q -e ".[test]"' in ci and re.search(r"^pytest\s*$", ci, re.M)
+
+
+def test_console_script_points_at_cli_main():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["scripts"]["rnncourse"] == "rnncourse.cli:main"
