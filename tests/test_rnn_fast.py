@@ -1,0 +1,121 @@
+"""The fast RNN path gives the teaching path's numbers, for full and truncated BPTT, in both dtypes."""
+
+import numpy as np
+import pytest
+
+from rnncourse.gradcheck import numerical_gradient, rel_error
+from rnncourse.rnn import (rnn_backward, rnn_backward_fast, rnn_backward_truncated, rnn_forward,
+                           rnn_forward_fast)
+from rnncourse.rnn import fast as fast_module
+
+NAMES = ("dx", "dh0", "dWx", "dWh", "db")
+SHAPES = [(1, 1, 3, 4), (1, 6, 5, 3), (4, 1, 2, 6), (3, 7, 4, 5), (8, 12, 6, 10)]
+
+
+def make_problem(N, T, D, H, seed, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    arrays = (
+        rng.standard_normal((N, T, D)),
+        rng.standard_normal((N, H)),
+        0.5 * rng.standard_normal((D, H)),
+        0.5 * rng.standard_normal((H, H)) + 0.3 * np.triu(np.ones((H, H)), 1),
+        0.1 * rng.standard_normal(H),
+        rng.standard_normal((N, T, H)),
+    )
+    return tuple(a.astype(dtype) for a in arrays)
+
+
+@pytest.mark.parametrize("N,T,D,H", SHAPES)
+@pytest.mark.parametrize("k", [None, 1, 2, 3, 100])
+def test_fast_equals_teaching_path_float64(N, T, D, H, k):
+    x, h0, Wx, Wh, b, dh = make_problem(N, T, D, H, seed=N + T + D + H)
+    h_ref, cache_ref = rnn_forward(x, h0, Wx, Wh, b)
+    h, cache = rnn_forward_fast(x, h0, Wx, Wh, b)
+    assert h.shape == (N, T, H) and h.flags.c_contiguous
+    assert rel_error(h, h_ref) <= 1e-10
+    ref = rnn_backward(dh, cache_ref) if k is None else rnn_backward_truncated(dh, cache_ref, k)
+    got = rnn_backward_fast(dh, cache, k=k)
+    for name, g, r in zip(NAMES, got, ref):
+        assert g.shape == r.shape, name
+        assert rel_error(g, r) <= 1e-10, name
+
+
+@pytest.mark.parametrize("k", [None, 4])
+def test_both_backward_strategies_agree(monkeypatch, k):
+    # the step-by-step tanh' branch (large arrays) and the vectorised one (small) give one answer
+    x, h0, Wx, Wh, b, dh = make_problem(3, 9, 4, 5, seed=3)
+    _, cache = rnn_forward_fast(x, h0, Wx, Wh, b)
+    monkeypatch.setattr(fast_module, "SMALL_BYTES", 0)
+    big = rnn_backward_fast(dh, cache, k=k)
+    monkeypatch.setattr(fast_module, "SMALL_BYTES", 1 << 40)
+    small = rnn_backward_fast(dh, cache, k=k)
+    _, cache_ref = rnn_forward(x, h0, Wx, Wh, b)
+    ref = rnn_backward(dh, cache_ref) if k is None else rnn_backward_truncated(dh, cache_ref, k)
+    for name, a, c, r in zip(NAMES, big, small, ref):
+        assert rel_error(a, r) <= 1e-10 and rel_error(c, r) <= 1e-10, name
+
+
+def test_fast_gradients_match_numerical_gradient():
+    x, h0, Wx, Wh, b, G = make_problem(2, 5, 3, 4, seed=11)
+
+    def loss():
+        return float(np.sum(rnn_forward_fast(x, h0, Wx, Wh, b)[0] * G))
+
+    _, cache = rnn_forward_fast(x, h0, Wx, Wh, b)
+    for g, arr in zip(rnn_backward_fast(G, cache), (x, h0, Wx, Wh, b)):
+        assert rel_error(g, numerical_gradient(loss, arr)) <= 1e-7
+
+
+@pytest.mark.parametrize("k", [None, 3])
+def test_float32_is_preserved_and_close(k):
+    x64, h064, Wx64, Wh64, b64, dh64 = make_problem(4, 10, 5, 6, seed=5)
+    x, h0, Wx, Wh, b, dh = (a.astype(np.float32) for a in (x64, h064, Wx64, Wh64, b64, dh64))
+    h, cache = rnn_forward_fast(x, h0, Wx, Wh, b)
+    grads = rnn_backward_fast(dh, cache, k=k)
+    assert h.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in grads)
+    h_ref, cache_ref = rnn_forward(x64, h064, Wx64, Wh64, b64)
+    ref = (rnn_backward(dh64, cache_ref) if k is None
+           else rnn_backward_truncated(dh64, cache_ref, k))
+    np.testing.assert_allclose(h, h_ref, rtol=1e-4, atol=1e-5)
+    for name, g, r in zip(NAMES, grads, ref):
+        np.testing.assert_allclose(g, r, rtol=1e-3, atol=1e-4, err_msg=name)
+
+
+def test_inputs_are_not_mutated():
+    arrays = make_problem(3, 6, 4, 5, seed=8)
+    before = [a.copy() for a in arrays]
+    x, h0, Wx, Wh, b, dh = arrays
+    h, cache = rnn_forward_fast(x, h0, Wx, Wh, b)
+    rnn_backward_fast(dh, cache)
+    rnn_backward_fast(dh, cache, k=2)
+    for a, c in zip(before, arrays):
+        np.testing.assert_array_equal(a, c)
+
+
+def test_editing_the_returned_h_does_not_change_the_gradients():
+    x, h0, Wx, Wh, b, dh = make_problem(2, 4, 3, 3, seed=9)
+    h, cache = rnn_forward_fast(x, h0, Wx, Wh, b)
+    first = rnn_backward_fast(dh, cache)
+    h[...] = 0.0
+    second = rnn_backward_fast(dh, cache)
+    for a, c in zip(first, second):
+        np.testing.assert_array_equal(a, c)
+
+
+def test_backward_can_run_twice_on_one_cache():
+    x, h0, Wx, Wh, b, dh = make_problem(2, 6, 3, 4, seed=10)
+    _, cache = rnn_forward_fast(x, h0, Wx, Wh, b)
+    a = rnn_backward_fast(dh, cache, k=2)
+    c = rnn_backward_fast(dh, cache, k=2)
+    for u, v in zip(a, c):
+        np.testing.assert_array_equal(u, v)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "3", True])
+def test_bad_k_is_rejected_with_advice(bad):
+    x, h0, Wx, Wh, b, dh = make_problem(1, 3, 2, 2, seed=1)
+    _, cache = rnn_forward_fast(x, h0, Wx, Wh, b)
+    with pytest.raises(ValueError, match="must be a whole number >= 1, e.g. k=10") as info:
+        rnn_backward_fast(dh, cache, k=bad)
+    assert f"k={bad!r}" in str(info.value)
