@@ -7,6 +7,8 @@ The teaching functions (``rnn_step_forward``, ``rnn_step_backward``, ``rnn_forwa
 from rnncourse.rnn.core import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 from rnncourse.rnn.truncated import rnn_backward_truncated
 from rnncourse.rnn.fast import rnn_backward_fast, rnn_forward_fast
+from rnncourse.rnn.model import SequenceModel, one_hot, sample
 
 __all__ = ["rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
-           "rnn_backward_truncated", "rnn_forward_fast", "rnn_backward_fast"]
+           "rnn_backward_truncated", "rnn_forward_fast", "rnn_backward_fast",
+           "SequenceModel", "one_hot", "sample"]
