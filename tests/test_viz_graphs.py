@@ -1,6 +1,5 @@
 """Tests for rnncourse.viz.graphs: what is drawn, on which Axes, without touching global state."""
 
-import time
 
 import matplotlib
 
@@ -99,22 +98,6 @@ def test_draw_unrolled_counts_and_shares_parameters(ax, T):
     assert sorted(red) == sorted(f"edge:Wh->hWh[{t}]" for t in range(1, T + 1))
     assert dict(matplotlib.rcParams) == before
     assert g.delayed_edges == [("h", "hWh", 1)]
-
-
-def test_draw_unrolled_is_fast_enough_for_a_slider():
-    fig, ax = plt.subplots(figsize=(10, 5))
-    g = rnn_cell_graph()
-    draw_unrolled(g, 6, ax=ax)  # warm up fonts
-    fig.canvas.draw()
-    worst = 0.0
-    for T in (1, 6):
-        ax.clear()
-        t0 = time.perf_counter()
-        draw_unrolled(g, T, ax=ax)
-        worst = max(worst, time.perf_counter() - t0)
-    fig.canvas.draw()
-    plt.close(fig)
-    assert worst < 0.3
 
 
 def test_draw_unrolled_generic_graph(ax):
