@@ -1,0 +1,50 @@
+"""The ``rnncourse`` command line (also ``python -m rnncourse``).
+
+Commands, one module each: ``lab`` (learners), ``doctor`` (everyone), ``release`` and ``execute``
+(lesson writers), ``grade`` (instructors). ``rnncourse --help`` lists them and
+``rnncourse COMMAND --help`` explains each option. Usage errors exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import rnncourse
+from rnncourse.cli import doctor, grade, lab
+from rnncourse.cli import release as release_commands
+
+
+def build_parser():
+    """The argparse parser of ``rnncourse`` with one subparser per command."""
+    parser = argparse.ArgumentParser(
+        prog="rnncourse",
+        description="A Jupyter course on how recurrent neural networks are trained.",
+        epilog="Start the course with `rnncourse lab`; see `rnncourse COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"rnncourse {rnncourse.__version__}",
+                        help="print the version and exit")
+    subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    lab.add_parser(subparsers)
+    doctor.add_parser(subparsers)
+    release_commands.add_release_parser(subparsers)
+    release_commands.add_execute_parser(subparsers)
+    grade.add_parser(subparsers)
+    return parser
+
+
+def main(argv=None):
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
+
+    Never raises ``SystemExit``: ``--help`` returns 0, a usage error prints a message naming the
+    bad value and returns 2, and a command returns its own code.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.error("choose a command: lab, doctor, release, execute or grade "
+                         "(rnncourse --help describes them)")
+        return int(args.run(args) or 0)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)

@@ -1,0 +1,42 @@
+"""Argument types for the command line: each converts one value or rejects it with a clear message.
+
+argparse turns the ``ArgumentTypeError`` into ``rnncourse <command>: error: argument --jobs: ...``
+and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def positive_int(text):
+    """An integer >= 1 (``--jobs``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return value
+
+
+def positive_float(text):
+    """A finite number > 0 (``--timeout`` in seconds, ``--memory`` in MB)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {text!r}")
+    return value
+
+
+def port_number(text):
+    """A TCP port, 1 to 65535 (``lab --port``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port number must be from 1 to 65535, got {text!r}")
+    return value

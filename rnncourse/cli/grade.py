@@ -1,0 +1,71 @@
+"""``rnncourse grade``: parse and validate the options, then hand over to ``rnncourse.grading``."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+from rnncourse.cli.argtypes import positive_float, positive_int
+
+NOT_INSTALLED = "the grader is not installed in this version"
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "grade",
+        help="autograde submitted lesson notebooks into a gradebook CSV",
+        description=(
+            "Grade students' lesson notebooks. Each submission runs in its own sandboxed kernel; "
+            "verdicts are computed outside it. Writes a gradebook CSV (one row per submission) "
+            "and, with --feedback, one feedback file per student."
+        ),
+    )
+    parser.add_argument("paths", metavar="PATH", nargs="+", type=Path,
+                        help="a submitted notebook, or a folder of them")
+    parser.add_argument("--lesson", metavar="ID", default=None,
+                        help="grade as this lesson (e.g. 04_bptt) instead of the lesson named in "
+                             "each notebook's metadata")
+    parser.add_argument("--jobs", metavar="N", type=positive_int, default=1,
+                        help="submissions graded in parallel (default: 1)")
+    parser.add_argument("--timeout", metavar="S", type=positive_float, default=300.0,
+                        help="wall-clock limit per submission, in seconds (default: 300)")
+    parser.add_argument("--memory", metavar="MB", type=positive_int, default=2048,
+                        help="memory limit per submission, in megabytes (default: 2048)")
+    parser.add_argument("--out", metavar="CSV", type=Path, default=Path("gradebook.csv"),
+                        help="gradebook file to write (default: gradebook.csv)")
+    parser.add_argument("--feedback", metavar="DIR", type=Path, default=None,
+                        help="folder for one readable feedback file per submission (default: none)")
+    parser.set_defaults(run=run, parser=parser)
+    return parser
+
+
+def run(args):
+    """Validate the paths, then call ``rnncourse.grading.grade_paths``; returns its exit code."""
+    for path in args.paths:
+        if not path.exists():
+            args.parser.error(f"argument PATH: no such file or folder: {str(path)!r}")
+    if args.out.is_dir():
+        args.parser.error(f"argument --out: {str(args.out)!r} is a folder; give a file name such as gradebook.csv")
+    if args.feedback is not None and args.feedback.exists() and not args.feedback.is_dir():
+        args.parser.error(f"argument --feedback: {str(args.feedback)!r} is a file, not a folder")
+    try:
+        grading = importlib.import_module("rnncourse.grading")
+    except ModuleNotFoundError as exc:
+        if exc.name != "rnncourse.grading":
+            raise
+        print(NOT_INSTALLED, file=sys.stderr)
+        return 1
+    grade_paths = getattr(grading, "grade_paths", None)
+    if grade_paths is None:
+        print(NOT_INSTALLED, file=sys.stderr)
+        return 1
+    return grade_paths(
+        args.paths,
+        lesson=args.lesson,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        memory_mb=args.memory,
+        out=args.out,
+        feedback=args.feedback,
+    )

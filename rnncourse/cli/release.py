@@ -1,0 +1,133 @@
+"""``rnncourse release`` (solutions/ -> lessons/, or ``--check`` for staleness) and ``rnncourse execute``.
+
+Both are for lesson writers: ``execute`` stores fresh outputs in a solution notebook, ``release``
+regenerates the learners' notebooks from the solutions.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rnncourse.authoring.layout import CourseFolderNotFound, find_solutions_dir
+from rnncourse.authoring.markup import MarkupError
+from rnncourse.cli.argtypes import positive_float
+
+
+def add_release_parser(subparsers):
+    parser = subparsers.add_parser(
+        "release",
+        help="regenerate lessons/ from solutions/ (or check that it is up to date)",
+        description=(
+            "Generate every lessons/<name>.ipynb from solutions/<name>.ipynb: validate the "
+            "nbgrader markup, replace each BEGIN/END SOLUTION block by a placeholder that raises "
+            "NotImplementedError, clear outputs, drop run-time metadata (nbgrader metadata is "
+            "kept), record the lesson's exercises and points in the notebook metadata, and write "
+            "normalised JSON. Lessons without a solution are reported, never deleted."
+        ),
+    )
+    parser.add_argument("--solutions", metavar="DIR", type=Path, default=None,
+                        help="folder of solution notebooks (default: solutions/ next to the package)")
+    parser.add_argument("--lessons", metavar="DIR", type=Path, default=None,
+                        help="folder to write lessons into (default: lessons/ beside the solutions folder)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 and name each stale, missing or extra lesson "
+                             "if lessons/ differs from what release would generate")
+    parser.set_defaults(run=run_release, parser=parser)
+    return parser
+
+
+def _folders(args):
+    if args.solutions is None:
+        solutions = find_solutions_dir()  # raises CourseFolderNotFound with the fix
+    elif not args.solutions.is_dir():
+        args.parser.error(f"argument --solutions: not a folder: {str(args.solutions)!r}")
+    else:
+        solutions = args.solutions
+    lessons = args.lessons if args.lessons is not None else solutions.parent / "lessons"
+    if lessons.exists() and not lessons.is_dir():
+        args.parser.error(f"argument --lessons: not a folder: {str(lessons)!r}")
+    return solutions, lessons
+
+
+def run_release(args):
+    """Carry out ``rnncourse release [--check]``; returns the exit code."""
+    from rnncourse.authoring.lessons import check_lessons, release  # imports nbformat: only when needed
+
+    try:
+        solutions, lessons = _folders(args)
+        if args.check:
+            return _report_check(check_lessons(solutions, lessons), solutions, lessons)
+        report = release(solutions, lessons)
+    except CourseFolderNotFound as exc:
+        print(f"rnncourse release: {exc}", file=sys.stderr)
+        return 1
+    except MarkupError as exc:
+        print(f"rnncourse release: nothing was written.\n{exc}", file=sys.stderr)
+        return 1
+    if not (report.written or report.unchanged):
+        print(f"note: {solutions} has no solution notebooks (*.ipynb), so there was nothing to release.")
+    for name in report.written:
+        print(f"wrote      {lessons / name}")
+    for name in report.extra:
+        print(f"not mine   {lessons / name}: no solutions/{name}, so release did not generate it "
+              "(left in place; delete it by hand if it is obsolete)")
+    print(f"{len(report.written)} lesson(s) written, {len(report.unchanged)} already up to date, "
+          f"in {lessons}.")
+    return 0
+
+
+def _report_check(status, solutions, lessons):
+    if status.ok:
+        print(f"lessons/ is up to date ({len(status.up_to_date)} notebooks)")
+        return 0
+    for name in status.stale:
+        print(f"stale      {lessons / name} differs from what release generates from {solutions / name}")
+    for name in status.missing:
+        print(f"missing    {lessons / name} (from {solutions / name}) does not exist")
+    for name in status.extra:
+        print(f"extra      {lessons / name} has no solution {solutions / name}")
+    print(f"lessons/ is out of date: {len(status.stale)} stale, {len(status.missing)} missing, "
+          f"{len(status.extra)} extra. Run `rnncourse release` to regenerate the stale and missing "
+          "lessons; move an extra lesson's source into solutions/ or delete it.")
+    return 1
+
+
+def add_execute_parser(subparsers):
+    parser = subparsers.add_parser(
+        "execute",
+        help="run solution notebooks top to bottom and save their outputs in place",
+        description=(
+            "Run each notebook top to bottom in a python3 kernel of this environment (BLAS pinned "
+            "to one thread, working folder = the notebook's folder) and save the outputs in "
+            "place, so nbval can compare them. A notebook with a failing cell is left unchanged."
+        ),
+    )
+    parser.add_argument("notebooks", metavar="NOTEBOOK", nargs="+", type=Path,
+                        help="solution notebook(s) to run, e.g. solutions/04_bptt.ipynb")
+    parser.add_argument("--timeout", metavar="S", type=positive_float, default=600.0,
+                        help="seconds allowed per cell (default: 600)")
+    parser.set_defaults(run=run_execute, parser=parser)
+    return parser
+
+
+def run_execute(args):
+    """Carry out ``rnncourse execute``; returns 1 if any notebook failed, else 0."""
+    for path in args.notebooks:
+        if not path.is_file():
+            args.parser.error(f"argument NOTEBOOK: no such notebook file: {str(path)!r}")
+    from rnncourse.authoring.execute import NotebookExecutionError, execute_notebook
+
+    failed = 0
+    for path in args.notebooks:
+        try:
+            seconds = execute_notebook(path, timeout=args.timeout)
+        except (NotebookExecutionError, MarkupError) as exc:
+            failed += 1
+            print(f"rnncourse execute: {exc}", file=sys.stderr)
+            continue
+        print(f"{path}: ran in {seconds:.1f} s, outputs saved")
+    if failed:
+        print(f"{failed} of {len(args.notebooks)} notebook(s) failed.", file=sys.stderr)
+        return 1
+    return 0

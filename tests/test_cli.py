@@ -1,0 +1,298 @@
+"""Tests for the rnncourse command line: lab's copy step, doctor, grade's options, usage errors, help."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import rnncourse.authoring.layout as layout
+from rnncourse.cli import build_parser, doctor, lab, main
+from rnncourse.cli.doctor import CheckResult
+from rnncourse.cli.lab import copy_lessons
+
+COMMANDS = ("lab", "doctor", "release", "execute", "grade")
+
+
+@pytest.fixture
+def lessons(tmp_path):
+    """A lessons/ folder with two notebooks, a data file in a subfolder, and editor leftovers."""
+    folder = tmp_path / "course" / "lessons"
+    (folder / "data").mkdir(parents=True)
+    (folder / "00_welcome.ipynb").write_text("welcome v2", encoding="utf-8")
+    (folder / "01_feedforward.ipynb").write_text("feedforward v2", encoding="utf-8")
+    (folder / "data" / "names.txt").write_text("ada\n", encoding="utf-8")
+    (folder / ".ipynb_checkpoints").mkdir()
+    (folder / ".ipynb_checkpoints" / "00_welcome-checkpoint.ipynb").write_text("x", encoding="utf-8")
+    return folder
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "rnncourse", *args], capture_output=True, text=True,
+                          timeout=60)
+
+
+# --- lab: the copy step -------------------------------------------------------------------------------
+
+def test_copy_into_a_new_workspace_copies_every_course_file(lessons, tmp_path):
+    workspace = tmp_path / "ws"
+    report = copy_lessons(lessons, workspace)
+    assert report.copied == [Path("00_welcome.ipynb"), Path("01_feedforward.ipynb"), Path("data/names.txt")]
+    assert report.skipped == []
+    assert (workspace / "00_welcome.ipynb").read_text(encoding="utf-8") == "welcome v2"
+    assert (workspace / "data" / "names.txt").read_text(encoding="utf-8") == "ada\n"
+    assert not (workspace / ".ipynb_checkpoints").exists()
+
+
+def test_copy_never_overwrites_a_learners_file(lessons, tmp_path):
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    mine = workspace / "00_welcome.ipynb"
+    mine.write_text("my answers, do not touch", encoding="utf-8")
+    before = mine.stat().st_mtime_ns
+    report = copy_lessons(lessons, workspace)
+    assert mine.read_text(encoding="utf-8") == "my answers, do not touch"
+    assert mine.stat().st_mtime_ns == before
+    assert report.skipped == [Path("00_welcome.ipynb")]
+    assert report.copied == [Path("01_feedforward.ipynb"), Path("data/names.txt")]
+    second = copy_lessons(lessons, workspace)  # a second run copies nothing and keeps everything
+    assert second.copied == [] and len(second.skipped) == 3
+    assert mine.read_text(encoding="utf-8") == "my answers, do not touch"
+
+
+def test_copy_does_not_modify_the_lessons_folder(lessons, tmp_path):
+    before = sorted((p, p.read_bytes()) for p in lessons.rglob("*") if p.is_file())
+    copy_lessons(lessons, tmp_path / "ws")
+    assert sorted((p, p.read_bytes()) for p in lessons.rglob("*") if p.is_file()) == before
+
+
+def test_copy_refuses_a_workspace_that_is_a_file(lessons, tmp_path):
+    not_a_folder = tmp_path / "ws"
+    not_a_folder.write_text("", encoding="utf-8")
+    with pytest.raises(NotADirectoryError, match=r"is a file, not a folder; choose another with --workspace"):
+        copy_lessons(lessons, not_a_folder)
+
+
+# --- lab: the command ----------------------------------------------------------------------------------
+
+def test_lab_dry_run_reports_copied_and_skipped_and_prints_the_command(lessons, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(subprocess, "call", lambda *a, **k: pytest.fail("--dry-run must not start JupyterLab"))
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "01_feedforward.ipynb").write_text("edited", encoding="utf-8")
+    code = main(["lab", "--dry-run", "--no-browser", "--port", "8899",
+                 "--workspace", str(workspace), "--lessons", str(lessons)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "copied   00_welcome.ipynb" in out
+    assert "skipped  01_feedforward.ipynb" in out and "your version is kept" in out
+    command_line = next(line for line in out.splitlines() if line.startswith("would run: "))
+    assert "-m jupyterlab" in command_line
+    assert f"--ServerApp.root_dir={workspace.resolve()}" in command_line
+    assert "--no-browser" in command_line and "--ServerApp.port=8899" in command_line
+    assert (workspace / "01_feedforward.ipynb").read_text(encoding="utf-8") == "edited"
+
+
+def test_lab_starts_jupyterlab_in_the_workspace(lessons, tmp_path, capsys, monkeypatch):
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda command: calls.append(command) or 0)
+    workspace = tmp_path / "ws"
+    assert main(["lab", "--workspace", str(workspace), "--lessons", str(lessons)]) == 0
+    assert len(calls) == 1
+    assert calls[0][:3] == [sys.executable, "-m", "jupyterlab"]
+    assert f"--ServerApp.root_dir={workspace.resolve()}" in calls[0]
+    assert "--no-browser" not in calls[0]
+
+
+def test_lab_without_a_course_checkout_says_how_to_fix_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(layout, "course_root", lambda: tmp_path / "site-packages")
+    code = main(["lab", "--dry-run", "--workspace", str(tmp_path / "ws")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "lessons/ folder was not found" in err and "pip install -e ." in err and "--lessons DIR" in err
+
+
+def test_lab_finds_lessons_next_to_the_package(lessons, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(layout, "course_root", lambda: lessons.parent)
+    assert main(["lab", "--dry-run", "--workspace", str(tmp_path / "ws")]) == 0
+    assert (tmp_path / "ws" / "00_welcome.ipynb").is_file()
+
+
+def test_the_course_root_is_the_checkout_holding_the_package():
+    # lessons/ is looked for here; in an editable install that is the repository checkout
+    assert layout.course_root() == Path(__file__).resolve().parent.parent
+
+
+# --- doctor ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def healthy(monkeypatch, lessons):
+    monkeypatch.setattr(doctor, "check_kernel", lambda: CheckResult("python3 kernel", True, "mocked"))
+    monkeypatch.setattr(layout, "course_root", lambda: lessons.parent)
+
+
+def test_doctor_all_fine_prints_one_ok_line_per_check(healthy, capsys):
+    code = main(["doctor"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.splitlines()
+    checks = [line for line in lines if line.startswith(("OK ", "PROBLEM "))]
+    assert len(checks) == 1 + len(doctor.PACKAGES) + 3
+    assert all(line.startswith("OK ") for line in checks)
+    for name in ("python", "numpy", "matplotlib", "ipywidgets", "jupyterlab", "nbformat", "nbclient",
+                 "ipykernel", "python3 kernel", "widgets in JupyterLab", "lessons"):
+        assert any(line.startswith(f"OK       {name}:") for line in checks), name
+    assert "2 notebooks in" in out
+
+
+def test_doctor_reports_a_problem_with_its_fix_and_exits_1(healthy, capsys, monkeypatch):
+    monkeypatch.setattr(doctor, "PACKAGES", doctor.PACKAGES + ("surely_not_installed_pkg",))
+    monkeypatch.setattr(doctor, "check_kernel",
+                        lambda: CheckResult("python3 kernel", False, "did not start", "python -m ipykernel install --sys-prefix"))
+    code = main(["doctor"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "PROBLEM  surely_not_installed_pkg: not installed -> fix: pip install surely_not_installed_pkg" in out
+    assert "PROBLEM  python3 kernel: did not start -> fix: python -m ipykernel install --sys-prefix" in out
+    assert "2 problem(s) found" in out
+
+
+def test_doctor_flags_an_old_package_and_empty_lessons(monkeypatch, tmp_path):
+    result = doctor.check_package("numpy", "999.0")
+    assert not result.ok
+    assert "older than the 999.0 the course needs" in result.detail and 'numpy>=999.0' in result.fix
+    (tmp_path / "lessons").mkdir()
+    monkeypatch.setattr(layout, "course_root", lambda: tmp_path)
+    empty = doctor.check_lessons()
+    assert not empty.ok and "has no notebooks" in empty.detail
+
+
+def test_doctor_minimum_versions_come_from_the_package_metadata():
+    minimums = doctor.minimum_versions()
+    for name in doctor.PACKAGES:
+        assert name in minimums, f"{name} has no minimum version in pyproject's dependencies"
+
+
+@pytest.mark.slow
+def test_doctor_kernel_check_really_starts_a_kernel():
+    result = doctor.check_kernel(timeout=30)
+    assert result.ok, result.line()
+    assert "1+1 = 2" in result.detail
+
+
+# --- grade: options --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--jobs", "0", "argument --jobs: must be at least 1, got '0'"),
+    ("--jobs", "two", "argument --jobs: expected a whole number >= 1, got 'two'"),
+    ("--timeout", "0", "argument --timeout: must be a finite number greater than 0, got '0'"),
+    ("--timeout", "-5", "argument --timeout: must be a finite number greater than 0, got '-5'"),
+    ("--memory", "0", "argument --memory: must be at least 1, got '0'"),
+    ("--memory", "lots", "argument --memory: expected a whole number >= 1, got 'lots'"),
+])
+def test_grade_rejects_bad_numbers_with_exit_2(option, value, message, tmp_path, capsys):
+    code = main(["grade", option, value, str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+
+
+def test_grade_rejects_a_missing_path(tmp_path, capsys):
+    missing = tmp_path / "nope.ipynb"
+    assert main(["grade", str(missing)]) == 2
+    assert f"argument PATH: no such file or folder: '{missing}'" in capsys.readouterr().err
+
+
+def test_grade_needs_at_least_one_path(capsys):
+    assert main(["grade"]) == 2
+    assert "the following arguments are required: PATH" in capsys.readouterr().err
+
+
+def test_grade_passes_parsed_options_to_the_grader(tmp_path, monkeypatch):
+    calls = []
+    fake = types.ModuleType("rnncourse.grading")
+    fake.grade_paths = lambda paths, **options: calls.append((paths, options)) or 0
+    monkeypatch.setitem(sys.modules, "rnncourse.grading", fake)
+    submission = tmp_path / "alice.ipynb"
+    submission.write_text("{}", encoding="utf-8")
+    code = main(["grade", "--lesson", "04_bptt", "--jobs", "2", "--timeout", "12.5", "--memory", "512",
+                 "--out", str(tmp_path / "book.csv"), "--feedback", str(tmp_path / "fb"),
+                 str(submission), str(tmp_path)])
+    assert code == 0
+    assert calls == [([submission, tmp_path], {
+        "lesson": "04_bptt", "jobs": 2, "timeout": 12.5, "memory_mb": 512,
+        "out": tmp_path / "book.csv", "feedback": tmp_path / "fb"})]
+
+
+def test_grade_defaults(tmp_path, monkeypatch):
+    calls = []
+    fake = types.ModuleType("rnncourse.grading")
+    fake.grade_paths = lambda paths, **options: calls.append(options) or 3
+    monkeypatch.setitem(sys.modules, "rnncourse.grading", fake)
+    assert main(["grade", str(tmp_path)]) == 3  # the grader's return code is passed on
+    assert calls[0]["lesson"] is None and calls[0]["jobs"] == 1 and calls[0]["feedback"] is None
+    assert calls[0]["out"] == Path("gradebook.csv")
+
+
+def test_grade_without_the_grader_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "rnncourse.grading", None)  # import fails as if absent
+    assert main(["grade", str(tmp_path)]) == 1
+    assert "the grader is not installed in this version" in capsys.readouterr().err
+
+
+# --- other usage errors ----------------------------------------------------------------------------------
+
+def test_no_command_is_a_usage_error(capsys):
+    assert main([]) == 2
+    assert "choose a command" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["release", "--solutions", "/no/such/folder"], "argument --solutions: not a folder: '/no/such/folder'"),
+    (["execute", "/no/such/nb.ipynb"], "argument NOTEBOOK: no such notebook file: '/no/such/nb.ipynb'"),
+    (["execute", "--timeout", "0", "x.ipynb"], "argument --timeout: must be a finite number greater than 0, got '0'"),
+    (["lab", "--port", "70000"], "argument --port: a port number must be from 1 to 65535, got '70000'"),
+    (["lab", "--lessons", "/no/such/lessons", "--dry-run"], "argument --lessons: not a folder: '/no/such/lessons'"),
+    (["lab", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+])
+def test_usage_errors_exit_2_and_name_the_value(argv, message, capsys):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_python_m_rnncourse_usage_errors_exit_2():
+    bad_jobs = run_cli("grade", "--jobs", "0", ".")
+    assert bad_jobs.returncode == 2
+    assert "rnncourse grade: error: argument --jobs: must be at least 1, got '0'" in bad_jobs.stderr
+    unknown = run_cli("teleport")
+    assert unknown.returncode == 2
+    assert "invalid choice: 'teleport'" in unknown.stderr
+
+
+# --- help --------------------------------------------------------------------------------------------------
+
+def test_python_m_rnncourse_help_lists_every_command():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_has_help(command, capsys):
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: rnncourse {command}")
+
+
+def test_every_option_has_help_text():
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert sorted(subparsers.choices) == sorted(COMMANDS)
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            assert action.help, f"rnncourse {name}: {action.option_strings or action.dest} has no help"
