@@ -1,0 +1,25 @@
+"""The homework autograder behind ``rnncourse grade``: load -> sandboxed kernel -> judge -> report.
+
+The submission is treated as hostile. Its notebook runs in a separate ipykernel, in a private
+temporary folder, with time and memory limits, under a process that is a child subreaper so no
+process it starts outlives its grading. The verdicts are computed outside that kernel: the grader
+sends freshly seeded inputs, the kernel only calls the student's functions and hands back plain
+arrays, and the trusted process compares them with values it computed itself. See
+docs/grading.md for the instructor guide and for what this does and does not protect against.
+
+Modules (one step each):
+
+- :mod:`~rnncourse.grading.loading`: read and validate submissions into memory
+- :mod:`~rnncourse.grading.containment`: subreaper, descendants, kill them all
+- :mod:`~rnncourse.grading.sandbox`: the kernel process, its limits and its one channel
+- :mod:`~rnncourse.grading.harness`: the code sent into the kernel to call the functions
+- :mod:`~rnncourse.grading.references`: static detection of calls to the reference implementation
+- :mod:`~rnncourse.grading.evaluate`: defensive parsing of the kernel's outputs, trusted judging
+- :mod:`~rnncourse.grading.worker`: one submission from start to sweep
+- :mod:`~rnncourse.grading.report`: gradebook CSV, JSON reports, feedback files
+- :mod:`~rnncourse.grading.batch`: parallel workers, progress, the course-file check; :func:`grade_paths`
+"""
+
+from rnncourse.grading.batch import grade_paths
+
+__all__ = ["grade_paths"]

@@ -1,0 +1,149 @@
+"""Trusted judging: read what the kernel claims its functions returned, and decide.
+
+The harness writes one ``.npz`` per exercise. :func:`read_outputs` opens it without following
+symlinks, refuses anything too large (also after decompression), loads it with
+``allow_pickle=False`` and checks its shape: a dict with one plain *outputs* dict per case. It
+never raises; a missing or malformed file means "no outputs" and every case fails.
+
+:func:`judge_exercise` then runs the catalogue's trusted ``judge`` on every case, which
+recomputes the expected values here, with the reference, from the case the grader made, and folds
+the verdicts into one result (all or nothing, as in the notebook's check). A static flag or the
+harness's report of a call into the reference turns the exercise into 0 points and a flag.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+
+import numpy as np
+
+from rnncourse.checks import aggregate, from_bytes
+
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+MAX_ARRAY_ITEMS = 4_000_000
+
+
+def read_file_safely(path, limit=MAX_OUTPUT_BYTES):
+    """The bytes of a regular file the kernel wrote, or None (symlink, FIFO, missing, too large)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > limit:
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def parse_blob(blob, limit=MAX_OUTPUT_BYTES):
+    """Decode an ``.npz`` blob from the kernel into plain data, or ``(None, reason)``."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > limit:
+                return None, "the outputs file is too large"
+        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+            for key in z.files:
+                arr = z[key]
+                if arr.dtype.kind not in "biufcUS" or arr.size > MAX_ARRAY_ITEMS:
+                    return None, f"the outputs file holds an unacceptable array ({arr.dtype})"
+        return from_bytes(blob), None
+    except RecursionError:
+        return None, "the outputs file is nested too deeply"
+    except Exception as exc:
+        return None, f"the outputs file cannot be read ({type(exc).__name__})"
+
+
+def read_outputs(path, n_cases):
+    """``(report dict, problem or None)`` from the harness's file for one exercise."""
+    blob = read_file_safely(path)
+    if blob is None:
+        return None, "no outputs were written (the harness did not finish)"
+    report, problem = parse_blob(blob)
+    if problem:
+        return None, problem
+    if not isinstance(report, dict) or not isinstance(report.get("outputs"), list):
+        return None, "the outputs file has the wrong structure"
+    outputs = report["outputs"]
+    if len(outputs) != n_cases:
+        return None, f"the outputs file has {len(outputs)} cases, expected {n_cases}"
+    clean = []
+    for item in outputs:
+        if not isinstance(item, dict) or not isinstance(item.get("status"), str):
+            item = {"status": "missing", "mutated": []}
+        if not isinstance(item.get("mutated"), list) or not all(
+                isinstance(m, dict) and isinstance(m.get("input"), str) for m in item["mutated"]):
+            item["mutated"] = []
+        if item["status"] == "raised" and not (isinstance(item.get("error"), dict)
+                                               and isinstance(item["error"].get("type"), str)):
+            item = {"status": "missing", "mutated": []}
+        if item["status"] == "timeout" and not isinstance(item.get("time_limit"), (int, float)):
+            item["time_limit"] = 0.0
+        clean.append(item)
+    report["outputs"] = clean
+    return report, None
+
+
+def runtime_flag(report, fn_name, forbidden_keys):
+    """A reason to flag from the harness's report (it can only add flags), or None."""
+    if not isinstance(report, dict):
+        return None
+    calls = report.get("reference_calls")
+    if isinstance(calls, list) and calls:
+        return f"{fn_name} called the course's reference implementation while being graded"
+    identity = report.get("identity")
+    if isinstance(identity, dict):
+        key = [identity.get("file"), identity.get("name")]
+        if key in [list(k) for k in forbidden_keys]:
+            return f"{fn_name} is the course's own reference implementation"
+        module = identity.get("module")
+        if isinstance(module, str) and (module == "rnncourse" or module.startswith("rnncourse.")):
+            return f"{fn_name} comes from the course package ({module}), not from the notebook"
+    return None
+
+
+def judge_exercise(exercise, cases, report, problem, flag=None):
+    """Judge one exercise; returns a plain dict for the reports.
+
+    Keys: ``points``, ``possible``, ``passed``, ``message``, ``mistake``, ``flag`` and ``cases``
+    (one ``{"label", "passed", "message"}`` per case that was judged).
+    """
+    if report is None:
+        outputs = [{"status": "missing", "mutated": []} for _ in cases]
+    else:
+        outputs = report["outputs"]
+    verdicts = []
+    for case, out in zip(cases, outputs):
+        verdicts.append(exercise.judge(case, out))
+        if out.get("status") == "timeout":
+            break
+    result = aggregate(exercise, verdicts, len(cases))
+    message = result.message
+    if problem:
+        message = f"Could not judge: {problem}."
+    entry = {
+        "points": result.points, "possible": exercise.points, "passed": result.passed,
+        "message": message, "mistake": result.mistake, "flag": None,
+        "cases": [{"label": v.label, "passed": v.passed, "message": v.message} for v in verdicts],
+    }
+    if flag:
+        entry.update(points=0, passed=False, flag=flag,
+                     message=f"Flagged, 0 points: {flag}. Write the computation yourself; the "
+                             f"library's version is there to check against, not to call.")
+    return entry

@@ -1,0 +1,171 @@
+"""Grade one submission: private folder -> kernel -> every code cell -> harness -> judge -> sweep.
+
+:func:`grade_submission` runs in a process of its own (forked by :mod:`rnncourse.grading.batch`)
+that has made itself a child subreaper, so whatever the student's code starts — even a process
+that double-forks into a session of its own — stays below it and is killed at the end
+(:func:`rnncourse.grading.containment.kill_descendants`). It returns a plain dict (the JSON
+report of :mod:`rnncourse.grading.report`).
+
+Cells run in order; an error in a cell does not stop the run (like nbgrader). A cell that runs
+past its limit is interrupted; if the kernel answers again the remaining cells run while the
+submission's time lasts, otherwise the kernel is killed. Judging has its own time, per exercise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+
+from rnncourse.checks import EXERCISES, to_bytes
+from rnncourse.grading import containment
+from rnncourse.grading.evaluate import judge_exercise, read_outputs, runtime_flag
+from rnncourse.grading.harness import forbidden_code_keys, harness_request
+from rnncourse.grading.references import static_flags
+from rnncourse.grading.sandbox import Kernel
+
+EXERCISE_TIME_LIMIT = 10.0
+"""Seconds the student's function gets for all the cases of one exercise while being graded."""
+
+HARNESS_SLACK = 15.0
+SUBMISSION_FILE = "submission.ipynb"
+
+
+def code_cells(notebook):
+    return [(i, c["source"]) for i, c in enumerate(notebook["cells"])
+            if c.get("cell_type") == "code" and c.get("source", "").strip()]
+
+
+def function_names(notebook, exercises):
+    """Exercise id -> the student's function name, from the check cell's second argument.
+
+    ``check("warmup_sum_of_squares", sum_of_squares)`` names ``sum_of_squares``; when there is no
+    such check cell (or its second argument is not a plain name) the name is the exercise id.
+    """
+    import ast
+
+    names = {ex.id: ex.id for ex in exercises}
+    for cell in notebook["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(cell.get("source", ""))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "check" and len(node.args) >= 2
+                    and isinstance(node.args[0], ast.Constant) and node.args[0].value in names
+                    and isinstance(node.args[1], ast.Name)):
+                names[node.args[0].value] = node.args[1].id
+    return names
+
+
+def grade_submission(sub, lesson, settings, seed, uid=None):
+    """Grade one valid submission for ``lesson``; returns the plain result dict."""
+    start = time.monotonic()
+    exercises = [ex for ex in EXERCISES.values() if ex.lesson == lesson]
+    result = {"lesson": lesson, "status": "ok", "problems": [], "cells": [], "exercises": {},
+              "seed": seed}
+    names = function_names(sub.notebook, exercises)
+    flags = static_flags(sub.notebook, names)
+    workdir = tempfile.mkdtemp(prefix="rnncourse-grade-")
+    private = os.path.join(workdir, "work")
+    os.makedirs(private)
+    kernel = Kernel(private, settings["memory_mb"], uid=uid)
+    events = set()
+    try:
+        with open(os.path.join(private, SUBMISSION_FILE), "wb") as fh:
+            fh.write(sub.data)
+        if not kernel.start():
+            events.add("kernel died")
+            result["problems"].append(kernel.start_error)
+        else:
+            _run_cells(kernel, sub.notebook, settings, start, result, events)
+        judged = _judge_all(kernel, exercises, names, flags, private, seed, result, events)
+        result["exercises"] = judged
+    finally:
+        kernel.shutdown()
+        containment.kill_descendants()
+        shutil.rmtree(workdir, ignore_errors=True)
+    for status in ("kernel died", "timeout", "memory"):
+        if status in events:
+            result["status"] = status
+            break
+    flagged = [f"{ex_id}: {entry['flag']}" for ex_id, entry in result["exercises"].items()
+               if entry["flag"]]
+    if flagged:
+        text = "flagged: " + "; ".join(flagged)
+        result["status"] = text if result["status"] == "ok" else f"{result['status']}; {text}"
+    result["seconds"] = round(time.monotonic() - start, 3)
+    return result
+
+
+def _run_cells(kernel, notebook, settings, start, result, events):
+    deadline = start + settings["timeout"]
+    cells = code_cells(notebook)
+    for position, (index, source) in enumerate(cells):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            events.add("timeout")
+            result["problems"].append(
+                f"the notebook ran out of time ({settings['timeout']:g} s) before cell "
+                f"{index + 1}; {len(cells) - position} code cell(s) did not run")
+            return
+        limit = min(left, settings["cell_timeout"])
+        reply = kernel.execute(source, limit)
+        entry = {"cell": index + 1, **reply.as_dict()}
+        result["cells"].append(entry)
+        if reply.status == "error" and reply.ename == "MemoryError":
+            events.add("memory")
+            result["problems"].append(f"cell {index + 1} ran out of memory (the limit is "
+                                      f"{settings['memory_mb']} MB)")
+        elif reply.status == "timeout":
+            events.add("timeout")
+            result["problems"].append(f"cell {index + 1} did not finish within {limit:.0f} s "
+                                      "and was interrupted")
+            if not kernel.interrupt():
+                result["problems"].append("the kernel did not respond to the interrupt and "
+                                          "was stopped")
+                kernel.shutdown()
+                return
+        elif reply.status == "died":
+            events.add("kernel died")
+            result["problems"].append(f"the kernel stopped during cell {index + 1} "
+                                      f"({kernel.exit_description()})")
+            return
+
+
+def _judge_all(kernel, exercises, names, flags, private, seed, result, events):
+    judged = {}
+    for ex in exercises:
+        cases = ex.make_cases(seed)
+        report, problem = None, "the kernel was not running"
+        forbidden = forbidden_code_keys(ex.id)
+        if kernel.alive():
+            cases_path = os.path.join(private, f".cases-{ex.id}.npz")
+            out_path = os.path.join(private, f".outputs-{ex.id}.npz")
+            with open(cases_path, "wb") as fh:
+                fh.write(to_bytes(cases))
+            if kernel.uid is not None:
+                os.lchown(cases_path, kernel.uid, kernel.uid)
+            code = harness_request(ex.id, names[ex.id], cases_path, out_path,
+                                   EXERCISE_TIME_LIMIT)
+            reply = kernel.execute(code, EXERCISE_TIME_LIMIT + HARNESS_SLACK)
+            if reply.status == "timeout":
+                events.add("timeout")
+                result["problems"].append(f"grading {ex.id} did not finish in time; the kernel "
+                                          "was stopped")
+                kernel.shutdown()
+            elif reply.status == "died":
+                events.add("kernel died")
+                result["problems"].append(f"the kernel stopped while {ex.id} was being graded "
+                                          f"({kernel.exit_description()})")
+            report, problem = read_outputs(out_path, len(cases))
+            if reply.status == "error" and problem:
+                problem = f"{problem}; the grading cell raised {reply.ename}: {reply.evalue}"
+        flag = flags.get(ex.id) or runtime_flag(report, names[ex.id], forbidden)
+        judged[ex.id] = judge_exercise(ex, cases, report, problem, flag)
+        judged[ex.id]["function"] = names[ex.id]
+    return judged
