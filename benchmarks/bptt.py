@@ -1,0 +1,267 @@
+"""Time one forward + backward pass (full BPTT) of a vanilla tanh RNN, several ways.
+
+Implementations, all computing h = RNN(x, h0) and the gradients of sum(h * dh):
+
+  fast       rnncourse.rnn.rnn_forward_fast / rnn_backward_fast
+  teaching   rnncourse.rnn.rnn_forward / rnn_backward (loops over the step functions)
+  per-ex     one example at a time, one step at a time, vectors only (min-char-rnn style)
+  torch-rnn  torch.nn.RNN(nonlinearity="tanh", batch_first=True), forward + autograd backward
+  torch-loop torch autograd over a Python loop of time steps
+
+and a reference GEMM, (N*T, D+H) @ (D+H, H) in NumPy, measured in the same run.
+
+FLOP count used for "GFLOP/s": 6*N*T*H*(D+H), the six matrix products of forward and backward:
+forward x Wx and h Wh (2NTDH + 2NTHH), backward dx, dWx (2NTHD each), dh_prev and dWh (2NTHH
+each). Elementwise work (tanh, its derivative, additions) is not counted. The reference GEMM does
+2*N*T*(D+H)*H FLOPs; "% GEMM" is the fast path's GFLOP/s over the reference GEMM's.
+
+Thread counts are fixed before NumPy is imported (OMP/OPENBLAS/MKL_NUM_THREADS) and passed to
+torch.set_num_threads, so the comparison is single-threaded by default. Repeats are interleaved
+(one run of each implementation per round) and the median is reported.
+
+Run:  .venv/bin/python benchmarks/bptt.py            (all sizes, both dtypes)
+      .venv/bin/python benchmarks/bptt.py --quick    (a smoke test in seconds)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+
+DEFAULT_SIZES = "1x25x65x100,32x50x16x64,64x100x32x128,128x200x64x256"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Time forward + backward (BPTT) of a vanilla RNN: rnncourse's fast and teaching "
+                    "paths, a per-example loop, and PyTorch when it is installed.")
+    parser.add_argument("--sizes", default=DEFAULT_SIZES,
+                        help="comma-separated NxTxDxH sizes (batch x time x input x hidden), "
+                             f"default {DEFAULT_SIZES}")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="timed runs of every implementation per size, interleaved; the median "
+                             "is reported (default 5)")
+    parser.add_argument("--dtype", choices=["float32", "float64", "both"], default="both",
+                        help="floating-point type of all arrays (default both)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS/OpenMP threads for NumPy and torch (default 1)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke test: the two smallest default sizes, 2 repeats, float32 only")
+    parser.add_argument("--skip", default="",
+                        help="comma-separated implementations to leave out, e.g. per-ex,teaching")
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error(f"--repeats={args.repeats} must be >= 1, e.g. --repeats 5")
+    if args.threads < 1:
+        parser.error(f"--threads={args.threads} must be >= 1, e.g. --threads 1")
+    try:
+        sizes = [tuple(int(v) for v in s.lower().split("x")) for s in args.sizes.split(",") if s]
+    except ValueError:
+        sizes = []
+    if not sizes or any(len(s) != 4 or min(s) < 1 for s in sizes):
+        parser.error(f"--sizes={args.sizes!r}: give NxTxDxH with positive integers, "
+                     "e.g. --sizes 32x50x16x64,64x100x32x128")
+    args.size_list = sizes
+    if args.quick:
+        args.size_list = [tuple(int(v) for v in s.split("x")) for s in DEFAULT_SIZES.split(",")[:2]]
+        args.repeats = 2
+        args.dtype = "float32"
+    args.dtypes = ["float32", "float64"] if args.dtype == "both" else [args.dtype]
+    args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    return args
+
+
+ARGS = parse_args()
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = str(ARGS.threads)  # before NumPy (and torch) load their BLAS
+
+import numpy as np  # noqa: E402
+
+from rnncourse.rnn import (rnn_backward, rnn_backward_fast, rnn_forward,  # noqa: E402
+                           rnn_forward_fast)
+
+try:
+    import torch  # noqa: E402
+
+    torch.set_num_threads(ARGS.threads)
+except ImportError:
+    torch = None
+
+
+# ----------------------------------------------------------------------------- implementations
+def run_fast(p):
+    h, cache = rnn_forward_fast(p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    return (h,) + rnn_backward_fast(p["dh"], cache)
+
+
+def run_teaching(p):
+    h, cache = rnn_forward(p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    return (h,) + rnn_backward(p["dh"], cache)
+
+
+def run_per_example(p):
+    """min-char-rnn style: vectors, one example and one time step at a time."""
+    x, h0, Wx, Wh, b, dh = p["x"], p["h0"], p["Wx"], p["Wh"], p["b"], p["dh"]
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.empty((N, T, H), dtype=x.dtype)
+    dx, dh0 = np.empty_like(x), np.empty_like(h0)
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+    for n in range(N):
+        hs = [h0[n]]
+        for t in range(T):
+            hs.append(np.tanh(x[n, t] @ Wx + hs[-1] @ Wh + b))  # (D,)@(D,H) + (H,)@(H,H)
+            h[n, t] = hs[-1]
+        dnext = np.zeros(H, dtype=x.dtype)
+        for t in reversed(range(T)):
+            da = (dh[n, t] + dnext) * (1 - hs[t + 1] * hs[t + 1])
+            dWx += np.outer(x[n, t], da)
+            dWh += np.outer(hs[t], da)
+            db += da
+            dx[n, t] = Wx @ da
+            dnext = Wh @ da
+        dh0[n] = dnext
+    return h, dx, dh0, dWx, dWh, db
+
+
+def make_torch_rnn(p):
+    D, H = p["Wx"].shape
+    dtype = torch.float32 if p["x"].dtype == np.float32 else torch.float64
+    rnn = torch.nn.RNN(D, H, nonlinearity="tanh", batch_first=True).to(dtype)
+    with torch.no_grad():  # the same weights as the NumPy runs: torch stores W transposed
+        rnn.weight_ih_l0.copy_(torch.from_numpy(p["Wx"].T.copy()))
+        rnn.weight_hh_l0.copy_(torch.from_numpy(p["Wh"].T.copy()))
+        rnn.bias_ih_l0.copy_(torch.from_numpy(p["b"]))
+        rnn.bias_hh_l0.zero_()
+    t = {k: torch.from_numpy(v) for k, v in p.items()}
+    t["x"].requires_grad_(True)
+    t["h0"] = t["h0"][None].clone().requires_grad_(True)  # (1, N, H): layers first
+    return rnn, t
+
+
+def run_torch_rnn(state):
+    rnn, t = state
+    rnn.zero_grad(set_to_none=True)
+    t["x"].grad = None
+    t["h0"].grad = None
+    out, _ = rnn(t["x"], t["h0"])
+    out.backward(t["dh"])
+    return (out.detach().numpy(), t["x"].grad.numpy(), t["h0"].grad[0].numpy(),
+            rnn.weight_ih_l0.grad.numpy().T, rnn.weight_hh_l0.grad.numpy().T,
+            rnn.bias_ih_l0.grad.numpy())
+
+
+def make_torch_loop(p):
+    t = {k: torch.from_numpy(v.copy()) for k, v in p.items()}
+    for name in ("x", "h0", "Wx", "Wh", "b"):
+        t[name].requires_grad_(True)
+    return t
+
+
+def run_torch_loop(t):
+    for name in ("x", "h0", "Wx", "Wh", "b"):
+        t[name].grad = None
+    h, hs = t["h0"], []
+    for step in range(t["x"].shape[1]):
+        h = torch.tanh(t["x"][:, step] @ t["Wx"] + h @ t["Wh"] + t["b"])
+        hs.append(h)
+    out = torch.stack(hs, dim=1)
+    out.backward(t["dh"])
+    return (out.detach().numpy(),) + tuple(t[n].grad.numpy() for n in ("x", "h0", "Wx", "Wh", "b"))
+
+
+# ----------------------------------------------------------------------------- measuring
+def make_problem(N, T, D, H, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    return {
+        "x": rng.standard_normal((N, T, D)).astype(dtype),
+        "h0": (0.1 * rng.standard_normal((N, H))).astype(dtype),
+        "Wx": (rng.standard_normal((D, H)) / np.sqrt(D)).astype(dtype),
+        "Wh": (rng.standard_normal((H, H)) / np.sqrt(H)).astype(dtype),
+        "b": (0.1 * rng.standard_normal(H)).astype(dtype),
+        "dh": rng.standard_normal((N, T, H)).astype(dtype),
+    }
+
+
+def max_rel_diff(a, b):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-30))
+
+
+def bench_size(N, T, D, H, dtype, repeats, skip):
+    p = make_problem(N, T, D, H, dtype)
+    gemm_a = np.random.default_rng(1).standard_normal((N * T, D + H)).astype(dtype)
+    gemm_b = np.random.default_rng(2).standard_normal((D + H, H)).astype(dtype)
+    impls = {"gemm": (lambda s: s[0] @ s[1], (gemm_a, gemm_b)),
+             "fast": (run_fast, p), "teaching": (run_teaching, p), "per-ex": (run_per_example, p)}
+    if torch is not None:
+        impls["torch-rnn"] = (run_torch_rnn, make_torch_rnn(p))
+        impls["torch-loop"] = (run_torch_loop, make_torch_loop(p))
+    impls = {k: v for k, v in impls.items() if k not in skip}
+
+    # warm-up, and a check that every implementation computes the same thing as the fast path
+    reference = run_fast(p)
+    worst = 0.0
+    for name, (fn, state) in impls.items():
+        out = fn(state)
+        if name != "gemm":
+            worst = max(worst, max(max_rel_diff(o, r) for o, r in zip(out, reference)))
+    limit = 1e-3 if dtype == "float32" else 1e-9
+    if worst > limit:
+        sys.exit(f"implementations disagree at {(N, T, D, H)} {dtype}: max rel diff {worst:.2e}")
+
+    times = {name: [] for name in impls}
+    for _ in range(repeats):  # interleaved: one run of each per round
+        for name, (fn, state) in impls.items():
+            start = time.perf_counter()
+            fn(state)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}, worst
+
+
+def describe_machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    parts = [f"CPU: {cpu}", f"nproc: {os.cpu_count()}", f"threads used: {ARGS.threads}",
+             f"python {platform.python_version()}", f"numpy {np.__version__}",
+             f"torch {torch.__version__ if torch is not None else 'not installed'}"]
+    return ", ".join(parts)
+
+
+def main():
+    print(describe_machine())
+    print("times are medians of", ARGS.repeats, "interleaved runs of forward + full backward, in ms;")
+    print("speedup = torch-rnn time / fast time (>= 1 means the fast path is faster);")
+    print("GFLOP/s counts 6*N*T*H*(D+H); % GEMM = fast GFLOP/s / GFLOP/s of (N*T, D+H) @ (D+H, H)")
+    print()
+    columns = ["fast", "teaching", "per-ex", "torch-rnn", "torch-loop"]
+    header = (f"{'N x T x D x H':>18} {'dtype':>7} " + " ".join(f"{c:>10}" for c in columns)
+              + f" {'speedup':>8} {'fast GF/s':>9} {'GEMM GF/s':>9} {'% GEMM':>7}")
+    print(header)
+    print("-" * len(header))
+    for dtype in ARGS.dtypes:
+        for N, T, D, H in ARGS.size_list:
+            med, _ = bench_size(N, T, D, H, dtype, ARGS.repeats, ARGS.skip)
+            cells = [f"{med[c] * 1e3:10.2f}" if c in med else f"{'-':>10}" for c in columns]
+            speed = (f"{med['torch-rnn'] / med['fast']:7.2f}x"
+                     if "torch-rnn" in med and "fast" in med else f"{'-':>8}")
+            flops = 6 * N * T * H * (D + H)
+            fast_gf = flops / med["fast"] / 1e9 if "fast" in med else float("nan")
+            gemm_gf = 2 * N * T * (D + H) * H / med["gemm"] / 1e9 if "gemm" in med else float("nan")
+            print(f"{f'{N} x {T} x {D} x {H}':>18} {dtype:>7} " + " ".join(cells)
+                  + f" {speed} {fast_gf:9.1f} {gemm_gf:9.1f} {fast_gf / gemm_gf:7.0%}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
