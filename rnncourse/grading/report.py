@@ -37,7 +37,9 @@ def exercise_columns(rows):
 def fill_points(row):
     """Set ``total`` and ``possible`` of a row from its exercises (0 for ungraded ones)."""
     lesson = row.get("lesson")
-    graded = row.setdefault("exercises", {}) or {}
+    if not isinstance(row.get("exercises"), dict):
+        row["exercises"] = {}
+    graded = row["exercises"]
     possible, total = 0, 0
     for ex_id, ex in EXERCISES.items():
         if ex.lesson != lesson:

@@ -171,14 +171,21 @@ class Kernel:
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         self.client = client
         deadline = time.monotonic() + timeout
+        asked = {client.kernel_info()}
+        next_ask = time.monotonic() + 2.0
         while time.monotonic() < deadline:
             if not self.alive():
                 self.start_error = f"the kernel exited while starting (code {self.process.returncode})"
                 return False
-            msg_id = client.kernel_info()
-            reply = self._wait_reply(msg_id, min(1.0, deadline - time.monotonic()))
-            if reply is not None:
+            try:
+                msg = client.get_shell_msg(timeout=0.05)
+            except Exception:
+                msg = None
+            if msg is not None and msg.get("parent_header", {}).get("msg_id") in asked:
                 return True
+            if time.monotonic() > next_ask:  # a request sent before the kernel bound may be lost
+                asked.add(client.kernel_info())
+                next_ask = time.monotonic() + 2.0
         self.start_error = f"the kernel did not start within {timeout:g} s"
         return False
 

@@ -78,12 +78,16 @@ def grade_submission(sub, lesson, settings, seed, uid=None):
     try:
         with open(os.path.join(private, SUBMISSION_FILE), "wb") as fh:
             fh.write(sub.data)
-        if not kernel.start():
+        started = kernel.start()
+        result["timing"] = {"kernel_start": round(time.monotonic() - start, 3)}
+        if not started:
             events.add("kernel died")
             result["problems"].append(kernel.start_error)
         else:
-            _run_cells(kernel, sub.notebook, settings, start, result, events)
+            _run_cells(kernel, sub.notebook, settings, time.monotonic(), result, events)
+        judge_start = time.monotonic()
         judged = _judge_all(kernel, exercises, names, flags, private, seed, result, events)
+        result["timing"]["judging"] = round(time.monotonic() - judge_start, 3)
         result["exercises"] = judged
     finally:
         kernel.shutdown()
