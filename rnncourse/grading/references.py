@@ -216,12 +216,13 @@ def static_flags(notebook, functions):
     -------
     dict exercise id -> reason (only the flagged exercises)
     """
+    forbidden_by_id = {ex_id: forbidden_functions(ex_id) for ex_id in functions}  # imports first
     statements = parse_notebook_code(notebook)
     scope = {}
     _bind_statements(statements, scope)
     flags = {}
     for exercise_id, fn_name in functions.items():
-        forbidden = forbidden_functions(exercise_id)
+        forbidden = forbidden_by_id[exercise_id]
         bound = scope.get(fn_name)
         hit = None
         if any(bound is fn for fn in forbidden):
