@@ -79,13 +79,21 @@ def resolve_lesson(text):
 
 
 def lesson_of(sub, forced):
-    """The lesson to grade ``sub`` as, or ``(None, reason)``."""
+    """``(lesson, None)`` to grade ``sub`` as, or ``(None, reason)``.
+
+    ``--lesson`` wins; then the notebook's ``metadata["rnncourse"]["lesson"]`` (written by
+    ``rnncourse release``); then a file name that is exactly a lesson's (``04_bptt.ipynb``).
+    """
     if forced:
         return forced, None
     meta = sub.notebook.get("metadata", {}).get("rnncourse")
     stem = meta.get("lesson") if isinstance(meta, dict) else None
     if isinstance(stem, str) and stem in LESSONS:
         return stem, None
+    if stem is None:
+        file_stem = os.path.basename(sub.path)[: -len(".ipynb")] if sub.path.endswith(".ipynb") else ""
+        if file_stem in LESSONS:  # e.g. a solution notebook, which carries no release metadata
+            return file_stem, None
     if stem is not None:
         return None, f"its metadata names an unknown lesson {str(stem)[:40]!r}; grade it with --lesson ID"
     return None, "no lesson in its metadata (was it released by rnncourse?); grade it with --lesson ID"

@@ -38,7 +38,7 @@ def code_cells(notebook):
 
 
 def function_names(notebook, exercises):
-    """Exercise id -> the student's function name, from the check cell's second argument.
+    """Exercise id -> the student's function name, from the graded check cell's second argument.
 
     ``check("warmup_sum_of_squares", sum_of_squares)`` names ``sum_of_squares``; when there is no
     such check cell (or its second argument is not a plain name) the name is the exercise id.
@@ -47,7 +47,11 @@ def function_names(notebook, exercises):
 
     names = {ex.id: ex.id for ex in exercises}
     for cell in notebook["cells"]:
-        if cell.get("cell_type") != "code":
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if cell.get("cell_type") != "code" or not isinstance(meta, dict) or meta.get("grade") is not True:
+            continue  # only the graded check cell names the function, not demonstration cells
+        grade_id = meta.get("grade_id")
+        if grade_id not in names:
             continue
         try:
             tree = ast.parse(cell.get("source", ""))
@@ -56,9 +60,9 @@ def function_names(notebook, exercises):
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id == "check" and len(node.args) >= 2
-                    and isinstance(node.args[0], ast.Constant) and node.args[0].value in names
+                    and isinstance(node.args[0], ast.Constant) and node.args[0].value == grade_id
                     and isinstance(node.args[1], ast.Name)):
-                names[node.args[0].value] = node.args[1].id
+                names[grade_id] = node.args[1].id
     return names
 
 
