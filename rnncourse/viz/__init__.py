@@ -1,6 +1,12 @@
-"""Figures and widgets for the lessons. Every plot helper takes an optional ``ax`` and leaves the
-global matplotlib state alone.
+"""Figures and widgets for the lessons. Every plot helper takes an optional ``ax`` (or draws on its
+own standalone figure) and leaves the global matplotlib state alone.
 
-Submodules: ``graphs`` (computational graphs, unrolled graphs), ``curves`` (loss curves, decision
-boundaries, gradient flow), ``widgets`` (ipywidgets explorers).
+Submodules:
+
+- ``graphs``: computational graphs and unrolled graphs (``draw_graph``, ``draw_unrolled``)
+- ``curves``: loss curves, decision regions, gradient flow, per-step contributions, sequences
+- ``recurrence``: count tables that show why a sequence task needs memory
+- ``training_explorer``: sliders for learning rate and hidden size of an MLP (lesson 1)
+- ``unrolling_explorer``: a slider that unrolls the RNN cell graph step by step (lesson 3)
+- ``bptt_explorer`` and ``gradient_explorer``: per-step gradient views (lessons 4 and 5)
 """
