@@ -37,17 +37,21 @@ def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
-        i = it.multi_index
-        old = x[i].copy()
-        try:
-            x[i] = old + h
-            f_plus = float(f())
-            x[i] = old - h
-            f_minus = float(f())
-        finally:
-            x[i] = old
-        grad[i] = (f_plus - f_minus) / (2.0 * h)
+        grad[it.multi_index] = _central_difference(f, x, it.multi_index, h)
     return grad
+
+
+def _central_difference(f, x, i, h):
+    """``(f(x + h e_i) - f(x - h e_i)) / (2 h)`` for one entry ``i`` of ``x``, restoring ``x[i]``."""
+    old = x[i].copy()
+    try:
+        x[i] = old + h
+        f_plus = float(f())
+        x[i] = old - h
+        f_minus = float(f())
+    finally:
+        x[i] = old
+    return (f_plus - f_minus) / (2.0 * h)
 
 
 def rel_error(a, b):
@@ -95,15 +99,7 @@ def check_model_gradients(loss_fn, params, grads, h=1e-5, max_entries=None, seed
         worst = 0.0
         for k in flat:
             i = np.unravel_index(k, p.shape)
-            old = p[i].copy()
-            try:
-                p[i] = old + h
-                fp = float(loss_fn())
-                p[i] = old - h
-                fm = float(loss_fn())
-            finally:
-                p[i] = old
-            num = (fp - fm) / (2.0 * h)
+            num = _central_difference(loss_fn, p, i, h)
             worst = max(worst, rel_error(num, g[i]))
         report[name] = worst
     return report

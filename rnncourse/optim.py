@@ -88,6 +88,11 @@ class Adam:
             params[k] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
+def global_norm(grads):
+    """``sqrt(sum over every array g in grads of sum(g**2))``, as a Python float."""
+    return float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads.values())))
+
+
 def clip_gradients(grads, max_norm):
     """Rescale all gradients together so that their global L2 norm is at most ``max_norm``.
 
@@ -107,7 +112,7 @@ def clip_gradients(grads, max_norm):
     """
     if not np.isfinite(max_norm) or max_norm <= 0:
         raise ValueError(f"max_norm={max_norm!r} must be a positive number, e.g. max_norm=5.0")
-    total_norm = float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads.values())))
+    total_norm = global_norm(grads)
     scale = max_norm / total_norm if total_norm > max_norm else 1.0
     clipped = {k: np.asarray(g) * scale for k, g in grads.items()}
     return clipped, total_norm

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnncourse.optim import clip_gradients
+from rnncourse.optim import clip_gradients, global_norm
 
 
 @dataclass
@@ -49,11 +49,6 @@ class History:
             avg = beta * avg + (1 - beta) * value
             out[i] = avg / (1 - beta ** (i + 1))
         return out
-
-
-def global_norm(grads):
-    """``sqrt(sum of squares of every entry of every array in grads)``, as a float."""
-    return float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads.values())))
 
 
 # ----------------------------------------------------------------------------- progress display
