@@ -1,0 +1,220 @@
+"""How far back a gradient reaches in a tanh RNN, as numbers and as a slider widget.
+
+For ``h_t = tanh(x_t Wx + h_{t-1} Wh + b)`` (row vectors, as in :mod:`rnncourse.rnn`) the
+Jacobian of one step is
+
+    J_t = dh_t/dh_{t-1} = diag(1 - h_t**2) Wh^T                       (H, H)
+
+and a gradient that travels ``lag`` steps back is multiplied by the product
+
+    dh_T/dh_{T-lag} = J_T J_{T-1} ... J_{T-lag+1}                     (H, H)
+
+Its size is governed by the spectral radius of ``Wh`` (the largest ``|eigenvalue|``) and by the
+tanh derivative ``1 - h_t**2``, which is at most 1 and can only shrink it.
+:func:`jacobian_norms` measures ``||dh_T/dh_{T-lag}||_2`` for every lag; :func:`gradient_norms_by_lag`
+does so for a random RNN whose ``Wh`` has a chosen spectral radius; :func:`gradient_explorer`
+puts that behind a slider.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import numbers
+
+import numpy as np
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+from rnncourse.rnn.fast import rnn_forward_fast
+from rnncourse.viz.curves import OKABE_ITO, plot_gradient_flow
+
+#: The y-range of the explorer's plot, fixed so that moving the slider moves the curves, not the axis.
+EXPLORER_YLIM = (1e-16, 1e16)
+
+
+def _positive_number(name, value, example):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) \
+            or value <= 0:
+        raise ValueError(f"{name}={value!r} must be a positive number, e.g. {name}={example}")
+    return float(value)
+
+
+def _whole_number(name, value, low, example):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{name}={value!r} must be a whole number >= {low}, e.g. {name}={example}")
+    return int(value)
+
+
+def recurrent_matrix(H, radius, seed=0):
+    """A random recurrent weight matrix with a given spectral radius.
+
+    The matrix is a Gaussian matrix rescaled so that its largest eigenvalue modulus equals
+    ``radius``; the same ``seed`` gives the same matrix up to that scale, so changing only
+    ``radius`` only rescales it.
+
+    Parameters
+    ----------
+    H : int >= 1, the hidden size
+    radius : float > 0, the spectral radius wanted
+    seed : int, seeds ``np.random.default_rng``
+
+    Returns
+    -------
+    Wh : ndarray of shape (H, H), float64, with ``max |eigvals(Wh)| == radius``
+    """
+    H = _whole_number("H", H, 1, 32)
+    radius = _positive_number("radius", radius, 1.0)
+    W = np.random.default_rng(seed).standard_normal((H, H))  # (H, H)
+    return W * (radius / np.max(np.abs(np.linalg.eigvals(W))))
+
+
+def jacobian_norms(Wh, h, linear=False):
+    """Spectral norms of ``dh_T/dh_{T-lag}`` for every lag ``0 .. T`` along one sequence.
+
+    Parameters
+    ----------
+    Wh : ndarray of shape (H, H), the recurrent weights
+    h : ndarray of shape (T, H), the hidden states ``h_1 .. h_T`` of one sequence
+        (for a batch from :func:`rnncourse.rnn.rnn_forward`, pass ``h[0]``)
+    linear : bool; True drops the tanh derivative (``1 - h_t**2`` replaced by 1), giving the
+        norms of ``(Wh^T)**lag`` for a linear RNN; ``h`` then only sets T
+
+    Returns
+    -------
+    norms : ndarray of shape (T + 1,); ``norms[lag] = ||J_T J_{T-1} ... J_{T-lag+1}||_2`` with
+        ``J_t = diag(1 - h_t**2) Wh^T``. ``norms[0]`` is 1 (the identity) and ``norms[T]`` is
+        ``||dh_T/dh_0||_2``.
+    """
+    Wh = np.asarray(Wh, dtype=float)
+    h = np.asarray(h, dtype=float)
+    if Wh.ndim != 2 or Wh.shape[0] != Wh.shape[1]:
+        raise ValueError(f"Wh has shape {Wh.shape}; it must be square, (H, H)")
+    if h.ndim != 2 or h.shape[1] != Wh.shape[0]:
+        hint = "; for a batch of shape (N, T, H) pass one sequence, h[0]" if h.ndim == 3 else ""
+        raise ValueError(f"h has shape {h.shape}; it must be (T, H) = (T, {Wh.shape[0]}), the "
+                         f"hidden states of one sequence{hint}")
+    T, H = h.shape
+    WhT = Wh.T
+    norms = np.empty(T + 1)
+    norms[0] = 1.0
+    P = np.eye(H)  # dh_T/dh_{T-lag}, grown one factor at a time
+    for lag in range(1, T + 1):
+        h_t = h[T - lag]  # h_{T-lag+1} (row T-lag holds h_{T-lag+1}): the step being undone
+        J = WhT if linear else (1.0 - h_t**2)[:, None] * WhT  # diag(1 - h_t^2) Wh^T, (H, H)
+        P = P @ J  # (H, H) @ (H, H)
+        norms[lag] = np.linalg.norm(P, 2)
+    return norms
+
+
+def gradient_norms_by_lag(radius, H=32, T=40, seed=0, input_scale=0.3):
+    """Run a random tanh RNN whose ``Wh`` has spectral radius ``radius``; measure the Jacobians.
+
+    The RNN starts from ``h_0 = 0`` and is driven by random inputs whose contribution to every
+    pre-activation has standard deviation ``input_scale`` (larger values push tanh further into
+    saturation, where its derivative is small). ``Wh`` comes from :func:`recurrent_matrix` with
+    the same ``seed``, so different radii use the same matrix, rescaled.
+
+    Parameters
+    ----------
+    radius : float > 0, spectral radius of ``Wh``
+    H : int >= 1, hidden size
+    T : int >= 1, number of steps
+    seed : int, seeds the weights and the inputs
+    input_scale : float > 0, standard deviation of the input drive ``x_t Wx``
+
+    Returns
+    -------
+    tanh_norms : ndarray of shape (T + 1,), ``||dh_T/dh_{T-lag}||_2`` of the tanh RNN, lag 0..T
+    linear_norms : ndarray of shape (T + 1,), the same without the tanh derivative,
+        ``||(Wh^T)**lag||_2``
+    """
+    H = _whole_number("H", H, 1, 32)
+    T = _whole_number("T", T, 1, 40)
+    input_scale = _positive_number("input_scale", input_scale, 0.3)
+    Wh = recurrent_matrix(H, radius, seed)
+    rng = np.random.default_rng([seed, 1])  # a stream separate from the one that drew Wh
+    Wx = input_scale * rng.standard_normal((H, H)) / np.sqrt(H)  # (D, H) with D = H
+    x = rng.standard_normal((1, T, H))  # (1, T, D): x_t Wx has entries of std ~ input_scale
+    h, _ = rnn_forward_fast(x, np.zeros((1, H)), Wx, Wh, np.zeros(H))  # (1, T, H)
+    return jacobian_norms(Wh, h[0]), jacobian_norms(Wh, h[0], linear=True)
+
+
+def explorer_line(radius, tanh_norms):
+    """The explorer's text line, e.g. ``"radius 1.50: |dh_T/dh_0| = 3.2e+04"``."""
+    return f"radius {radius:.2f}: |dh_T/dh_0| = {tanh_norms[-1]:.1e}"
+
+
+def draw_gradient_norms(radius, tanh_norms, linear_norms, ax):
+    """Draw the two curves of :func:`gradient_norms_by_lag` on ``ax`` (log scale, fixed range)."""
+    plot_gradient_flow([tanh_norms, linear_norms], ax=ax,
+                       labels=["tanh RNN (measured)", "linear RNN (tanh' = 1)"])
+    ax.axhline(1.0, color=OKABE_ITO["black"], lw=0.8, ls=":")
+    ax.set_ylim(*EXPLORER_YLIM)
+    ax.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(-16, 17, 4)))  # few labels: fast
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))  # plain text, no mathtext
+    ax.set_ylabel("||dh_T / dh_(T-lag)|| (log scale)")
+    ax.set_title(f"Gradient norm versus time lag, spectral radius of Wh = {radius:.2f}")
+    ax.legend(frameon=False, loc="lower left")
+    return ax
+
+
+def _figure_png(radius, tanh_norms, linear_norms):
+    """The explorer's figure as base64 PNG text, drawn without pyplot (no global state)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.0, 4.0))
+    fig.subplots_adjust(left=0.14, right=0.97, bottom=0.13, top=0.92)  # fixed: no layout search
+    draw_gradient_norms(radius, tanh_norms, linear_norms, fig.add_subplot())
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def gradient_explorer(H=32, T=40, seed=0, radius=1.0, input_scale=0.3):
+    """A slider for the spectral radius of ``Wh`` and a plot of gradient norm versus time lag.
+
+    Moving the slider reruns :func:`gradient_norms_by_lag` (a few milliseconds) and replaces the
+    Output's contents with the figure and one text line such as
+    ``radius 1.50: |dh_T/dh_0| = 3.2e+04``.
+
+    Parameters
+    ----------
+    H, T, seed, input_scale : as in :func:`gradient_norms_by_lag`
+    radius : float in [0.25, 3.0], the slider's starting value
+
+    Returns
+    -------
+    ipywidgets.VBox with ``children == (slider, output)``: ``slider`` is a FloatSlider described
+    "spectral radius of Wh", ``output`` an ipywidgets.Output holding the figure and the line
+    """
+    import ipywidgets as widgets
+
+    H = _whole_number("H", H, 1, 32)
+    T = _whole_number("T", T, 1, 40)
+    input_scale = _positive_number("input_scale", input_scale, 0.3)
+    radius = _positive_number("radius", radius, 1.0)
+    if not 0.25 <= radius <= 3.0:
+        raise ValueError(f"radius={radius!r} is outside the slider's range 0.25 .. 3.0; "
+                         "start it inside, e.g. radius=1.0")
+    slider = widgets.FloatSlider(value=radius, min=0.25, max=3.0, step=0.05,
+                                 description="spectral radius of Wh", readout_format=".2f",
+                                 continuous_update=False, style={"description_width": "initial"},
+                                 layout=widgets.Layout(width="520px"))
+    output = widgets.Output()
+
+    def redraw(change=None):
+        r = float(slider.value)
+        tanh_norms, linear_norms = gradient_norms_by_lag(r, H, T, seed, input_scale)
+        png = _figure_png(r, tanh_norms, linear_norms)
+        line = explorer_line(r, tanh_norms)
+        # set the outputs directly (no kernel capture needed), replacing the previous figure
+        output.outputs = (
+            {"output_type": "display_data", "metadata": {},
+             "data": {"image/png": png, "text/plain": f"<gradient norms, radius {r:.2f}>"}},
+            {"output_type": "stream", "name": "stdout", "text": line + "\n"},
+        )
+
+    slider.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([slider, output])
