@@ -84,6 +84,8 @@ def _hostile(tmp, gradebook):
             f"        os.execvp('sleep', ['sleep', '{FORK_SLEEP}'])\n"
             "    os._exit(0)\n"
             "os.waitpid(pid, 0)\n"]),
+        "endless_function": lesson_notebook(dict(CORRECT, tanh_backward=(
+            "def tanh_backward(dout, cache):\n    while True:\n        pass\n"))),
         "reference_import": lesson_notebook(dict(CORRECT, tanh_backward=(
             "from rnncourse.nn import tanh_backward as _tb\n"
             "def tanh_backward(dout, cache):\n    return _tb(dout, cache)\n"))),
@@ -98,7 +100,7 @@ EXPECTED_STATUS = {
     "checker_replaced": "ok", "allclose_replaced": "ok", "input_transformer": "ok",
     "file_tamper": "ok", "env_detect": "flagged: tanh_backward", "os_exit": "kernel died",
     "kill_kernel": "kernel died", "kill_parent": "kernel died", "infinite_loop": "timeout",
-    "output_flood": "ok", "memory_bomb": "memory", "fork_detach": "ok",
+    "output_flood": "ok", "memory_bomb": "memory", "fork_detach": "ok", "endless_function": "ok",
     "reference_import": "flagged: tanh_backward", "reference_module": "flagged: tanh_backward",
 }
 EXPECTED_TOTAL = {

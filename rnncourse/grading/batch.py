@@ -200,7 +200,7 @@ def _run_workers(jobs_list, settings, seed, progress):
                     else:
                         job.chunks.append(chunk)
                     continue
-                _finish(job, running, selector, results, progress)
+                _finish(job, running, selector, results, progress, settings["keep"])
             now = time.monotonic()
             for job in list(running.values()):
                 if now > job.deadline:
@@ -210,19 +210,19 @@ def _run_workers(jobs_list, settings, seed, progress):
                         pass
                     job.overflow = True
                     job.timed_out = True
-                    _finish(job, running, selector, results, progress)
+                    _finish(job, running, selector, results, progress, settings["keep"])
     finally:
         for job in list(running.values()):
             try:
                 os.kill(job.pid, signal.SIGKILL)
             except OSError:
                 pass
-        containment.kill_descendants()
+        containment.kill_descendants(keep=settings["keep"])
         selector.close()
     return results
 
 
-def _finish(job, running, selector, results, progress):
+def _finish(job, running, selector, results, progress, keep):
     selector.unregister(job.fd)
     os.close(job.fd)
     del running[job.fd]
@@ -241,7 +241,7 @@ def _finish(job, running, selector, results, progress):
                   "problems": ["the submission's grading ran past its total time and was stopped"]}
     results[job.index] = result
     # a worker killed from inside leaves orphans here (we are their subreaper): kill them
-    containment.kill_descendants(keep={j.pid for j in running.values()})
+    containment.kill_descendants(keep={j.pid for j in running.values()} | set(keep))
     progress.step()
 
 
@@ -273,6 +273,9 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     """
     stream = stream or sys.stderr
     containment.set_subreaper()
+    # processes this caller already had (e.g. when called from Python, not the command line) are
+    # not ours to kill; everything that appears below us later is
+    existing = set(containment.children(os.getpid()))
     before = course_files_digest()
     preload()
     try:
@@ -287,7 +290,8 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         return 2
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = {"jobs": int(jobs), "timeout": float(timeout), "memory_mb": int(memory_mb),
-                "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges}
+                "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
+                "keep": existing}
     rows, jobs_list = [], []
     for index, sub in enumerate(submissions):
         row = {"name": sub.name, "path": sub.path, "sha256": sub.sha256, "seed": seed}
@@ -310,7 +314,7 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         if "status" in row:
             progress.step()
     results = _run_workers(jobs_list, settings, seed, progress)
-    containment.kill_descendants()
+    containment.kill_descendants(keep=existing)
     for index, sub, stem in jobs_list:
         result = results.get(index)
         if result is None:
@@ -326,7 +330,7 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
             row["status"] += "; course files changed during grading"
     report.write_all(rows, columns, Path(out), Path(feedback) if feedback else None,
                      {"seed": seed, "course_files_changed": changed,
-                      "settings": {k: v for k, v in settings.items()}})
+                      "settings": {k: v for k, v in settings.items() if k != "keep"}})
     if changed:
         print("rnncourse grade: WARNING: course files changed during grading, so these scores "
               f"cannot be trusted: {', '.join(changed[:10])}. Reinstall the course package "
