@@ -264,3 +264,17 @@ def test_a_subreaper_kills_double_forked_and_setsid_children():
             except OSError:
                 continue
             assert not any(m.encode() in cmd for m in marks), cmd
+
+
+# ----------------------------------------------------------------------------- usage errors
+def test_usage_errors_return_2_with_a_message(tmp_path):
+    from rnncourse.grading import grade_paths
+
+    out = io.StringIO()
+    assert grade_paths([tmp_path], out=tmp_path / "g.csv", stream=out) == 2
+    assert "no notebooks (*.ipynb) found in" in out.getvalue()
+    write(lesson_notebook(), tmp_path / "a.ipynb")
+    out = io.StringIO()
+    assert grade_paths([tmp_path], lesson="nope", out=tmp_path / "g.csv", stream=out) == 2
+    assert "argument --lesson: unknown lesson 'nope'; use one of: 00_welcome" in out.getvalue()
+    assert not (tmp_path / "g.csv").exists()

@@ -272,10 +272,6 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     written but marked), 2 for a usage error (unknown lesson, no notebooks)
     """
     stream = stream or sys.stderr
-    containment.set_subreaper()
-    # processes this caller already had (e.g. when called from Python, not the command line) are
-    # not ours to kill; everything that appears below us later is
-    existing = set(containment.children(os.getpid()))
     before = course_files_digest()
     preload()
     try:
@@ -288,6 +284,10 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         shown = ", ".join(repr(str(p)) for p in paths)
         print(f"rnncourse grade: error: no notebooks (*.ipynb) found in {shown}", file=stream)
         return 2
+    containment.set_subreaper()
+    # processes this caller already had (e.g. when called from Python, not the command line) are
+    # not ours to kill; everything that appears below us later is
+    existing = set(containment.children(os.getpid()))
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = {"jobs": int(jobs), "timeout": float(timeout), "memory_mb": int(memory_mb),
                 "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
