@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from labdriver import (CHROMIUM, CHROMIUM_ARGS, ENABLE_HINT, LabServer, NotebookPage,
-                       browser_tools_missing, in_ci)
+from labdriver import (CHROMIUM, CHROMIUM_ARGS, LabServer, NotebookPage, is_external,
+                       require_browser_tools)
 
 _CONTEXT_KEY = pytest.StashKey()
 _SHOTS_KEY = pytest.StashKey()
@@ -28,12 +28,7 @@ _SHOTS_KEY = pytest.StashKey()
 @pytest.fixture(scope="session")
 def browser_tools():
     """Skip (or, under CI, fail) the suite when Chromium or Playwright is missing."""
-    missing = browser_tools_missing()
-    if missing:
-        message = f"browser suite: {missing}; {ENABLE_HINT}"
-        if in_ci():
-            pytest.fail(message + " (CI is set, so the suite fails instead of skipping)", pytrace=False)
-        pytest.skip(message)
+    require_browser_tools(pytest)
 
 
 @pytest.fixture(scope="session")
@@ -74,12 +69,19 @@ def browser(browser_tools):
 
 @pytest.fixture(scope="session")
 def browser_context(browser, screenshot_dir, request):
-    """One context for the session (shared HTTP cache: JupyterLab's assets load once)."""
+    """One context for the session (shared HTTP cache: JupyterLab's assets load once).
+
+    Every request that would leave the machine is recorded; at the end of the session there
+    must be none (JupyterLab's news and update checks are off, the network is not needed).
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
+    external = []
+    context.on("request", lambda req: external.append(req.url) if is_external(req.url) else None)
     request.config.stash[_CONTEXT_KEY] = context
     yield context
     context.close()
+    assert not external, f"the pages asked for off-machine URLs: {sorted(set(external))[:10]}"
 
 
 def copy_into_workspace(source, workspace, folder, clear_outputs=True):
@@ -104,51 +106,69 @@ def copy_into_workspace(source, workspace, folder, clear_outputs=True):
 
 
 class NotebookOpener:
-    """Opens notebooks in new pages and closes them (and shuts down their kernels) afterwards."""
+    """Opens notebooks as tabs of one JupyterLab page and closes them (shutting down their kernels).
+
+    Loading the JupyterLab application costs several seconds of CPU per page, so each test module
+    loads it once and opens its notebooks one after another in that page.
+    """
 
     def __init__(self, server, context, shots):
         self.server, self.context, self.shots = server, context, shots
+        self.page = None
         self.opened = []
+
+    def _lab_page(self):
+        if self.page is None or self.page.is_closed():
+            self.page = self.context.new_page()
+            self.page.goto(self.server.blank_url(), timeout=120_000)
+            self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell",
+                                        timeout=120_000)
+            self.page.wait_for_selector("#jp-main-statusbar", timeout=120_000)
+        return self.page
 
     def open(self, source, folder, timeout=120.0):
         relative = copy_into_workspace(source, self.server.root_dir, folder)
-        page = self.context.new_page()
-        nb = NotebookPage(page, self.server, relative)
+        nb = NotebookPage(self._lab_page(), self.server, relative)
         self.opened.append(nb)
-        nb.open(timeout)
-        return nb
+        return nb.open_as_tab(timeout)
 
     def shot(self, nb, label):
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{nb.path}-{label}") + ".png"
         return nb.screenshot(self.shots / name)
 
-    def close_all(self):
+    def close_notebooks(self):
         for nb in self.opened:
             try:
-                nb.page.close()
-            except Exception:  # noqa: BLE001 - already closed with the context
-                pass
+                nb.close_tab()
+            except Exception:  # noqa: BLE001 - a broken page is replaced by the next open
+                if self.page is not None:
+                    self.page.close()
             try:
                 self.server.shut_down_kernels(nb.path)
             except Exception:  # noqa: BLE001 - the server may be gone at session end
                 pass
         self.opened.clear()
 
-
-@pytest.fixture
-def notebooks(lab_server, browser_context, screenshot_dir):
-    """Function-scoped opener: pages opened through it are closed when the test ends."""
-    opener = NotebookOpener(lab_server, browser_context, screenshot_dir)
-    yield opener
-    opener.close_all()
+    def close_all(self):
+        self.close_notebooks()
+        if self.page is not None and not self.page.is_closed():
+            self.page.close()
+        self.page = None
 
 
 @pytest.fixture(scope="module")
 def module_notebooks(lab_server, browser_context, screenshot_dir):
-    """Module-scoped opener, for a notebook run once and inspected by several tests."""
+    """One JupyterLab page per test module; notebooks open in it as tabs."""
     opener = NotebookOpener(lab_server, browser_context, screenshot_dir)
     yield opener
     opener.close_all()
+
+
+@pytest.fixture
+def notebooks(module_notebooks):
+    """The module's opener; notebooks opened through it are closed when the test ends."""
+    yield module_notebooks
+    module_notebooks.close_notebooks()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -51,8 +51,13 @@ WIDGET_FAILURES = ("Error displaying widget", "Loading widget...", "Failed to lo
 
 
 def notebooks_in(folder):
-    """The numbered notebooks present in ``REPO/folder`` right now (at collection time)."""
-    return sorted((REPO / folder).glob("[0-9][0-9]_*.ipynb"))
+    """The numbered notebooks present in ``REPO/folder`` right now (at collection time).
+
+    ``RNNCOURSE_BROWSER_SOLUTIONS=DIR`` (or ``..._LESSONS``) points the suite at another folder,
+    e.g. a deliberately broken copy when checking that the suite can fail.
+    """
+    override = os.environ.get(f"RNNCOURSE_BROWSER_{folder.upper()}")
+    return sorted((Path(override) if override else REPO / folder).glob("[0-9][0-9]_*.ipynb"))
 
 
 def load_notebook(path):
@@ -69,6 +74,23 @@ def browser_tools_missing():
     except ImportError:
         missing.append("the playwright package is not installed")
     return "; ".join(missing) or None
+
+
+def require_browser_tools(pytest_module):
+    """Skip the suite with the way to enable it when its tools are missing; under CI, fail instead."""
+    missing = browser_tools_missing()
+    if missing:
+        message = f"browser suite: {missing}; {ENABLE_HINT}"
+        if in_ci():
+            pytest_module.fail(message + " (CI is set, so the suite fails instead of skipping)",
+                               pytrace=False)
+        pytest_module.skip(message)
+
+
+def is_external(url):
+    """True for an http(s)/ws(s) URL that leaves this machine (anything but loopback)."""
+    match = re.match(r"^(?:http|ws)s?://([^/:]+)", url)
+    return bool(match) and match.group(1) not in ("127.0.0.1", "localhost", "[::1]")
 
 
 def in_ci():
@@ -187,6 +209,7 @@ class LabServer:
             "--ServerApp.open_browser=False", f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
             "--LabApp.news_url=None", f"--LabApp.check_for_updates_class={NO_UPDATES}",
+            "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: open/close notebooks as tabs
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")
@@ -205,6 +228,10 @@ class LabServer:
         """A fresh-workspace URL that opens ``relative_path`` (no state from earlier pages)."""
         return (f"{self.base_url}/lab/workspaces/t{uuid.uuid4().hex[:10]}/tree/{relative_path}"
                 f"?reset&token={self.token}")
+
+    def blank_url(self):
+        """A fresh workspace with no document open (the page notebooks are then opened in)."""
+        return f"{self.base_url}/lab/workspaces/t{uuid.uuid4().hex[:10]}?reset&token={self.token}"
 
     def shut_down_kernels(self, relative_path=None):
         """Shut down the sessions (and kernels) of ``relative_path``, or all of them."""
@@ -271,6 +298,31 @@ class NotebookPage:
         self.page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout * 1000)
         self.wait_kernel_idle(timeout)
         return self
+
+    def open_as_tab(self, timeout=90.0):
+        """Open the notebook as a new tab of an already loaded JupyterLab page (File > Open)."""
+        self.page.evaluate(
+            "async (path) => { await window.jupyterapp.commands.execute("
+            "'docmanager:open', {path, factory: 'Notebook'}); }", self.path)
+        name = self.path.rsplit("/", 1)[-1]
+        self.page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel",
+                          has_text=re.compile(f"^{re.escape(name)}$")).wait_for(timeout=timeout * 1000)
+        self.page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell",
+                                    timeout=timeout * 1000)
+        self.wait_kernel_idle(timeout)
+        return self
+
+    def close_tab(self):
+        """Close this notebook's tab without a save prompt (the copy is disposable)."""
+        self.page.evaluate("""(path) => {
+            const app = window.jupyterapp;
+            for (const widget of Array.from(app.shell.widgets('main'))) {
+              if (widget.context && widget.context.path === path) {
+                widget.context.model.dirty = false;
+                widget.dispose();
+              }
+            }
+        }""", self.path)
 
     def kernel_status(self):
         return self.page.evaluate(

@@ -40,7 +40,7 @@ def solution_run(request, module_notebooks):
         cells, failure = page.state(), str(exc)
     module_notebooks.shot(page, "after-run-all")
     yield Run(page, cells, notebook, failure)
-    module_notebooks.close_all()
+    module_notebooks.close_notebooks()
 
 
 def explorer_cells(run):
