@@ -3,6 +3,7 @@ own standalone figure) and leaves the global matplotlib state alone.
 
 Submodules:
 
+- ``palette``: the Okabe-Ito colour-blind-safe colours every figure uses
 - ``graphs``: computational graphs and unrolled graphs (``draw_graph``, ``draw_unrolled``)
 - ``curves``: loss curves, decision regions, gradient flow, per-step contributions, sequences
 - ``recurrence``: count tables that show why a sequence task needs memory

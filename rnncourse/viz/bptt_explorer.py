@@ -22,7 +22,8 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from rnncourse.rnn.core import rnn_forward, rnn_step_backward
-from rnncourse.viz.curves import OKABE_ITO, plot_time_contributions
+from rnncourse.viz.curves import plot_time_contributions
+from rnncourse.viz.palette import OKABE_ITO
 
 #: Where the explorer puts the loss: name -> which steps of T get an upstream gradient.
 LOSS_PLACEMENTS = {

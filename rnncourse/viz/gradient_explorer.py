@@ -26,7 +26,8 @@ import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from rnncourse.rnn.fast import rnn_forward_fast
-from rnncourse.viz.curves import OKABE_ITO, plot_gradient_flow
+from rnncourse.viz.curves import plot_gradient_flow
+from rnncourse.viz.palette import OKABE_ITO
 
 #: The y-range of the explorer's plot, fixed so that moving the slider moves the curves, not the axis.
 EXPLORER_YLIM = (1e-16, 1e16)

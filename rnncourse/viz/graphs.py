@@ -20,12 +20,10 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, RegularP
 
 from rnncourse.graph import CycleError, Graph, unroll
 from rnncourse.graph.toposort import topological_sort
+from rnncourse.viz.palette import OKABE_ITO
 
-OKABE_ITO = {
-    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
-}
-KIND_COLORS = {"input": OKABE_ITO["sky_blue"], "param": OKABE_ITO["orange"], "op": OKABE_ITO["bluish_green"]}
+
+KIND_COLORS = {"input": OKABE_ITO["sky blue"], "param": OKABE_ITO["orange"], "op": OKABE_ITO["bluish green"]}
 HIGHLIGHT = OKABE_ITO["vermillion"]
 EDGE_COLOR = "#444444"
 R = 0.3  # node radius, in data units
