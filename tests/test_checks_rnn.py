@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from rnncourse import optim, rnn
+from named_mistakes import assert_mistake_is_named, assert_wording_covers_every_mistake, mistake_cases
+
 from rnncourse.checks import EXERCISES, check
 from rnncourse.gradcheck import numerical_gradient
 
@@ -62,21 +64,16 @@ WORDING = {
     },
 }
 
-MISTAKES = [(ex_id, m.name) for ex_id in WORDING for m in EXERCISES[ex_id].mistakes]
+MISTAKES = mistake_cases(WORDING)
 
 
 def test_every_mistake_of_these_exercises_has_a_wording_test():
-    for ex_id, names in WORDING.items():
-        assert set(names) == {m.name for m in EXERCISES[ex_id].mistakes}, ex_id
+    assert_wording_covers_every_mistake(WORDING)
 
 
 @pytest.mark.parametrize("ex_id, name", MISTAKES)
 def test_each_known_mistake_fails_with_its_own_message(ex_id, name):
-    mistake = next(m for m in EXERCISES[ex_id].mistakes if m.name == name)
-    r = check(ex_id, mistake.variant)
-    assert not r.passed and r.points == 0
-    assert r.mistake == name
-    assert "Likely mistake: " + WORDING[ex_id][name] in r.message
+    assert_mistake_is_named(WORDING, ex_id, name)
 
 
 def test_messages_say_which_time_steps_are_off():
