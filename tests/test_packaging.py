@@ -1,8 +1,14 @@
 """Keep pyproject.toml, environment.yml and the README's commands honest with each other."""
 
 import re
-import tomllib
 from pathlib import Path
+
+import pytest
+
+try:
+    import tomllib  # Python >= 3.11
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package
+    tomllib = pytest.importorskip("tomli", reason="on Python 3.10 these tests need `pip install tomli`")
 
 ROOT = Path(__file__).resolve().parents[1]
 
