@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from rnncourse.checks.compare import STRUCTURAL, compare, describe, summarize
-from rnncourse.checks.running import invoke, plain, private_copy, run_limited
+from rnncourse.checks.running import build_args, invoke, plain, run_limited
 
 DEFAULT_TIME_LIMIT = 5.0
 
@@ -107,13 +107,6 @@ def _resolve(dotted):
     return getattr(importlib.import_module(module), name)
 
 
-def _deep_tuples(value, depth):
-    """Turn the lists of a plain cache back into tuples, ``depth`` levels deep."""
-    if depth <= 0 or not isinstance(value, list):
-        return value
-    return tuple(_deep_tuples(v, depth - 1) for v in value)
-
-
 @dataclass
 class Exercise:
     """One catalogue entry: id, lesson, points, reference, cases and known mistakes.
@@ -167,15 +160,7 @@ class Exercise:
 
     def build_args(self, case):
         """Fresh private arguments for one call, built from the plain ``case``."""
-        args = []
-        for name in self.arg_names:
-            value = private_copy(case["inputs"][name])
-            value = _deep_tuples(value, self.tuple_depth.get(name, 0))
-            args.append(value)
-        if self.make_callable is not None:  # numerical_gradient: f reads the x it is given
-            x_index = self.arg_names.index("x")
-            args[self.arg_names.index("f")] = self.make_callable(case["inputs"]["f"], args[x_index])
-        return tuple(args)
+        return build_args(self.arg_names, self.tuple_depth, case, self.make_callable)
 
     def call(self, fn, case, time_limit=None):
         """Call ``fn`` on private copies of the case's inputs; return plain outputs (decides nothing)."""

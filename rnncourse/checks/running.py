@@ -242,3 +242,29 @@ def invoke(fn, args, pristine, arg_names, time_limit=None):
 def private_copy(value):
     """Deep copy of plain inputs (functions are shared, arrays and containers copied)."""
     return copy.deepcopy(value)
+
+
+def deep_tuples(value, depth):
+    """Turn the lists of a plain cache back into tuples, ``depth`` levels deep."""
+    if depth <= 0 or not isinstance(value, list):
+        return value
+    return tuple(deep_tuples(v, depth - 1) for v in value)
+
+
+def build_args(arg_names, tuple_depth, case, make_callable=None):
+    """Fresh private arguments for one call, built from the plain ``case``.
+
+    Parameters
+    ----------
+    arg_names : sequence of str, the parameters in order (keys of ``case["inputs"]``)
+    tuple_depth : dict input name -> how many list levels become tuples (caches)
+    case : dict with ``"inputs"``, plain data
+    make_callable : None, or ``(spec, x) -> f`` building numerical_gradient's test function ``f``
+        from its description in the case and the private ``x`` it must read
+    """
+    args = [deep_tuples(private_copy(case["inputs"][name]), tuple_depth.get(name, 0))
+            for name in arg_names]
+    if make_callable is not None:
+        names = list(arg_names)
+        args[names.index("f")] = make_callable(case["inputs"]["f"], args[names.index("x")])
+    return tuple(args)

@@ -43,23 +43,6 @@ _DRIVER = r'''
 import sys as _sys
 
 
-def _deep_tuples(value, depth):
-    if depth <= 0 or not isinstance(value, list):
-        return value
-    return tuple(_deep_tuples(v, depth - 1) for v in value)
-
-
-def _build_args(spec, case):
-    args = []
-    for name in spec["arg_names"]:
-        value = private_copy(case["inputs"][name])
-        args.append(_deep_tuples(value, spec["tuple_depth"].get(name, 0)))
-    if spec["test_function"]:
-        names = list(spec["arg_names"])
-        args[names.index("f")] = make_test_function(case["inputs"]["f"], args[names.index("x")])
-    return tuple(args)
-
-
 def _identity(fn):
     code = getattr(fn, "__code__", None)
     return {"module": str(getattr(fn, "__module__", ""))[:200],
@@ -100,8 +83,9 @@ def run(user_ns, spec_json, cases_path, out_path):
         previous = _sys.getprofile()
         _sys.setprofile(watch)
         try:
-            outputs = invoke(fn, _build_args(spec, case), _build_args(spec, case),
-                             tuple(spec["arg_names"]), limit)
+            make = make_test_function if spec["test_function"] else None
+            args = [build_args(spec["arg_names"], spec["tuple_depth"], case, make) for _ in (0, 1)]
+            outputs = invoke(fn, args[0], args[1], tuple(spec["arg_names"]), limit)
         finally:
             _sys.setprofile(previous)
         limit -= outputs.get("seconds", 0.0) if outputs["status"] != "timeout" else limit
