@@ -76,6 +76,13 @@ def test_copy_does_not_modify_the_lessons_folder(lessons, tmp_path):
     assert sorted((p, p.read_bytes()) for p in lessons.rglob("*") if p.is_file()) == before
 
 
+def test_copy_creates_the_workspace_even_with_nothing_to_copy(tmp_path):
+    empty = tmp_path / "lessons"
+    empty.mkdir()
+    report = copy_lessons(empty, tmp_path / "new" / "ws")
+    assert (tmp_path / "new" / "ws").is_dir() and report.copied == [] and report.skipped == []
+
+
 def test_copy_refuses_a_workspace_that_is_a_file(lessons, tmp_path):
     not_a_folder = tmp_path / "ws"
     not_a_folder.write_text("", encoding="utf-8")

@@ -76,6 +76,7 @@ def copy_lessons(lessons_dir, workspace):
         raise NotADirectoryError(
             f"the workspace {workspace} is a file, not a folder; choose another with --workspace DIR"
         )
+    workspace.mkdir(parents=True, exist_ok=True)  # even when there is nothing to copy yet
     report = CopyReport()
     for relative in _course_files(lessons_dir):
         target = workspace / relative
