@@ -11,7 +11,8 @@ in each test; change them together.
 from __future__ import annotations
 
 import contextlib
-import functools
+import importlib.util
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,29 +28,25 @@ SEEDS = range(6)
 CHANCE_3 = np.log(3)
 
 
+def _load_noise_module():
+    spec = importlib.util.spec_from_file_location(
+        "ulp_noise", Path(__file__).parent / "portability" / "ulp_noise_startup.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+NOISE = _load_noise_module()
+
+
 @contextlib.contextmanager
 def last_bit_noise(seed):
-    """Move ~30% of every float64 tanh/exp/log result by one ulp (as tests/portability does)."""
-    rng = np.random.default_rng(seed)
-    originals = {name: getattr(np, name) for name in ("tanh", "exp", "log")}
-
-    def noisy(ufunc):
-        @functools.wraps(ufunc)
-        def wrapped(*args, **kwargs):
-            result = ufunc(*args, **kwargs)
-            if isinstance(result, np.ndarray) and result.dtype == np.float64 and result.size:
-                moved = rng.random(result.shape) < 0.3
-                result[moved] = np.nextafter(result[moved], np.inf if rng.random() < 0.5 else -np.inf)
-            return result
-        return wrapped
-
+    """Move ~30% of every float64 tanh/exp/log result by one ulp (as the portability test does)."""
+    NOISE.install(seed)
     try:
-        for name, ufunc in originals.items():
-            setattr(np, name, noisy(ufunc))
         yield
     finally:
-        for name, ufunc in originals.items():
-            setattr(np, name, ufunc)
+        NOISE.uninstall()
 
 
 NUMERICS = {"exact": contextlib.nullcontext, "last-bit noise": lambda: last_bit_noise(7)}

@@ -127,8 +127,19 @@ def test_the_noise_variant_really_changes_results(tmp_path):
         "    for k in m.params: m.params[k] -= 1.0 * grads[k]\n"
         "print(repr(float(m.loss(X, y)[0])))\n"
     )
-    noisy = f"exec(open({str(NOISE_STARTUP)!r}).read())\n" + code
+    noisy = f"__name__ = '__main__'\nexec(open({str(NOISE_STARTUP)!r}).read())\n" + code
     plain_out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     noisy_out = subprocess.run([sys.executable, "-c", noisy], capture_output=True, text=True, check=True)
     assert plain_out.stdout != noisy_out.stdout
     assert abs(float(plain_out.stdout) - float(noisy_out.stdout)) < 1e-6  # noise, not a different run
+
+
+def test_the_noise_profile_is_active_in_an_ipython_kernel_start(tmp_path):
+    """The variant's IPYTHONDIR really installs the noise before user code runs."""
+    env = dict(os.environ, IPYTHONDIR=_noise_profile(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-m", "IPython", "-c",
+         "import numpy as np; print(getattr(np.tanh, '__wrapped__', None) is not None)"],
+        env=env, capture_output=True, text=True, check=True, timeout=120,
+    )
+    assert out.stdout.strip().splitlines()[-1] == "True", out.stdout + out.stderr

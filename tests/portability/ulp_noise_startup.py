@@ -1,32 +1,50 @@
-"""IPython start-up file for the portability test's "last-bit noise" variant (not a library module).
+"""Last-bit noise in numpy's ``tanh``, ``exp`` and ``log``: a stand-in for another CPU's maths library.
 
-Another CPU's maths library may round ``tanh``, ``exp`` and ``log`` differently in the last bit.
-This file, run by the kernel before the notebook, wraps those three numpy functions so that about
-30% of the elements of every float64 result move by one unit in the last place, in a direction
-drawn from a seeded generator (``RNNCOURSE_ULP_NOISE_SEED``). A stored output that survives it
-does not hang on the exact bits one machine produces.
+Another machine may round these functions differently in the last bit. :func:`install` wraps
+them so that about 30% of the elements of every float64 result move by one unit in the last place,
+in a direction drawn from a seeded generator; :func:`uninstall` puts numpy back. A stored output
+or a claim that survives it does not hang on the exact bits one machine produces.
+
+Two users: the portability test copies this file into a scratch IPython profile's ``startup/``
+folder, where IPython runs it as ``__main__`` before the notebook (seed from
+``RNNCOURSE_ULP_NOISE_SEED``); ``tests/test_lesson_demos.py`` loads it as a module and calls
+:func:`install` / :func:`uninstall` around a demonstration.
 """
 
 import functools
 import os
 
-import numpy as _np
+import numpy as np
 
-_rng = _np.random.default_rng(int(os.environ.get("RNNCOURSE_ULP_NOISE_SEED", "1")))
+NAMES = ("tanh", "exp", "log")
+_ORIGINALS = {name: getattr(np, name) for name in NAMES}
 
 
-def _with_last_bit_noise(ufunc):
+def _with_last_bit_noise(ufunc, rng):
     @functools.wraps(ufunc)
     def noisy(*args, **kwargs):
         result = ufunc(*args, **kwargs)
-        if isinstance(result, _np.ndarray) and result.dtype == _np.float64 and result.size:
-            moved = _rng.random(result.shape) < 0.3
-            direction = _np.inf if _rng.random() < 0.5 else -_np.inf
-            result[moved] = _np.nextafter(result[moved], direction)
+        if isinstance(result, np.ndarray) and result.dtype == np.float64 and result.size:
+            moved = rng.random(result.shape) < 0.3
+            direction = np.inf if rng.random() < 0.5 else -np.inf
+            result[moved] = np.nextafter(result[moved], direction)
         return result
 
     return noisy
 
 
-for _name in ("tanh", "exp", "log"):
-    setattr(_np, _name, _with_last_bit_noise(getattr(_np, _name)))
+def install(seed):
+    """Replace numpy's tanh/exp/log by noisy versions drawing from ``default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    for name in NAMES:
+        setattr(np, name, _with_last_bit_noise(_ORIGINALS[name], rng))
+
+
+def uninstall():
+    """Put numpy's own tanh/exp/log back."""
+    for name, ufunc in _ORIGINALS.items():
+        setattr(np, name, ufunc)
+
+
+if __name__ == "__main__":  # run by IPython as a start-up file
+    install(int(os.environ.get("RNNCOURSE_ULP_NOISE_SEED", "1")))
