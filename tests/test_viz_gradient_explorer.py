@@ -15,7 +15,10 @@ from rnncourse.viz.gradient_explorer import (
     gradient_explorer,
     gradient_norms_by_lag,
     jacobian_norms,
+    random_rnn_states,
     recurrent_matrix,
+    spectral_norm,
+    spectral_radius,
 )
 
 
@@ -134,6 +137,54 @@ def test_gradient_norms_by_lag_rejects_bad_sizes():
 
 def test_explorer_line_format():
     assert explorer_line(1.5, np.array([1.0, 3.2e4])) == "radius 1.50: |dh_T/dh_0| = 3.2e+04"
+    assert (explorer_line(1.5, np.array([1.0, 3.2e4]), norm=2.5166)
+            == "radius 1.50, spectral norm 2.52: |dh_T/dh_0| = 3.2e+04")
+
+
+def test_spectral_norm_and_radius_of_a_non_normal_matrix():
+    W = np.array([[0.5, 3.0], [0.0, 0.5]])  # triangular: eigenvalues 0.5, 0.5
+    assert spectral_radius(W) == pytest.approx(0.5)
+    assert spectral_norm(W) == pytest.approx(np.linalg.svd(W, compute_uv=False)[0])
+    assert spectral_norm(W) > 3.0
+    S = np.array([[2.0, 1.0], [1.0, 3.0]])  # symmetric (normal): the two numbers agree
+    assert spectral_norm(S) == pytest.approx(spectral_radius(S))
+    with pytest.raises(ValueError, match=r"W has shape \(2, 3\); it must be a square matrix"):
+        spectral_norm(np.zeros((2, 3)))
+
+
+def test_the_spectral_norm_bounds_every_lag_and_the_radius_is_the_linear_rate():
+    Wh = recurrent_matrix(16, 0.9, seed=1)
+    h = random_rnn_states(Wh, T=30, seed=1)
+    norm = spectral_norm(Wh)
+    assert norm > 1.2  # a random matrix is far from normal: norm well above the radius 0.9
+    lag = np.arange(31)
+    assert np.all(jacobian_norms(Wh, h) <= norm**lag * (1 + 1e-9))
+    assert np.all(jacobian_norms(Wh, h, linear=True) <= norm**lag * (1 + 1e-9))
+    powers = [np.linalg.norm(np.linalg.matrix_power(Wh, k), 2) ** (1 / k) for k in (1, 40, 400)]
+    assert powers[0] == pytest.approx(norm)
+    assert abs(powers[2] - 0.9) < abs(powers[1] - 0.9) < abs(powers[0] - 0.9)
+    assert powers[2] == pytest.approx(0.9, abs=0.01)
+
+
+def test_a_nilpotent_matrix_lets_the_gradient_grow_and_then_cuts_it_to_zero():
+    H = 16
+    Wh = 1.25 * np.eye(H, k=1)  # strictly upper triangular: every eigenvalue is 0
+    h = random_rnn_states(Wh, T=24, seed=0)
+    norms, linear = jacobian_norms(Wh, h), jacobian_norms(Wh, h, linear=True)
+    assert np.all(norms[H:] == 0) and np.all(linear[H:] == 0)
+    np.testing.assert_allclose(linear[:H], 1.25 ** np.arange(H), rtol=1e-12)
+    assert norms.max() > 1.5
+
+
+def test_random_rnn_states_are_the_states_gradient_norms_by_lag_measures():
+    Wh = recurrent_matrix(8, 1.3, seed=2)
+    h = random_rnn_states(Wh, T=12, seed=2)
+    assert h.shape == (12, 8) and np.all(np.abs(h) < 1)
+    tanh_norms, _ = gradient_norms_by_lag(1.3, H=8, T=12, seed=2)
+    np.testing.assert_array_equal(tanh_norms, jacobian_norms(Wh, h))
+    assert np.mean(1 - random_rnn_states(Wh, T=12, seed=2, input_scale=5.0) ** 2) < np.mean(1 - h**2)
+    with pytest.raises(ValueError, match=r"Wh has shape \(2, 3\); it must be square"):
+        random_rnn_states(np.zeros((2, 3)))
 
 
 def test_draw_leaves_global_state_alone():
@@ -143,6 +194,11 @@ def test_draw_leaves_global_state_alone():
     assert draw_gradient_norms(1.0, t, lin, ax) is ax
     assert len(ax.get_lines()) == 3  # two curves and the reference line at 1
     assert ax.get_yscale() == "log"
+    ax2 = Figure().add_subplot()
+    draw_gradient_norms(1.0, t, lin, ax2, norm=1.7)
+    labels = [line.get_label() for line in ax2.get_lines()]
+    assert "bound ||Wh||_2^lag" in labels and "radius^lag" in labels
+    assert ax2.get_title() == "Wh: spectral radius 1.00, spectral norm 1.70"
     assert dict(matplotlib.rcParams) == before
 
 
@@ -156,12 +212,15 @@ def test_widget_slider_changes_the_output():
     assert slider.description == "spectral radius of Wh"
     before_text = _text(output)
     before_png = [o for o in output.outputs if o["output_type"] == "display_data"][0]
-    expected = explorer_line(1.0, gradient_norms_by_lag(1.0, 16, 20, 0)[0])
+    norm = spectral_norm(recurrent_matrix(16, 1.0, seed=0))
+    expected = explorer_line(1.0, gradient_norms_by_lag(1.0, 16, 20, 0)[0], norm)
     assert before_text == expected + "\n"
+    assert f"spectral norm {norm:.2f}" in before_text
     slider.value = 2.0
     after_text = _text(output)
     assert after_text != before_text
-    assert after_text == explorer_line(2.0, gradient_norms_by_lag(2.0, 16, 20, 0)[0]) + "\n"
+    assert after_text == explorer_line(2.0, gradient_norms_by_lag(2.0, 16, 20, 0)[0],
+                                       2 * norm) + "\n"
     after_png = [o for o in output.outputs if o["output_type"] == "display_data"]
     assert len(after_png) == 1  # the old figure is replaced, not appended to
     assert after_png[0]["data"]["image/png"] != before_png["data"]["image/png"]
