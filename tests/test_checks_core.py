@@ -11,7 +11,7 @@ import pytest
 
 from rnncourse.checks import (EXERCISES, LESSONS, Result, check, exercises_for_lesson,
                               from_bytes, pack, to_bytes, unpack)
-from rnncourse.checks.core import aggregate
+from rnncourse.checks.engine import aggregate
 from rnncourse.rnn import rnn_backward, rnn_step_backward
 
 

@@ -6,7 +6,7 @@ from collections import deque
 import pytest
 
 from rnncourse.checks import EXERCISES, check
-from rnncourse.checks.exercises_graph import all_nodes, cycle_problem, find_cycle, order_problem
+from rnncourse.checks.catalogue.graph import all_nodes, cycle_problem, find_cycle, order_problem
 
 
 class CycleError(Exception):

@@ -9,7 +9,7 @@ from rnncourse import gradcheck, nn
 from named_mistakes import assert_mistake_is_named, assert_wording_covers_every_mistake, mistake_cases
 
 from rnncourse.checks import EXERCISES, check
-from rnncourse.checks.exercises_warmup import warmup_sum_of_squares
+from rnncourse.checks.catalogue.warmup import warmup_sum_of_squares
 
 WORDING = {
     "warmup_sum_of_squares": {
@@ -185,7 +185,7 @@ def test_correct_alternatives_pass(ex_id, fn):
 
 def test_numerical_gradient_agrees_with_analytic_gradients_of_the_test_functions():
     """The trusted test functions are what they claim: compare with hand-derived gradients."""
-    from rnncourse.checks.exercises_gradcheck import make_test_function
+    from rnncourse.checks.catalogue.gradcheck import make_test_function
 
     ex = EXERCISES["numerical_gradient"]
     for case in ex.make_cases(0):

@@ -35,10 +35,13 @@ def _hostile(tmp, gradebook):
     return {
         "checker_replaced": with_wrong_tanh(after=[
             "check = lambda *a, **k: type('R', (), {'passed': True, 'points': 99})()\n"
-            "import rnncourse.checks as _c, rnncourse.checks.running as _r, rnncourse.checks.core as _core\n"
+            "import rnncourse.checks as _c, rnncourse.checks.engine.running as _r\n"
+            "import rnncourse.checks.engine.protocol as _p, rnncourse.checks.engine.plaindata as _d\n"
             "_c.check = check\n"
             "_r.invoke = lambda *a, **k: {'status': 'returned', 'value': None, 'mutated': []}\n"
-            "_core.Exercise.judge = lambda self, case, outputs: None\n"]),
+            "_r.call_cases = lambda *a, **k: []\n"
+            "_d.plain = lambda value, depth=0: value\n"
+            "_p.Exercise.judge = lambda self, case, outputs: None\n"]),
         "allclose_replaced": with_wrong_tanh(after=[
             "np.allclose = lambda *a, **k: True\n"
             "np.testing.assert_allclose = lambda *a, **k: None\n"

@@ -16,8 +16,10 @@ import numpy as np
 import pytest
 
 from rnncourse.checks import EXERCISES, to_bytes
-from rnncourse.grading import containment, evaluate, loading, report
-from rnncourse.grading.batch import changed_files, course_files_digest, resolve_lesson
+from rnncourse.grading import containment, evaluate, loading, writers
+from rnncourse.grading.loading import resolve_lesson
+from rnncourse.grading.results import Status, SubmissionResult
+from rnncourse.grading.snapshot import changed_files, course_files_digest
 from rnncourse.grading.references import static_flags
 from rnncourse.grading.sandbox import kernel_environment
 from rnncourse.grading.worker import function_names
@@ -187,18 +189,16 @@ def test_runtime_report_can_only_add_flags():
 
 
 # ----------------------------------------------------------------------------- reports
-def _row(name, status="ok", points=1):
-    row = {"name": name, "status": status, "lesson": "00_welcome",
-           "exercises": {"warmup_sum_of_squares": {"points": points, "possible": 1,
-                                                   "passed": bool(points), "flag": None,
-                                                   "message": "All 5 test cases pass."}}}
-    report.fill_points(row)
-    return row
+def _row(name, status=Status.OK, points=1):
+    row = SubmissionResult(name=name, status=status, lesson="00_welcome", exercises={
+        "warmup_sum_of_squares": {"points": points, "possible": 1, "passed": bool(points),
+                                  "flag": None, "message": "All 5 test cases pass."}})
+    return row.score()
 
 
 def test_gradebook_has_one_row_per_submission_and_defuses_formulas():
-    rows = [_row("=HYPERLINK(1).ipynb"), _row("b.ipynb", "timeout", 0)]
-    text = report.gradebook_text(rows, report.exercise_columns(rows))
+    rows = [_row("=HYPERLINK(1).ipynb"), _row("b.ipynb", Status.TIMEOUT, 0)]
+    text = writers.gradebook_text(rows, writers.exercise_columns(rows))
     lines = text.splitlines()
     assert lines[0] == "submission,lesson,status,warmup_sum_of_squares,total,possible"
     assert lines[1] == "'=HYPERLINK(1).ipynb,00_welcome,ok,1,1,1"
@@ -206,11 +206,10 @@ def test_gradebook_has_one_row_per_submission_and_defuses_formulas():
 
 
 def test_feedback_names_what_passed_and_what_failed():
-    text = report.feedback_text(_row("a.ipynb"))
+    text = writers.feedback_text(_row("a.ipynb"))
     assert "[PASSED] warmup_sum_of_squares" in text and "Score: 1 / 1" in text
-    invalid = {"name": "x.ipynb", "status": "invalid notebook: empty file", "lesson": None}
-    report.fill_points(invalid)
-    assert "could not be graded" in report.feedback_text(invalid)
+    invalid = SubmissionResult.invalid("empty file", name="x.ipynb").score()
+    assert "could not be graded" in writers.feedback_text(invalid)
 
 
 def test_course_file_changes_are_detected(tmp_path):

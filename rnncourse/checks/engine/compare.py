@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnncourse.checks.running import is_opaque
+from rnncourse.checks.engine.plaindata import is_opaque
 
 STRUCTURAL = ("type", "count", "keys", "shape", "dtype")
 

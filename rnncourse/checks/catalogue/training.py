@@ -10,31 +10,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncourse.checks.core import Exercise, Mistake, label
-from rnncourse.checks.exercises_bptt import SEQ_OUTPUTS, SEQ_SHAPES, bptt_variant, sequence_cases
+from rnncourse.checks.engine import FunctionExercise, Mistake
+from rnncourse.checks.catalogue.bptt import SEQ_OUTPUTS, SEQ_SHAPES, bptt_variant, sequence_cases
+
+LESSON = "05_training_in_practice"
+
 
 
 # ----------------------------------------------------------------------------- truncated BPTT
-def _truncated_cases(seed):
-    return sequence_cases(seed + 1, with_k=True)
+def _truncated_cases(rng):
+    return sequence_cases(rng, with_k=True)
 
 
 _CUT_MSG = ("the truncation cuts in the wrong place (one step off): chunks are [0, k), [k, 2k), "
             "...; drop the gradient passed from step t to step t-1 exactly when t % k == 0 "
             "(and t > 0).")
 
-RNN_BACKWARD_TRUNCATED = Exercise(
+RNN_BACKWARD_TRUNCATED = FunctionExercise(
     id="rnn_backward_truncated",
-    lesson="05_training_in_practice",
+    lesson=LESSON,
     points=2,
     signature="rnn_backward_truncated(dh, cache, k) -> (dx, dh0, dWx, dWh, db)",
     reference="rnncourse.rnn.truncated:rnn_backward_truncated",
     arg_names=("dh", "cache", "k"),
     output_names=SEQ_OUTPUTS,
-    make_cases=_truncated_cases,
+    cases=_truncated_cases,
     tuple_depth={"cache": 2},
     shapes=SEQ_SHAPES,
     time_axes={"dx": 1},
+    equivalents=("rnncourse.rnn.fast:rnn_backward_fast",),
     mistakes=(
         Mistake("no_cut", "nothing is cut: this is full BPTT. At every chunk start (t % k == 0, "
                 "t > 0) pass a zero gradient on to step t-1 instead of dh_prev.",
@@ -56,8 +60,7 @@ RNN_BACKWARD_TRUNCATED = Exercise(
 
 
 # ----------------------------------------------------------------------------- clipping
-def _clip_cases(seed):
-    rng = np.random.default_rng(seed + 30)
+def _clip_cases(rng):
 
     def grads(scale, shapes):
         return {name: scale * rng.standard_normal(shape) for name, shape in shapes.items()}
@@ -101,15 +104,15 @@ def _clip_variant(per_tensor=False, by_value=False, norm_after=False, always=Fal
     return clip_gradients
 
 
-CLIP_GRADIENTS = Exercise(
+CLIP_GRADIENTS = FunctionExercise(
     id="clip_gradients",
-    lesson="05_training_in_practice",
+    lesson=LESSON,
     points=1,
     signature="clip_gradients(grads, max_norm) -> (clipped, total_norm)",
     reference="rnncourse.optim:clip_gradients",
     arg_names=("grads", "max_norm"),
     output_names=("clipped", "total_norm"),
-    make_cases=_clip_cases,
+    cases=_clip_cases,
     mistakes=(
         Mistake("per_tensor", "clipped each array separately: compute ONE global norm over all "
                 "arrays, sqrt(sum of every g**2), and scale every array by the same factor "

@@ -1,25 +1,46 @@
-"""The machinery behind every exercise check: :class:`Exercise`, :class:`Mistake`, :class:`Verdict`,
-:class:`Result`, and :func:`run_check` (make_cases -> call -> judge, aggregated).
+"""Function exercises: the learner writes a function with a pinned signature; we call it and judge.
 
-An :class:`Exercise` knows how to turn a plain-data *case* into arguments (:meth:`Exercise.build_args`),
-how to call a function on private copies of them (:meth:`Exercise.call`, no decisions), and how to
-judge the plain *outputs* (:meth:`Exercise.judge`): it recomputes the expected values itself with
-the reference, compares every returned value, and when they differ tries each known
+A :class:`FunctionExercise` knows how to turn a plain-data *case* into arguments
+(:meth:`~FunctionExercise.build_args`), how to call a function on private copies of them
+(:meth:`~FunctionExercise.call`, no decisions), and how to judge the plain *outputs*
+(:meth:`~FunctionExercise.judge_outputs`): it recomputes the expected values itself with the
+reference, compares every returned value, and when they differ tries each known
 :class:`Mistake` so the message can name the likely error.
+
+What one exercise does differently is a subclass overriding a method (``judge_outputs`` for
+``topological_sort``, ``mutation_tolerance`` for ``numerical_gradient``), and an input that is
+not plain data is declared with an :class:`ArgBuilder`; the engine and the grader never look
+for one exercise or one argument name.
 """
 
 from __future__ import annotations
 
-import html
 import importlib
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from rnncourse.checks.compare import STRUCTURAL, compare, describe, summarize
-from rnncourse.checks.running import build_args, invoke, plain, run_limited
+import numpy as np
 
-DEFAULT_TIME_LIMIT = 5.0
+from rnncourse.checks.engine.compare import STRUCTURAL, compare, describe, summarize
+from rnncourse.checks.engine.plaindata import plain
+from rnncourse.checks.engine.protocol import DEFAULT_TIME_LIMIT, Exercise
+from rnncourse.checks.engine.result import Verdict
+from rnncourse.checks.engine.running import build_args, invoke, run_limited
+
+
+def load_function(dotted):
+    """The function named ``"module:function"`` (importing the module).
+
+    Raises
+    ------
+    ValueError
+        for a name without ``:``, saying how to write it.
+    """
+    module, sep, name = str(dotted).partition(":")
+    if not sep or not module or not name:
+        raise ValueError(f"{dotted!r} is not a function name; write it as 'module:function', "
+                         "e.g. 'rnncourse.rnn:rnn_backward'")
+    return getattr(importlib.import_module(module), name)
 
 
 @dataclass(frozen=True)
@@ -43,73 +64,22 @@ class Mistake:
     detect: Callable | None = None
 
 
-@dataclass
-class Verdict:
-    """The judgement of one case: ``passed``, a ``message``, and the ``mistake`` name if one matched."""
+@dataclass(frozen=True)
+class ArgBuilder:
+    """An input that is not plain data, built by trusted code from its plain description.
 
-    passed: bool
-    message: str
-    mistake: str | None = None
-    label: str = ""
-
-
-class Result:
-    """The outcome of ``check(exercise_id, fn)``.
-
-    Attributes
-    ----------
-    exercise_id : str
-    passed : bool
-    message : str, what passed or the first failing case (its shape) and what is wrong
-    points, possible : int, points earned (all or nothing) and available
-    mistake : str or None, the name of the known mistake that matched the first failing case
-    verdicts : list of :class:`Verdict`, one per case that ran
+    The argument becomes ``build(case["inputs"][name], the private argument named reads)``, in
+    the checker and inside the grader's kernel alike (the harness carries ``build``'s source).
+    ``numerical_gradient``'s ``f`` is ``ArgBuilder(make_test_function, reads="x")``.
     """
 
-    def __init__(self, exercise_id, passed, message, points=0, possible=0, mistake=None,
-                 verdicts=()):
-        self.exercise_id = exercise_id
-        self.passed = bool(passed)
-        self.message = message
-        self.points = points
-        self.possible = possible
-        self.mistake = mistake
-        self.verdicts = list(verdicts)
-
-    @property
-    def headline(self):
-        word = "✓ PASSED" if self.passed else "✗ FAILED"
-        return f"{word}  {self.exercise_id}  ({self.points}/{self.possible} points)"
-
-    def __str__(self):
-        return f"{self.headline}\n{self.message}"
-
-    def __repr__(self):
-        return str(self)
-
-    def _repr_html_(self):
-        if self.passed:  # dark text on light fill: contrast above 7:1 for both panels
-            border, fill, ink = "#1a7f37", "#e6f4ea", "#0b3d1c"
-        else:
-            border, fill, ink = "#b42318", "#fdecea", "#5c0b05"
-        return (
-            f'<div role="status" style="border:1px solid {border};border-left:6px solid {border};'
-            f'background:{fill};color:{ink};padding:8px 12px;margin:4px 0;border-radius:4px;'
-            f'font-family:system-ui,sans-serif;line-height:1.4">'
-            f"<strong>{html.escape(self.headline)}</strong>"
-            f'<div style="white-space:pre-wrap;margin-top:4px">{html.escape(self.message)}</div>'
-            f"</div>"
-        )
-
-
-def _resolve(dotted):
-    module, _, name = dotted.partition(":")
-    return getattr(importlib.import_module(module), name)
+    build: Callable
+    reads: str
 
 
 @dataclass
-class Exercise:
-    """One catalogue entry: id, lesson, points, reference, cases and known mistakes.
+class FunctionExercise(Exercise):
+    """An exercise answered by a function with the signature ``signature``.
 
     Attributes
     ----------
@@ -120,18 +90,21 @@ class Exercise:
     reference : str, ``"module:function"`` of the reference implementation (imported lazily)
     arg_names : tuple of str, the parameters, in order (keys of ``case["inputs"]``)
     output_names : tuple of str; one name means the function returns that value itself
-    make_cases : callable ``seed -> list of cases``; a case is a dict of plain data with
-        ``"label"`` (the shapes, for messages), ``"dims"`` and ``"inputs"``
+    cases : callable ``rng -> list of cases`` (``rng`` a seeded ``numpy.random.Generator``); a
+        case is a dict of plain data with ``"label"`` (the shapes, for messages), ``"dims"`` and
+        ``"inputs"``
     mistakes : tuple of :class:`Mistake`, tried in order
     shapes : dict output name -> symbolic shape, e.g. ``{"dx": "(N, T, D)"}``
     time_axes : dict output name -> axis of time steps
     labels : dict output name -> names of a cache's items
     tuple_depth : dict input name -> how many list levels of a case input become tuples
-    make_callable : callable ``(case, x) -> f`` for ``numerical_gradient``, building the trusted
-        test function from its name in the case and the array ``x`` it reads
+    arg_builders : dict input name -> :class:`ArgBuilder`, for inputs that are not plain data
+    equivalents : tuple of ``"module:function"``, library functions besides ``reference`` that
+        compute the same thing (calling one counts as calling the reference)
     rtol, atol : float, tolerances of every comparison
-    mutation_tolerance : float, in-place changes up to this size are not reported
-    custom_judge : callable ``(exercise, case, outputs) -> Verdict`` replacing the generic judge
+    notebook_seed_offset : int or None; None (every new exercise) derives the cases' seed from
+        ``(seed, id)``. An int keeps the older stream ``seed + offset`` for an exercise whose
+        random cases are quoted in stored notebook outputs, until those notebooks are re-run
     """
 
     id: str
@@ -141,30 +114,62 @@ class Exercise:
     reference: str
     arg_names: tuple
     output_names: tuple
-    make_cases: Callable
+    cases: Callable
     mistakes: tuple = ()
     shapes: dict = field(default_factory=dict)
     time_axes: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
     tuple_depth: dict = field(default_factory=dict)
-    make_callable: Callable | None = None
+    arg_builders: dict = field(default_factory=dict)
+    equivalents: tuple = ()
     rtol: float = 1e-7
     atol: float = 1e-9
-    mutation_tolerance: float = 0.0
-    custom_judge: Callable | None = None
+    notebook_seed_offset: int | None = None
+
+    # ---------------------------------------------------------------- the protocol
+    def case_seed(self, seed):
+        if self.notebook_seed_offset is not None:
+            return int(seed) + self.notebook_seed_offset
+        return super().case_seed(seed)
+
+    def make_cases(self, seed):
+        return self.cases(np.random.default_rng(self.case_seed(seed)))
+
+    def accepts(self, answer):
+        if callable(answer):
+            return None
+        return (f"expected a function, got {describe(plain(answer))}: pass the function itself, "
+                f"e.g. check({self.id!r}, {self.id})")
+
+    def reference_names(self):
+        return (self.reference,) + tuple(self.equivalents)
+
+    def harness_spec(self):
+        return {"arg_names": list(self.arg_names), "tuple_depth": dict(self.tuple_depth),
+                "builders": {name: [b.build.__name__, b.reads]
+                             for name, b in self.arg_builders.items()}}
+
+    def harness_functions(self):
+        return {b.build.__name__: b.build for b in self.arg_builders.values()}
+
+    def preload(self):
+        for name in self.reference_names():
+            load_function(name)
 
     # ---------------------------------------------------------------- the three steps
     @property
     def reference_function(self):
-        return _resolve(self.reference)
+        return load_function(self.reference)
 
     def build_args(self, case):
         """Fresh private arguments for one call, built from the plain ``case``."""
-        return build_args(self.arg_names, self.tuple_depth, case, self.make_callable)
+        builders = {name: (b.build, b.reads) for name, b in self.arg_builders.items()}
+        return build_args(self.arg_names, self.tuple_depth, case, builders)
 
-    def call(self, fn, case, time_limit=None):
-        """Call ``fn`` on private copies of the case's inputs; return plain outputs (decides nothing)."""
-        return invoke(fn, self.build_args(case), self.build_args(case), self.arg_names, time_limit)
+    def call(self, answer, case, time_limit=None):
+        """Call ``answer`` on private copies of the case's inputs; return plain outputs."""
+        return invoke(answer, self.build_args(case), self.build_args(case), self.arg_names,
+                      time_limit)
 
     def run_trusted(self, fn, case):
         """Outputs of a trusted function (the reference or a variant) on private copies, or None."""
@@ -177,19 +182,6 @@ class Exercise:
         if status != "returned":
             raise RuntimeError(f"the reference {self.reference} failed on {case['label']}: {value!r}")
         return plain(value)
-
-    def judge(self, case, outputs):
-        """Decide one case from its plain ``outputs``; never raises."""
-        try:
-            if self.custom_judge is not None:
-                verdict = self.custom_judge(self, case, outputs)
-            else:
-                verdict = self._judge_generic(case, outputs)
-        except Exception as exc:  # a bug in the checker must not look like the learner's
-            verdict = Verdict(False, f"internal error in the checker ({type(exc).__name__}: "
-                                     f"{exc}); please report it to the course maintainers")
-        verdict.label = case.get("label", "")
-        return verdict
 
     # ---------------------------------------------------------------- generic judging
     def status_message(self, outputs):
@@ -256,9 +248,16 @@ class Exercise:
                 return mistake
         return None
 
+    mutation_tolerance = 0.0
+    """In-place changes up to this size are not reported (a subclass may raise it)."""
+
+    def significant_mutations(self, outputs):
+        """The reported in-place changes: those above :attr:`mutation_tolerance`."""
+        return [m for m in outputs.get("mutated", [])
+                if m.get("max_change") is None or m["max_change"] > self.mutation_tolerance]
+
     def mutation_text(self, outputs):
-        items = [m for m in outputs.get("mutated", [])
-                 if m.get("max_change") is None or m["max_change"] > self.mutation_tolerance]
+        items = self.significant_mutations(outputs)
         if not items:
             return ""
         names = ", ".join(dict.fromkeys(m["input"] for m in items))
@@ -271,7 +270,8 @@ class Exercise:
         return (f"it changed its input {names} in place{detail}: work on copies or build new "
                 "arrays, because the caller still needs its inputs")
 
-    def _judge_generic(self, case, outputs):
+    def judge_outputs(self, case, outputs):
+        """The generic judge: status, count, structure, values, in-place changes, known mistakes."""
         early = self.status_message(outputs)
         if early:
             return Verdict(False, early)
@@ -311,52 +311,10 @@ def exception_message(error, fn_name):
     return f"raised {error['type']}{text}{where}."
 
 
-# ----------------------------------------------------------------------------- the runner
-def run_check(exercise, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
-    """make_cases -> call (time-limited in total) -> judge every case -> one :class:`Result`."""
-    if not callable(fn):
-        return Result(exercise.id, False,
-                      f"expected a function, got {describe(plain(fn))}: pass the function itself, "
-                      f"e.g. check({exercise.id!r}, {exercise.id})", 0, exercise.points)
-    cases = exercise.make_cases(seed)
-    deadline = time.perf_counter() + time_limit
-    verdicts = []
-    for case in cases:
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0:
-            outputs = {"status": "timeout", "mutated": []}
-        else:
-            outputs = exercise.call(fn, case, time_limit=remaining)
-        if outputs["status"] == "timeout":
-            outputs["time_limit"] = time_limit  # report the limit for the whole check
-        verdicts.append(exercise.judge(case, outputs))
-        if outputs["status"] == "timeout":
-            break
-    return aggregate(exercise, verdicts, len(cases))
-
-
-def aggregate(exercise, verdicts, n_cases):
-    """Fold per-case verdicts into one :class:`Result` (all or nothing)."""
-    failed = [(i, v) for i, v in enumerate(verdicts) if not v.passed]
-    if not failed and len(verdicts) == n_cases:
-        return Result(exercise.id, True, f"All {n_cases} test cases pass.", exercise.points,
-                      exercise.points, None, verdicts)
-    i, first = failed[0]
-    n_pass = sum(v.passed for v in verdicts)
-    message = (f"Case {i + 1} of {n_cases} ({first.label}): {first.message}\n"
-               f"({n_pass} of {n_cases} cases pass.)")
-    return Result(exercise.id, False, message, 0, exercise.points, first.mistake, verdicts)
-
-
-def random_array(rng, shape, scale=1.0):
-    """Seeded float64 test data."""
-    return scale * rng.standard_normal(shape)
-
-
 def label(**dims):
     """``label(N=2, T=3)`` -> ``"N=2, T=3"``."""
     return ", ".join(f"{k}={v}" for k, v in dims.items())
 
 
-__all__ = ["Exercise", "Mistake", "Verdict", "Result", "run_check", "aggregate",
-           "exception_message", "random_array", "label", "DEFAULT_TIME_LIMIT"]
+__all__ = ["FunctionExercise", "Mistake", "ArgBuilder", "exception_message", "label",
+           "load_function"]

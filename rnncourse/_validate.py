@@ -1,4 +1,5 @@
-"""Argument checks for the data generators: each error echoes the bad value and says the fix."""
+"""Argument checks shared by the data generators and the explorers: each error echoes the bad
+value and says the fix."""
 
 from __future__ import annotations
 

@@ -11,6 +11,10 @@ possibly in another process::
 ``mutated`` lists every input the function changed in place:
 ``{"input": "cache[2][1]", "entries": 3, "max_change": 0.5}`` (``entries``/``max_change`` are
 ``None`` when a list or dict changed its length or keys).
+
+The grader's harness runs this module's source inside the learner's kernel (after the source of
+:mod:`~rnncourse.checks.engine.plaindata`, so the one course import below is already satisfied
+there): keep it free of any other import from the course package.
 """
 
 from __future__ import annotations
@@ -24,50 +28,14 @@ import traceback
 
 import numpy as np
 
+from rnncourse.checks.engine.plaindata import plain
+
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__))
-_MAX_DEPTH = 8
 
 
 class _TimeLimitReached(BaseException):
     """Raised by the alarm inside the learner's code; BaseException so ``except Exception`` misses it."""
-
-
-# ----------------------------------------------------------------------------- plain data
-def plain(value, depth=0):
-    """Copy ``value`` into plain data (see :mod:`rnncourse.checks.serial`).
-
-    Arrays are copied, tuples become lists, numpy scalars become Python numbers, and anything
-    else becomes ``{"__opaque__": type name, "repr": short repr}`` so the judge can name it.
-    """
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value)
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biufcUS":
-        return np.array(value, copy=True)
-    if depth < _MAX_DEPTH and isinstance(value, (list, tuple)) and len(value) <= 100_000:
-        return [plain(v, depth + 1) for v in value]
-    if depth < _MAX_DEPTH and isinstance(value, dict):
-        keys_ok = all(isinstance(k, (str, int, np.integer)) and not isinstance(k, bool)
-                      for k in value)
-        if keys_ok:
-            return {(int(k) if isinstance(k, np.integer) else k): plain(v, depth + 1)
-                    for k, v in value.items()}
-    try:
-        text = repr(value)
-    except Exception:  # a learner's object with a broken __repr__
-        text = "<unprintable>"
-    return {"__opaque__": type(value).__name__, "repr": text[:200]}
-
-
-def is_opaque(value):
-    """True for the placeholder :func:`plain` makes for a value that is not plain data."""
-    return isinstance(value, dict) and "__opaque__" in value and "repr" in value
 
 
 # ----------------------------------------------------------------------------- mutation
@@ -251,7 +219,7 @@ def deep_tuples(value, depth):
     return tuple(deep_tuples(v, depth - 1) for v in value)
 
 
-def build_args(arg_names, tuple_depth, case, make_callable=None):
+def build_args(arg_names, tuple_depth, case, builders=None):
     """Fresh private arguments for one call, built from the plain ``case``.
 
     Parameters
@@ -259,12 +227,35 @@ def build_args(arg_names, tuple_depth, case, make_callable=None):
     arg_names : sequence of str, the parameters in order (keys of ``case["inputs"]``)
     tuple_depth : dict input name -> how many list levels become tuples (caches)
     case : dict with ``"inputs"``, plain data
-    make_callable : None, or ``(spec, x) -> f`` building numerical_gradient's test function ``f``
-        from its description in the case and the private ``x`` it must read
+    builders : dict input name -> ``(build, reads)`` or None, for inputs that are not plain
+        data: the argument becomes ``build(its plain description, the private argument named
+        reads)``, e.g. ``numerical_gradient``'s test function ``f`` that reads ``x``
     """
-    args = [deep_tuples(private_copy(case["inputs"][name]), tuple_depth.get(name, 0))
-            for name in arg_names]
-    if make_callable is not None:
-        names = list(arg_names)
-        args[names.index("f")] = make_callable(case["inputs"]["f"], args[names.index("x")])
-    return tuple(args)
+    args = {name: deep_tuples(private_copy(case["inputs"][name]), tuple_depth.get(name, 0))
+            for name in arg_names}
+    for name, (build, reads) in (builders or {}).items():
+        args[name] = build(case["inputs"][name], args[reads])
+    return tuple(args[name] for name in arg_names)
+
+
+def call_cases(call_one, cases, time_limit):
+    """Call ``call_one(case, seconds left)`` for every case within ``time_limit`` seconds in total.
+
+    Returns one outputs dict per case. Once a case times out (or no time is left) every later
+    case gets ``{"status": "timeout", ...}`` without being called; a timeout's ``time_limit`` is
+    the whole ``time_limit``. Judging stops at the first timeout
+    (:func:`rnncourse.checks.engine.runner.judge_cases`).
+    """
+    deadline = time.perf_counter() + float(time_limit)
+    outputs, stopped = [], False
+    for case in cases:
+        remaining = deadline - time.perf_counter()
+        if stopped or remaining <= 0:
+            out = {"status": "timeout", "mutated": []}
+        else:
+            out = call_one(case, remaining)
+        if out["status"] == "timeout":
+            out["time_limit"] = float(time_limit)
+            stopped = True
+        outputs.append(out)
+    return outputs

@@ -1,4 +1,6 @@
-"""Plain data to and from ``(JSON-able tree, arrays)``, so cases and outputs can cross processes.
+"""Plain data: what it is, how any value becomes plain data, and its ``.npz`` + JSON format.
+
+This is the one module that knows the format cases and outputs cross processes in.
 
 The exercise protocol (see :mod:`rnncourse.checks`) only ever moves *plain data* between its
 steps: ``None``, ``bool``, ``int``, ``float``, ``str``, numpy arrays of numbers or strings, and
@@ -22,10 +24,58 @@ from __future__ import annotations
 import io
 import json
 import math
+import zipfile
 
 import numpy as np
 
 _META = "__meta__"
+_MAX_DEPTH = 8
+PLAIN_DTYPE_KINDS = "biufcUS"
+"""numpy dtype kinds that are plain data: booleans, integers, floats, complex numbers, strings."""
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ARRAY_ITEMS = 4_000_000
+
+
+# ----------------------------------------------------------------------------- any value -> plain data
+def plain(value, depth=0):
+    """Copy ``value`` into plain data (see the module docstring).
+
+    Arrays are copied, tuples become lists, numpy scalars become Python numbers, and anything
+    else becomes ``{"__opaque__": type name, "repr": short repr}`` so the judge can name it.
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind in PLAIN_DTYPE_KINDS:
+        return np.array(value, copy=True)
+    if depth < _MAX_DEPTH and isinstance(value, (list, tuple)) and len(value) <= 100_000:
+        return [plain(v, depth + 1) for v in value]
+    if depth < _MAX_DEPTH and isinstance(value, dict):
+        keys_ok = all(isinstance(k, (str, int, np.integer)) and not isinstance(k, bool)
+                      for k in value)
+        if keys_ok:
+            return {(int(k) if isinstance(k, np.integer) else k): plain(v, depth + 1)
+                    for k, v in value.items()}
+    try:
+        text = repr(value)
+    except Exception:  # a learner's object with a broken __repr__
+        text = "<unprintable>"
+    return {"__opaque__": type(value).__name__, "repr": text[:200]}
+
+
+def is_opaque(value):
+    """True for the placeholder :func:`plain` makes for a value that is not plain data."""
+    return isinstance(value, dict) and "__opaque__" in value and "repr" in value
+
+
+
+# ----------------------------------------------------------------------------- the format
 
 
 def pack(value):
@@ -49,7 +99,7 @@ def pack(value):
             v = float(v)
             return v if math.isfinite(v) else {"__float__": repr(v)}
         if isinstance(v, np.ndarray):
-            if v.dtype.kind not in "biufcUS":
+            if v.dtype.kind not in PLAIN_DTYPE_KINDS:
                 raise TypeError(f"cannot pack an array of dtype {v.dtype}: only numbers or strings")
             name = f"a{len(arrays)}"
             arrays[name] = v
@@ -104,3 +154,26 @@ def from_bytes(blob):
         tree = json.loads(str(z[_META]))
         arrays = {k: z[k] for k in z.files if k != _META}
     return unpack(tree, arrays)
+
+
+def from_untrusted_bytes(blob, limit=MAX_BYTES, max_items=MAX_ARRAY_ITEMS):
+    """``(value, None)`` from an ``.npz`` blob written by untrusted code, or ``(None, reason)``.
+
+    Refuses an archive larger than ``limit`` bytes once decompressed, an array that is not
+    plain data or holds more than ``max_items`` items, and nesting too deep to decode; never
+    raises.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > limit:
+                return None, "the outputs file is too large"
+        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+            for key in z.files:
+                arr = z[key]
+                if arr.dtype.kind not in PLAIN_DTYPE_KINDS or arr.size > max_items:
+                    return None, f"the outputs file holds an unacceptable array ({arr.dtype})"
+        return from_bytes(blob), None
+    except RecursionError:
+        return None, "the outputs file is nested too deeply"
+    except Exception as exc:
+        return None, f"the outputs file cannot be read ({type(exc).__name__})"

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncourse.checks.core import Exercise, Mistake, label
+from rnncourse.checks.engine import FunctionExercise, Mistake, label
+
+LESSON = "01_feedforward_backprop"
+
 
 _SIZES = [(3, 3, 3), (2, 4, 5), (1, 3, 2), (5, 2, 6)]  # (N, D, M)
 
 
 # ----------------------------------------------------------------------------- affine_forward
-def _affine_cases(seed):
-    rng = np.random.default_rng(seed)
+def _affine_cases(rng):
     cases = []
     for N, D, M in _SIZES:
         inputs = {"x": rng.standard_normal((N, D)), "W": rng.standard_normal((D, M)),
@@ -34,15 +36,15 @@ def _affine_forward_W_T(x, W, b):
     return x @ W.T + b, (x, W, b)
 
 
-AFFINE_FORWARD = Exercise(
+AFFINE_FORWARD = FunctionExercise(
     id="affine_forward",
-    lesson="01_feedforward_backprop",
+    lesson=LESSON,
     points=1,
     signature="affine_forward(x, W, b) -> (out, cache)",
     reference="rnncourse.nn:affine_forward",
     arg_names=("x", "W", "b"),
     output_names=("out", "cache"),
-    make_cases=_affine_cases,
+    cases=_affine_cases,
     shapes={"out": "(N, M)"},
     labels={"cache": ("x", "W", "b")},
     mistakes=(
@@ -54,8 +56,7 @@ AFFINE_FORWARD = Exercise(
 
 
 # ----------------------------------------------------------------------------- affine_backward
-def _affine_backward_cases(seed):
-    rng = np.random.default_rng(seed + 1)
+def _affine_backward_cases(rng):
     cases = []
     for N, D, M in _SIZES:
         cache = [rng.standard_normal((N, D)), rng.standard_normal((D, M)), rng.standard_normal(M)]
@@ -75,15 +76,15 @@ def _affine_backward_variant(mean_dW=False, mean_db=False, dx_W=False, dW_T=Fals
     return variant
 
 
-AFFINE_BACKWARD = Exercise(
+AFFINE_BACKWARD = FunctionExercise(
     id="affine_backward",
-    lesson="01_feedforward_backprop",
+    lesson=LESSON,
     points=2,
     signature="affine_backward(dout, cache) -> (dx, dW, db)",
     reference="rnncourse.nn:affine_backward",
     arg_names=("dout", "cache"),
     output_names=("dx", "dW", "db"),
-    make_cases=_affine_backward_cases,
+    cases=_affine_backward_cases,
     tuple_depth={"cache": 1},
     shapes={"dx": "(N, D)", "dW": "(D, M)", "db": "(M,)"},
     mistakes=(
@@ -104,8 +105,7 @@ AFFINE_BACKWARD = Exercise(
 
 
 # ----------------------------------------------------------------------------- tanh_backward
-def _tanh_cases(seed):
-    rng = np.random.default_rng(seed + 2)
+def _tanh_cases(rng):
     cases = []
     for N, H in [(3, 4), (1, 5), (2, 2), (4, 3)]:
         cache = np.tanh(1.5 * rng.standard_normal((N, H)))  # the forward output tanh(x)
@@ -126,15 +126,15 @@ def _tanh_no_dout(dout, cache):
     return 1.0 - cache**2
 
 
-TANH_BACKWARD = Exercise(
+TANH_BACKWARD = FunctionExercise(
     id="tanh_backward",
-    lesson="01_feedforward_backprop",
+    lesson=LESSON,
     points=1,
     signature="tanh_backward(dout, cache) -> dx    (cache holds tanh(x))",
     reference="rnncourse.nn:tanh_backward",
     arg_names=("dout", "cache"),
     output_names=("dx",),
-    make_cases=_tanh_cases,
+    cases=_tanh_cases,
     shapes={"dx": "(N, H)"},
     mistakes=(
         Mistake("tanh_applied_again", "wrong tanh derivative: the cache already holds tanh(x), "
@@ -148,8 +148,7 @@ TANH_BACKWARD = Exercise(
 
 
 # ----------------------------------------------------------------------------- softmax + CE
-def _softmax_cases(seed):
-    rng = np.random.default_rng(seed + 3)
+def _softmax_cases(rng):
     cases = []
     for N, C, offset, note in [(4, 5, 0.0, ""), (1, 3, 0.0, ""), (3, 4, 1000.0, "large"),
                                (6, 2, 0.0, "")]:
@@ -186,15 +185,15 @@ def _overflowed(case, outputs):
                for v in value if isinstance(v, (float, int, np.ndarray)))
 
 
-SOFTMAX_CROSS_ENTROPY = Exercise(
+SOFTMAX_CROSS_ENTROPY = FunctionExercise(
     id="softmax_cross_entropy",
-    lesson="01_feedforward_backprop",
+    lesson=LESSON,
     points=2,
     signature="softmax_cross_entropy(scores, y) -> (loss, dscores)",
     reference="rnncourse.nn:softmax_cross_entropy",
     arg_names=("scores", "y"),
     output_names=("loss", "dscores"),
-    make_cases=_softmax_cases,
+    cases=_softmax_cases,
     shapes={"dscores": "(N, C)"},
     mistakes=(
         Mistake("softmax_overflow", "softmax overflowed on large scores (around +-1000 here): "

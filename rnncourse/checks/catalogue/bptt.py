@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncourse.checks.core import Exercise, Mistake, label
-from rnncourse.checks.exercises_rnn import (STEP_SIZES, SEQUENCE_SIZES, rnn_params,
+from rnncourse.checks.engine import FunctionExercise, Mistake, label
+from rnncourse.checks.catalogue.rnn_cases import (STEP_SIZES, SEQUENCE_SIZES, rnn_params,
                                             sequence_cache, step)
+
+LESSON = "04_bptt"
+
 
 OUTPUTS = ("dx", "dh_prev", "dWx", "dWh", "db")
 SEQ_OUTPUTS = ("dx", "dh0", "dWx", "dWh", "db")
@@ -78,8 +81,7 @@ STEP_MISTAKES = (
 )
 
 
-def _step_cases(seed):
-    rng = np.random.default_rng(seed + 20)
+def _step_cases(rng):
     cases = []
     for N, D, H in STEP_SIZES:
         p = rnn_params(rng, N, 1, D, H)
@@ -89,15 +91,15 @@ def _step_cases(seed):
     return cases
 
 
-RNN_STEP_BACKWARD = Exercise(
+RNN_STEP_BACKWARD = FunctionExercise(
     id="rnn_step_backward",
-    lesson="04_bptt",
+    lesson=LESSON,
     points=2,
     signature="rnn_step_backward(dh_next, cache) -> (dx, dh_prev, dWx, dWh, db)",
     reference="rnncourse.rnn:rnn_step_backward",
     arg_names=("dh_next", "cache"),
     output_names=OUTPUTS,
-    make_cases=_step_cases,
+    cases=_step_cases,
     tuple_depth={"cache": 1},
     shapes={"dx": "(N, D)", "dh_prev": "(N, H)", "dWx": "(D, H)", "dWh": "(H, H)", "db": "(H,)"},
     mistakes=STEP_MISTAKES,
@@ -139,8 +141,8 @@ def bptt_variant(step_backward=None, accumulate=True, add_future=True, add_upstr
     return lambda dh, cache: run(dh, cache)
 
 
-def sequence_cases(seed, with_k=False):
-    rng = np.random.default_rng(seed + 21)
+def sequence_cases(rng, with_k=False):
+    """Cases of a whole sequence's backward pass (with a truncation length ``k`` if ``with_k``)."""
     sizes = [(2, 7, 3, 3, 3), (1, 5, 2, 4, 2), (2, 4, 3, 2, 1), (3, 3, 2, 4, 5), (2, 1, 3, 2, 2),
              (2, 6, 4, 3, 2)] if with_k else [s + (None,) for s in SEQUENCE_SIZES]
     cases = []
@@ -157,18 +159,21 @@ def sequence_cases(seed, with_k=False):
 
 SEQ_SHAPES = {"dx": "(N, T, D)", "dh0": "(N, H)", "dWx": "(D, H)", "dWh": "(H, H)", "db": "(H,)"}
 
-RNN_BACKWARD = Exercise(
+RNN_BACKWARD = FunctionExercise(
     id="rnn_backward",
-    lesson="04_bptt",
+    lesson=LESSON,
     points=3,
     signature="rnn_backward(dh, cache) -> (dx, dh0, dWx, dWh, db)",
     reference="rnncourse.rnn:rnn_backward",
     arg_names=("dh", "cache"),
     output_names=SEQ_OUTPUTS,
-    make_cases=sequence_cases,
+    cases=sequence_cases,
     tuple_depth={"cache": 2},
     shapes=SEQ_SHAPES,
     time_axes={"dx": 1},
+    equivalents=("rnncourse.rnn.fast:rnn_backward_fast",
+                 "rnncourse.rnn.truncated:rnn_backward_truncated"),
+    notebook_seed_offset=21,  # 04_bptt prints a case of this stream ("by up to 0.634")
     mistakes=(
         Mistake("overwrite_shared", "the shared-weight gradients are overwritten at every time "
                 "step instead of summed: Wx, Wh and b are used at every step, so accumulate "

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncourse.checks.core import Exercise, Mistake
+from rnncourse.checks.engine import ArgBuilder, FunctionExercise, Mistake
+
+LESSON = "01_feedforward_backprop"
+
 
 FAMILIES = ("quadratic", "sine", "tanh_layer")
 
@@ -42,8 +45,7 @@ def make_test_function(spec, x):
     raise ValueError(f"unknown test-function family {family!r}; known: {FAMILIES}")
 
 
-def _cases(seed):
-    rng = np.random.default_rng(seed + 4)
+def _cases(rng):
     n = 4
     cases = [
         {"label": "quadratic, x of shape (4,)", "dims": {"shape": [n]},
@@ -92,20 +94,26 @@ def _x_not_restored(case, outputs):
                for m in outputs.get("mutated", []))
 
 
-NUMERICAL_GRADIENT = Exercise(
+class NumericalGradientExercise(FunctionExercise):
+    """``numerical_gradient``: nudging ``x`` in place and putting it back is the method itself,
+    and ``x[i] += h; x[i] -= 2h; x[i] += h`` may miss the old value by one rounding step."""
+
+    mutation_tolerance = 1e-12
+
+
+NUMERICAL_GRADIENT = NumericalGradientExercise(
     id="numerical_gradient",
-    lesson="01_feedforward_backprop",
+    lesson=LESSON,
     points=2,
     signature="numerical_gradient(f, x, h=1e-5) -> array shaped like x",
     reference="rnncourse.gradcheck:numerical_gradient",
     arg_names=("f", "x", "h"),
     output_names=("grad",),
-    make_cases=_cases,
-    make_callable=make_test_function,
+    cases=_cases,
+    arg_builders={"f": ArgBuilder(make_test_function, reads="x")},
     shapes={"grad": "the shape of x"},
     rtol=1e-6,
     atol=1e-8,
-    mutation_tolerance=1e-12,  # x[i] += h; x[i] -= 2h; x[i] += h may miss by one rounding step
     mistakes=(
         Mistake("x_not_restored", "did not restore x: after your function returned, x was not "
                 "what it was before. Put each entry back (x[i] = old) after evaluating f, or "
