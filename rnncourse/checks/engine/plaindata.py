@@ -38,12 +38,12 @@ MAX_ARRAY_ITEMS = 4_000_000
 
 
 # ----------------------------------------------------------------------------- any value -> plain data
-def plain(value, depth=0):
-    """Copy ``value`` into plain data (see the module docstring).
+_NOT_SCALAR = object()
 
-    Arrays are copied, tuples become lists, numpy scalars become Python numbers, and anything
-    else becomes ``{"__opaque__": type name, "repr": short repr}`` so the judge can name it.
-    """
+
+def plain_scalar(value):
+    """``value`` as a Python ``None``/``bool``/``int``/``float``/``str`` (numpy scalars included),
+    or ``_NOT_SCALAR`` when it is not a scalar."""
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, np.bool_):
@@ -52,6 +52,18 @@ def plain(value, depth=0):
         return int(value)
     if isinstance(value, (float, np.floating)):
         return float(value)
+    return _NOT_SCALAR
+
+
+def plain(value, depth=0):
+    """Copy ``value`` into plain data (see the module docstring).
+
+    Arrays are copied, tuples become lists, numpy scalars become Python numbers, and anything
+    else becomes ``{"__opaque__": type name, "repr": short repr}`` so the judge can name it.
+    """
+    scalar = plain_scalar(value)
+    if scalar is not _NOT_SCALAR:
+        return scalar
     if isinstance(value, np.ndarray) and value.dtype.kind in PLAIN_DTYPE_KINDS:
         return np.array(value, copy=True)
     if depth < _MAX_DEPTH and isinstance(value, (list, tuple)) and len(value) <= 100_000:
@@ -89,15 +101,11 @@ def pack(value):
     arrays = {}
 
     def enc(v):
-        if v is None or isinstance(v, (bool, str)):
-            return v
-        if isinstance(v, np.bool_):
-            return bool(v)
-        if isinstance(v, (int, np.integer)):
-            return int(v)
-        if isinstance(v, (float, np.floating)):
-            v = float(v)
-            return v if math.isfinite(v) else {"__float__": repr(v)}
+        scalar = plain_scalar(v)
+        if isinstance(scalar, float) and not math.isfinite(scalar):
+            return {"__float__": repr(scalar)}
+        if scalar is not _NOT_SCALAR:
+            return scalar
         if isinstance(v, np.ndarray):
             if v.dtype.kind not in PLAIN_DTYPE_KINDS:
                 raise TypeError(f"cannot pack an array of dtype {v.dtype}: only numbers or strings")

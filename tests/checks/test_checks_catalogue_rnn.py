@@ -214,6 +214,18 @@ def test_truncated_with_k_at_least_T_is_full_bptt_and_k_1_cuts_everywhere():
     full = rnn.rnn_backward(dh, cache)
     for a, b in zip(truncated_by_chunks(dh, cache, case["inputs"]["k"]), full):
         assert np.allclose(a, b, rtol=1e-12, atol=1e-14)
+    # k = 1: every step keeps only its own upstream gradient, so each step's backward pass
+    # sees dh[:, t] alone, and dh0 is what step 0 sends back
+    T = dh.shape[1]
+    per_step = [rnn.rnn_step_backward(dh[:, t], cache[t]) for t in range(T)]
+    expected = (np.stack([p[0] for p in per_step], axis=1), per_step[0][1],
+                sum(p[2] for p in per_step), sum(p[3] for p in per_step),
+                sum(p[4] for p in per_step))
+    for got in (rnn.rnn_backward_truncated(dh, cache, 1), truncated_by_chunks(dh, cache, 1)):
+        for a, b in zip(got, expected):
+            assert np.allclose(a, b, rtol=1e-12, atol=1e-14)
+    assert check("rnn_backward_truncated", lambda dh, cache, k: truncated_by_chunks(
+        dh, cache, 1)).mistake == "cut_every_step"
 
 
 def test_clipping_in_place_is_reported():
