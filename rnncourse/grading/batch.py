@@ -20,6 +20,7 @@ A text progress bar on stderr shows how far the batch is.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import secrets
@@ -257,7 +258,7 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     existing = set(containment.children(os.getpid()))
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(1, timeout, memory_mb, cell_timeout, drop_privileges, existing)
-    progress = Progress(1, stream or open(os.devnull, "w"))
+    progress = Progress(1, stream or io.StringIO())
     result = _grade_submissions(submissions, forced, settings, seed, progress)[0]
     _mark_changed([result], before)
     return result
@@ -281,7 +282,8 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     cell_timeout : float or None, seconds per cell (default: ``timeout``)
     drop_privileges : "auto", True or False, run kernels as a fresh unprivileged user when root
     seed : int or None, seed of the test cases (default: a fresh random one, recorded)
-    stream : file for the progress bar and messages (default: stderr)
+    stream : file for the progress bar and messages (default: stderr; for :func:`grade_one`,
+        nothing is shown unless a stream is given)
 
     Returns
     -------

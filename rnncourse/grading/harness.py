@@ -43,11 +43,15 @@ def _module_source(module):
 
 
 def _builder_sources():
+    """The source of every trusted function an exercise asks the harness to carry, by name."""
     found = {}
     for ex in EXERCISES.values():
         for name, fn in ex.harness_functions().items():
-            found[name] = inspect.getsource(fn)
-    return "\n".join(found[name] for name in sorted(found))
+            if found.get(name, fn) is not fn:
+                raise ValueError(f"two harness functions are called {name!r} ({ex.id} declares "
+                                 "another); give each ArgBuilder function its own name")
+            found[name] = fn
+    return "\n".join(inspect.getsource(found[name]) for name in sorted(found))
 
 
 # Captured once, at import time: the grader imports this module before any student code runs.

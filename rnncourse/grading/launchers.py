@@ -69,7 +69,8 @@ class Launcher(abc.ABC):
         return str(host_path)
 
     def argv(self, command):
-        """The command line that starts ``command`` (a list) under this launcher."""
+        """The command line that starts ``command`` (a list) under this launcher; it starts in
+        the private folder's host path, so a launcher that remaps paths also changes folder."""
         return list(command)
 
     def popen_kwargs(self):

@@ -128,12 +128,13 @@ class Kernel:
                               ip=os.path.join(self.private_dir, ".k"),
                               key=secrets.token_hex(16).encode())
         launcher = self.launcher
-        seen_dir = launcher.kernel_path(self.private_dir)
+        seen_dir = launcher.kernel_path(self.private_dir)  # HOME etc. as the kernel sees them;
+        # Popen's cwd is applied on this side (a container launcher changes folder in its argv)
         cmd = launcher.argv([sys.executable, "-m", "ipykernel_launcher", "-f",
                              launcher.place(conn_file), "--HistoryManager.enabled=False",
                              "--IPKernelApp.quiet=True"])
         self.process = subprocess.Popen(
-            cmd, cwd=seen_dir, env=kernel_environment(seen_dir),
+            cmd, cwd=self.private_dir, env=kernel_environment(seen_dir),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, close_fds=True, preexec_fn=launcher.preexec(self.memory_mb),
             **launcher.popen_kwargs())

@@ -69,7 +69,9 @@ class ArgBuilder:
     """An input that is not plain data, built by trusted code from its plain description.
 
     The argument becomes ``build(case["inputs"][name], the private argument named reads)``, in
-    the checker and inside the grader's kernel alike (the harness carries ``build``'s source).
+    the checker and inside the grader's kernel alike (the harness carries ``build``'s source, so
+    ``build`` must be a top-level function, with a name of its own, that uses only numpy and the
+    standard library).
     ``numerical_gradient``'s ``f`` is ``ArgBuilder(make_test_function, reads="x")``.
     """
 

@@ -1,8 +1,8 @@
 """The ``call`` step: run a learner's function on private copies and describe what happened.
 
 Everything here may run inside the learner's kernel, so it decides nothing: it returns an
-*outputs* dict of plain data that :meth:`rnncourse.checks.core.Exercise.judge` reads later,
-possibly in another process::
+*outputs* dict of plain data that :meth:`rnncourse.checks.engine.protocol.Exercise.judge`
+reads later, possibly in another process::
 
     {"status": "returned", "value": <plain data>, "mutated": [...], "seconds": 0.01}
     {"status": "raised", "error": {"type", "mro", "message", "where", "cycle"?}, "mutated": [...]}
