@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -70,6 +76,13 @@ def test_copy_does_not_modify_the_lessons_folder(lessons, tmp_path):
     assert sorted((p, p.read_bytes()) for p in lessons.rglob("*") if p.is_file()) == before
 
 
+def test_copy_creates_the_workspace_even_with_nothing_to_copy(tmp_path):
+    empty = tmp_path / "lessons"
+    empty.mkdir()
+    report = copy_lessons(empty, tmp_path / "new" / "ws")
+    assert (tmp_path / "new" / "ws").is_dir() and report.copied == [] and report.skipped == []
+
+
 def test_copy_refuses_a_workspace_that_is_a_file(lessons, tmp_path):
     not_a_folder = tmp_path / "ws"
     not_a_folder.write_text("", encoding="utf-8")
@@ -80,7 +93,7 @@ def test_copy_refuses_a_workspace_that_is_a_file(lessons, tmp_path):
 # --- lab: the command ----------------------------------------------------------------------------------
 
 def test_lab_dry_run_reports_copied_and_skipped_and_prints_the_command(lessons, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(subprocess, "call", lambda *a, **k: pytest.fail("--dry-run must not start JupyterLab"))
+    monkeypatch.setattr(lab, "serve", lambda *a, **k: pytest.fail("--dry-run must not start JupyterLab"))
     workspace = tmp_path / "ws"
     workspace.mkdir()
     (workspace / "01_feedforward.ipynb").write_text("edited", encoding="utf-8")
@@ -99,7 +112,7 @@ def test_lab_dry_run_reports_copied_and_skipped_and_prints_the_command(lessons, 
 
 def test_lab_starts_jupyterlab_in_the_workspace(lessons, tmp_path, capsys, monkeypatch):
     calls = []
-    monkeypatch.setattr(subprocess, "call", lambda command: calls.append(command) or 0)
+    monkeypatch.setattr(lab, "serve", lambda command: calls.append(command) or 0)
     workspace = tmp_path / "ws"
     assert main(["lab", "--workspace", str(workspace), "--lessons", str(lessons)]) == 0
     assert len(calls) == 1
@@ -125,6 +138,197 @@ def test_lab_finds_lessons_next_to_the_package(lessons, tmp_path, capsys, monkey
 def test_the_course_root_is_the_checkout_holding_the_package():
     # lessons/ is looked for here; in an editable install that is the repository checkout
     assert layout.course_root() == Path(__file__).resolve().parent.parent
+
+
+# Stopping JupyterLab: real processes and real signals; the tests that read /proc are Linux only.
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; Linux signals")
+
+
+def _python(code):
+    return [sys.executable, "-c", code]
+
+
+def _scratch_jupyter_env(root):
+    """Environment for a JupyterLab whose HOME and JUPYTER_* folders are under ``root``; its config
+    keeps the server on 127.0.0.1, with no news or update checks (as tests/browser/labdriver.py)."""
+    dirs = {name: root / name for name in ("home", "config", "data", "runtime", "ipython")}
+    for path in dirs.values():
+        path.mkdir(parents=True, exist_ok=True)
+    (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps({
+        "ServerApp": {"ip": "127.0.0.1", "open_browser": False, "port_retries": 0},
+        "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate"},
+        "LanguageServerManager": {"autodetect": False},
+    }), encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTER", "JPY_"))}
+    env.update(HOME=str(dirs["home"]), JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_DATA_DIR=str(dirs["data"]),
+               JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), IPYTHONDIR=str(dirs["ipython"]))
+    return env
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serving(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _proc_stat(pid):
+    """(state, parent pid) from /proc/PID/stat, or None when there is no such process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (command name) "
+    return fields[0], int(fields[1])
+
+
+def _children(pid):
+    return [int(entry.name) for entry in Path("/proc").iterdir()
+            if entry.name.isdigit() and (_proc_stat(entry.name) or ("", 0))[1] == pid]
+
+
+def _gone(pid):
+    """No such process, or it has exited and waits to be reaped (a zombie serves nothing)."""
+    stat = _proc_stat(pid)
+    return stat is None or stat[0] in ("Z", "X")
+
+
+def _cmdline(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _is_jupyterlab(pid):
+    return b"jupyterlab" in _cmdline(pid)
+
+
+def _wait_until(predicate, timeout, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+@contextlib.contextmanager
+def _running_lab(lessons, tmp_path):
+    """A real `python -m rnncourse lab` whose JupyterLab is serving on 127.0.0.1; yields
+    (lab process, JupyterLab's pid, port, log path). Everything it started is killed on exit."""
+    port = _free_port()
+    log_path = tmp_path / "rnncourse-lab.log"
+    command = [sys.executable, "-m", "rnncourse", "lab", "--no-browser", "--port", str(port),
+               "--workspace", str(tmp_path / "ws"), "--lessons", str(lessons)]
+    with open(log_path, "wb") as log:  # its own session: like a terminal's foreground job, nothing else
+        process = subprocess.Popen(command, env=_scratch_jupyter_env(tmp_path / "scratch"), cwd=tmp_path,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    jupyter = None
+    try:
+        started = _wait_until(lambda: _serving(port) or process.poll() is not None, timeout=60, interval=0.25)
+        log_tail = log_path.read_text(errors="replace")[-3000:]
+        assert started and process.poll() is None, f"JupyterLab did not serve on port {port}:\n{log_tail}"
+        children = _children(process.pid)
+        assert len(children) == 1 and _is_jupyterlab(children[0]), f"lab's children: {children}"
+        jupyter = children[0]
+        yield process, jupyter, port, log_path
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        if jupyter is not None and not _gone(jupyter) and _is_jupyterlab(jupyter):
+            os.kill(jupyter, signal.SIGKILL)
+
+
+@pytest.mark.slow
+@linux_only
+@pytest.mark.parametrize("how, code", [
+    ("SIGTERM", 128 + signal.SIGTERM),  # a process manager
+    ("SIGHUP", 128 + signal.SIGHUP),  # the terminal closing
+    ("Ctrl-C", 0),  # SIGINT to the foreground process group, as a terminal sends it
+])
+def test_lab_stops_jupyterlab_when_it_is_stopped(how, code, lessons, tmp_path):
+    with _running_lab(lessons, tmp_path) as (process, jupyter, port, log_path):
+        if how == "Ctrl-C":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            os.kill(process.pid, getattr(signal, how))
+        assert process.wait(timeout=lab.STOP_GRACE_SECONDS + 20) == code
+        assert _gone(jupyter), "rnncourse lab exited but its JupyterLab is still running"
+        assert not _serving(port)
+    output = log_path.read_text(errors="replace")
+    assert f"rnncourse lab: {how} received; stopping JupyterLab" in output
+    # JupyterLab was stopped gracefully (it shuts its kernels down), not killed, and never prompted
+    assert f"received signal {int(signal.SIGTERM)}, stopping" in output, output[-3000:]
+    assert "did not stop within" not in output and "Shutdown this Jupyter server" not in output
+
+
+@pytest.mark.slow
+@linux_only
+def test_jupyterlab_stops_when_lab_is_killed_outright(lessons, tmp_path):
+    # SIGKILL cannot be handled: the backstop is PR_SET_PDEATHSIG, which sends JupyterLab SIGTERM
+    with _running_lab(lessons, tmp_path) as (process, jupyter, port, log_path):
+        os.kill(process.pid, signal.SIGKILL)
+        assert process.wait(timeout=10) == -signal.SIGKILL
+        assert _wait_until(lambda: _gone(jupyter), timeout=lab.STOP_GRACE_SECONDS + 20), \
+            "JupyterLab outlived the rnncourse lab that started it"
+        assert _wait_until(lambda: not _serving(port), timeout=5)
+    assert f"received signal {int(signal.SIGTERM)}, stopping" in log_path.read_text(errors="replace")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_serve_returns_jupyterlabs_own_exit_code_and_restores_the_signal_handlers():
+    before = {signum: signal.getsignal(signum) for signum in lab.STOP_SIGNALS}
+    assert lab.serve(_python("raise SystemExit(3)")) == 3
+    assert lab.serve(_python("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")) == 128 + signal.SIGKILL
+    assert {signum: signal.getsignal(signum) for signum in lab.STOP_SIGNALS} == before
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this platform")
+def test_serve_leaves_an_ignored_sighup_ignored(capfd):
+    # under nohup, closing the terminal must not stop rnncourse lab, nor JupyterLab
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        assert lab.serve(_python("import signal; print(signal.getsignal(signal.SIGHUP) is signal.SIG_IGN)")) == 0
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    assert capfd.readouterr().out == "True\n"
+
+
+@linux_only
+def test_serve_kills_jupyterlab_when_it_does_not_stop_within_the_grace_period(tmp_path):
+    # a stand-in for a JupyterLab stuck in shutdown: it ignores SIGTERM; serve runs in its own process
+    ready = tmp_path / "ready"
+    stubborn = ("import pathlib, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                f"pathlib.Path({str(ready)!r}).touch(); time.sleep(60)")
+    runner = f"import sys; from rnncourse.cli.lab import serve; sys.exit(serve({_python(stubborn)!r}, grace=0.5))"
+    process = subprocess.Popen(_python(runner), stderr=subprocess.PIPE, text=True, start_new_session=True)
+    child = None
+    try:
+        assert _wait_until(ready.exists, timeout=30), "the stand-in did not start"
+        child = _children(process.pid)[0]
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 128 + signal.SIGTERM
+        assert 0.4 < time.monotonic() - started < 10
+        assert _gone(child)
+        assert "did not stop within 0.5 s; killing it" in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        if child is not None and not _gone(child) and str(ready).encode() in _cmdline(child):
+            os.kill(child, signal.SIGKILL)  # it is in a session of its own: killpg does not reach it
 
 
 # --- doctor ---------------------------------------------------------------------------------------------

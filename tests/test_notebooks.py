@@ -1,5 +1,5 @@
 """The notebooks as a whole: every catalogue exercise is taught, solutions pass their checks, and
-the generated lessons run up to each exercise and fail its check cleanly.
+the generated lessons run top to bottom untouched (Run All), each check failing cleanly.
 
 nbval (run by a bare ``pytest`` over solutions/) re-executes every solution and compares the
 stored outputs, so "the stored check output says PASSED" here plus nbval there means the solution
@@ -107,46 +107,55 @@ def test_solution_code_cells_all_executed_with_outputs_kept(path):
     assert not never, f"{path.name}: cells {never} were never executed, so nbval compares nothing"
 
 
-def _student_run(path):
-    """Execute the lesson's cells up to the first exercise, then each answer + check cell."""
+def _run_all(path):
+    """Execute every cell of the lesson top to bottom, as Run All does; errors are recorded."""
+    import subprocess
+
     import nbformat
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
     from rnncourse.authoring.execute import CurrentEnvKernelSpecManager, kernel_environment
-    from jupyter_client.manager import AsyncKernelManager
 
     nb = nbformat.read(str(path), as_version=4)
-    first = min(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("solution"))
-    keep = [c for i, c in enumerate(nb.cells) if c.cell_type == "code" and (
-        i < first or c.metadata.get("nbgrader", {}).get("solution") or c.metadata.get("nbgrader", {}).get("grade"))]
-    run = nbformat.v4.new_notebook(cells=keep, metadata=nb.metadata)
     km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnvKernelSpecManager())
-    client = NotebookClient(run, km=km, timeout=120, allow_errors=True,
+    client = NotebookClient(nb, km=km, timeout=120, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
-    import subprocess
-
     client.execute(env=kernel_environment(), stderr=subprocess.DEVNULL)
-    return run, first
+    return nb
+
+
+FINISH_FIRST = re.compile(r"finish `([A-Za-z0-9_]+)` first \(exercise (\d+) of this lesson\); "
+                          r"this cell is skipped until then\.")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.stem)
-def test_lesson_runs_to_first_exercise_and_placeholders_fail_cleanly(path):
+def test_untouched_lesson_runs_to_the_last_cell(path):
+    """Run All on a lesson with every exercise still a placeholder: no cell raises, each check
+    fails cleanly with "not written yet", and each cell that needs a learner's function says which
+    exercise to finish first (and that exercise is one of this lesson's, with its right number)."""
     nb = _load(path)
     for i, cell in _solution_cells(nb):
         ex_id = _nbgrader(cell)["grade_id"].removesuffix("-answer")
         assert "BEGIN SOLUTION" not in _source(cell)
         assert f'raise NotImplementedError("Exercise {ex_id}' in _source(cell), f"{path.name} cell {i + 1}"
-    run, first = _student_run(path)
-    for cell in run.cells:
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        nbg = cell.metadata.get("nbgrader", {})
-        if nbg.get("grade"):
-            text = _text_of_outputs(cell)
-            assert not errors, f"{path.name}: check cell crashed instead of failing: {text}"
+    order = [ex.id for ex in exercises_for_lesson(path.stem)]
+    run = _run_all(path)
+    code_cells = [c for c in run.cells if c.cell_type == "code"]
+    assert all(c.get("execution_count") for c in code_cells if c.source.strip()), "Run All stopped early"
+    guarded = 0
+    for index, cell in enumerate(run.cells):
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        assert not errors, (f"{path.name} cell {index + 1} raised {errors[0].ename}: {errors[0].evalue}"
+                            f"\n{cell.source[:300]}")
+        text = _text_of_outputs(cell)
+        if cell.metadata.get("nbgrader", {}).get("grade"):
             assert "FAILED" in text and "not written yet" in text, f"{path.name}: {text!r}"
-        else:
-            assert not errors, (
-                f"{path.name}: a cell before the first exercise (or an answer cell's definition) "
-                f"raised: {errors[0].ename}: {errors[0].evalue}\n{cell.source[:300]}"
-            )
+        if cell.cell_type == "code" and "skip_if_unfinished()" in cell.source:
+            guarded += 1
+            match = FINISH_FIRST.search(text)
+            assert match, f"{path.name} cell {index + 1}: no 'finish ... first' line in {text!r}"
+            assert int(match.group(2)) == order.index(match.group(1)) + 1
+    expected_guarded = {"00_welcome": 1, "01_feedforward_backprop": 2}.get(path.stem, 0)
+    assert guarded == expected_guarded, f"{path.name}: {guarded} guarded cells"

@@ -1,4 +1,5 @@
-"""Tests for rnncourse.viz.recurrence: lag_counts against hand-counted tables, plot_counts."""
+"""Tests for rnncourse.viz.recurrence: lag_counts against hand-counted tables, plot_counts and
+plot_count_tables (one shared colour scale, one colour bar)."""
 
 import matplotlib
 
@@ -8,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from rnncourse.viz.recurrence import lag_counts, plot_counts
+from rnncourse.viz.recurrence import lag_counts, plot_count_tables, plot_counts
 
 INPUTS = np.array([[1, 2, 1, 1],
                    [2, 2, 1, 2]])
@@ -99,3 +100,55 @@ def test_plot_counts_new_figure_and_errors():
         plot_counts(np.zeros(3))
     with pytest.raises(ValueError, match="give one name per row and per column"):
         plot_counts(np.zeros((2, 2)), row_names=["a"])
+
+
+def test_plot_counts_vmax_sets_the_colour_scale_and_the_text_colour():
+    fig, ax = plt.subplots()
+    plot_counts(np.array([[10, 0], [0, 10]]), ax=ax, vmax=100)
+    assert ax.images[0].get_clim() == (0, 100)
+    # 10 of 100 is a dark cell, so its number is written in white
+    assert {t.get_color() for t in ax.texts} == {"white"}
+    plt.close(fig)
+    for bad in (0, -1, np.inf, "10", True):
+        with pytest.raises(ValueError, match="must be a positive number"):
+            plot_counts(np.ones((2, 2)), vmax=bad)
+
+
+def test_plot_count_tables_share_one_scale_and_one_colour_bar():
+    before = dict(plt.rcParams)
+    small = np.array([[1, 2], [3, 4]])
+    large = np.array([[40, 0], [0, 30]])
+    fig, axes = plt.subplots(1, 2)
+    out, bar = plot_count_tables([small, large], axes=axes, row_labels=["x[t]", "x[t-2]"],
+                                 col_label="y[t]", titles=["same", "two back"])
+    assert out == list(axes)
+    # the same colour limits in every panel: 0 .. the largest count of all tables
+    assert [ax.images[0].get_clim() for ax in axes] == [(0, 40), (0, 40)]
+    # exactly one colour bar, labelled, and its scale is the shared one
+    assert len(fig.axes) == 3
+    assert bar.ax.get_ylabel() == "count"
+    assert bar.mappable.get_clim() == (0, 40)
+    assert [ax.get_ylabel() for ax in axes] == ["x[t]", "x[t-2]"]
+    assert [ax.get_title() for ax in axes] == ["same", "two back"]
+    assert all(ax.get_xlabel() == "y[t]" for ax in axes)
+    # on the shared scale the small table's cells are all dark (white text)
+    assert {t.get_color() for t in axes[0].texts} == {"white"}
+    assert dict(plt.rcParams) == before
+    plt.close(fig)
+
+
+def test_plot_count_tables_new_figure_and_errors():
+    axes, bar = plot_count_tables([np.zeros((2, 2), dtype=int)] * 3)  # all zeros: no division by 0
+    assert len(axes) == 3 and len(axes[0].figure.axes) == 4
+    assert axes[0].images[0].get_clim() == (0, 1)
+    plt.close(axes[0].figure)
+    with pytest.raises(ValueError, match="tables is empty"):
+        plot_count_tables([])
+    with pytest.raises(ValueError, match="table 1 has shape"):
+        plot_count_tables([np.ones((2, 2)), np.ones(3)])
+    fig, axes = plt.subplots(1, 2)
+    with pytest.raises(ValueError, match="got 2 tables but 1 titles; give one per table"):
+        plot_count_tables([np.ones((2, 2))] * 2, axes=axes, titles=["one"])
+    with pytest.raises(ValueError, match="got 3 tables but 2 axes"):
+        plot_count_tables([np.ones((2, 2))] * 3, axes=axes)
+    plt.close(fig)

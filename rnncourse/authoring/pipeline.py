@@ -25,6 +25,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4.rwbase import rejoin_lines
 
+from rnncourse.checks.unfinished import placeholder as placeholder_line
+
 from rnncourse.authoring.markup import (
     MarkupError,
     MarkupProblem,
@@ -37,10 +39,9 @@ from rnncourse.authoring.markup import (
     validate_markup,
 )
 
-PLACEHOLDER = (
-    'raise NotImplementedError("Exercise {exercise_id}: write your code here, then run the check '
-    'cell below. See the exercise description above.")'
-)
+
+# The template of the placeholder line (kept for callers that format it themselves).
+PLACEHOLDER = placeholder_line("{exercise_id}")
 
 DEFAULT_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 # Cell metadata that only describes a past run of the solution (or a view of it), never the lesson.
@@ -65,7 +66,7 @@ def replace_solutions(nb, lesson_name):
         if not is_solution_cell(cell):
             continue
         source = cell_source(cell)
-        placeholder = PLACEHOLDER.format(exercise_id=exercise_id(cell))
+        placeholder = placeholder_line(exercise_id(cell))
         kept = []
         inside = False
         for line in source.splitlines():

@@ -63,6 +63,7 @@ from rnncourse.checks.catalogue import EXERCISES, LESSONS, exercises_for_lesson,
 from rnncourse.checks.engine import (DEFAULT_TIME_LIMIT, Exercise, FunctionExercise, Mistake,
                                      Result, Verdict, aggregate, from_bytes, pack, run_check,
                                      to_bytes, unpack)
+from rnncourse.checks.unfinished import skip_if_unfinished
 
 
 def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
@@ -100,7 +101,7 @@ def _unknown(exercise_id):
     return Result(str(exercise_id), False, f"unknown exercise id {exercise_id!r}: {hint}", 0, 0)
 
 
-__all__ = ["check", "EXERCISES", "LESSONS", "exercises_for_lesson", "points_for_lesson",
+__all__ = ["check", "skip_if_unfinished", "EXERCISES", "LESSONS", "exercises_for_lesson", "points_for_lesson",
            "Exercise", "FunctionExercise", "Mistake",
            "Result", "Verdict", "aggregate", "run_check", "pack", "unpack", "to_bytes",
            "from_bytes"]

@@ -2,14 +2,20 @@
 
 The copy never overwrites: a file that already exists in the workspace is the learner's, and
 course updates must not erase their work. New lessons from an update are copied next to it.
+
+JupyterLab lives exactly as long as ``rnncourse lab``: Ctrl-C, SIGTERM (a process manager) and
+SIGHUP (the terminal closing) stop it and its kernels, see :func:`serve`.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shlex
+import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +25,11 @@ from rnncourse.cli.argtypes import port_number
 DEFAULT_WORKSPACE = "my-work"
 # Never copied: editor and interpreter leftovers inside lessons/.
 IGNORED_NAMES = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}
+# How long JupyterLab gets to shut its kernels down after SIGTERM before it is killed.
+STOP_GRACE_SECONDS = 10.0
+# The signals that stop `rnncourse lab` and, through it, JupyterLab (SIGHUP is POSIX only).
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass
@@ -65,6 +76,7 @@ def copy_lessons(lessons_dir, workspace):
         raise NotADirectoryError(
             f"the workspace {workspace} is a file, not a folder; choose another with --workspace DIR"
         )
+    workspace.mkdir(parents=True, exist_ok=True)  # even when there is nothing to copy yet
     report = CopyReport()
     for relative in _course_files(lessons_dir):
         target = workspace / relative
@@ -96,6 +108,103 @@ def jupyter_command(workspace, no_browser=False, port=None):
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers, Binder-like and CI machines run as root
     return command
+
+
+def _say(message):
+    """Write a line to stderr, never failing: after SIGHUP the terminal may be gone (EIO)."""
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except (OSError, ValueError, RuntimeError):
+        pass
+
+
+def _stop_with_parent():
+    """A ``preexec_fn`` that has Linux send JupyterLab SIGTERM when `rnncourse lab` dies, or None.
+
+    A backstop for the one death :func:`serve` cannot act on, SIGKILL. Linux only (prctl
+    PR_SET_PDEATHSIG); elsewhere, or when libc cannot be loaded, there is no backstop.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
+    prctl.restype = ctypes.c_int
+    parent = os.getpid()
+
+    def preexec():  # runs in the child between fork and exec
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl took effect: do not start
+            os._exit(1)
+
+    return preexec
+
+
+def _kill_after(child, grace):
+    if child.poll() is None:
+        _say(f"rnncourse lab: JupyterLab did not stop within {grace:g} s; killing it")
+        child.kill()
+
+
+def serve(command, grace=STOP_GRACE_SECONDS):
+    """Run ``command`` (JupyterLab) until it exits, or until `rnncourse lab` is told to stop.
+
+    On Ctrl-C (SIGINT), SIGTERM or SIGHUP, JupyterLab is sent SIGTERM, on which it shuts its kernels
+    down and exits; after ``grace`` seconds it is killed. Further stop signals change nothing.
+    The previous signal handlers are restored before returning; a signal that was ignored (e.g.
+    SIGHUP under ``nohup``) stays ignored, and JupyterLab inherits that.
+
+    JupyterLab runs in its own session (POSIX), so a terminal's Ctrl-C and hangup reach only
+    `rnncourse lab`, which stops JupyterLab in the one graceful way: one Ctrl-C is enough (no
+    "Shutdown this Jupyter server (y/[n])?" prompt) and a closing terminal does not kill it
+    mid-shutdown. On Linux, PR_SET_PDEATHSIG stops it too if `rnncourse lab` is killed outright.
+
+    Returns
+    -------
+    int
+        The exit code for `rnncourse lab`: 0 after Ctrl-C (as always), 128 + the signal number
+        after SIGTERM or SIGHUP, otherwise JupyterLab's own (128 + N if a signal N ended it).
+    """
+    received = []  # stop signals, in the order they came
+    child = killer = None
+
+    def begin_stop():
+        nonlocal killer
+        if killer is not None:
+            return  # already stopping: JupyterLab has its SIGTERM and the clock is running
+        killer = threading.Timer(grace, _kill_after, args=(child, grace))
+        killer.daemon = True
+        name = "Ctrl-C" if received[0] == signal.SIGINT else signal.Signals(received[0]).name
+        _say(f"rnncourse lab: {name} received; stopping JupyterLab and its kernels")
+        child.send_signal(signal.SIGTERM)
+        killer.start()
+
+    def on_stop_signal(signum, frame):
+        received.append(signum)
+        if child is not None:  # during Popen the signal is only noted; it is acted on right after
+            begin_stop()
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # signal.signal works only there
+        for signum in STOP_SIGNALS:
+            handler = signal.getsignal(signum)
+            if handler is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, on_stop_signal)
+    try:
+        child = subprocess.Popen(command, start_new_session=os.name == "posix", preexec_fn=_stop_with_parent())
+        if received:
+            begin_stop()
+        code = child.wait()
+    finally:
+        if killer is not None:
+            killer.cancel()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+    if received:
+        return 0 if received[0] == signal.SIGINT else 128 + received[0]
+    return code if code >= 0 else 128 - code
 
 
 def add_parser(subparsers):
@@ -158,7 +267,4 @@ def run(args):
         print("would run: " + shlex.join(command))
         return 0
     print("starting: " + shlex.join(command), flush=True)
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
+    return serve(command)

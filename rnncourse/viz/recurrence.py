@@ -2,12 +2,13 @@
 
 For a sequence task, :func:`lag_counts` counts how often input symbol ``i`` at step ``t - lag``
 co-occurs with target ``j`` at step ``t``; :func:`plot_counts` draws such a table as an annotated
-heat map. A table whose rows are all alike says the input at that lag tells nothing about the
-target (no model that sees only that input can beat chance); a table with one bright cell per row
-says the target is a function of it.
+heat map, and :func:`plot_count_tables` draws several side by side on **one** colour scale with
+one colour bar, so that equal colours mean equal counts in every panel. A table whose rows are all
+alike says the input at that lag tells nothing about the target (no model that sees only that
+input can beat chance); a table with one bright cell per row says the target is a function of it.
 
-Both functions leave their inputs unchanged; :func:`plot_counts` draws on the ``ax`` it is given
-(a new figure only when ``ax`` is None) and never changes global matplotlib state.
+The functions leave their inputs unchanged; the plotting functions draw on the ``ax``/``axes``
+they are given (a new figure only when that is None) and never change global matplotlib state.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def lag_counts(inputs, targets, lag, num_inputs, num_targets, mask=None):
 
 
 def plot_counts(counts, ax=None, row_label="input", col_label="target", row_names=None,
-                col_names=None, title=None):
+                col_names=None, title=None, vmax=None):
     """Draw a table of counts as a heat map with the count written in every cell.
 
     Parameters
@@ -83,10 +84,14 @@ def plot_counts(counts, ax=None, row_label="input", col_label="target", row_name
     row_label, col_label : str, the axis labels (rows run down the y axis, columns along x)
     row_names, col_names : None or sequences of R (C) tick labels; None numbers them from 0
     title : str or None
+    vmax : None or number > 0, the count drawn in the brightest colour (the scale starts at 0);
+        None uses this table's largest count. Give several tables the same ``vmax`` to compare
+        them by colour (:func:`plot_count_tables` does this).
 
     Returns
     -------
-    ax : the Axes drawn on (the colour bar is left out; the numbers are in the cells)
+    ax : the Axes drawn on; ``ax.images[0]`` is the heat map (pass it to ``fig.colorbar`` for a
+        colour bar; the numbers are also written in the cells)
     """
     counts = np.asarray(counts)
     if counts.ndim != 2 or counts.size == 0:
@@ -99,11 +104,16 @@ def plot_counts(counts, ax=None, row_label="input", col_label="target", row_name
             f"got {len(row_names)} row names and {len(col_names)} column names for a table of "
             f"shape {counts.shape}; give one name per row and per column"
         )
+    if vmax is None:
+        top = counts.max() if counts.max() > 0 else 1
+    elif isinstance(vmax, bool) or not isinstance(vmax, numbers.Real) or not 0 < vmax < np.inf:
+        raise ValueError(f"vmax={vmax!r} must be a positive number (or None for the table's maximum)")
+    else:
+        top = vmax
     if ax is None:
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(1.0 + 0.9 * C, 0.8 + 0.8 * R))
-    top = counts.max() if counts.max() > 0 else 1
     ax.imshow(counts, cmap=CMAP, vmin=0, vmax=top, aspect="auto")
     for i in range(R):
         for j in range(C):
@@ -117,3 +127,56 @@ def plot_counts(counts, ax=None, row_label="input", col_label="target", row_name
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_count_tables(tables, axes=None, row_labels="input", col_label="target", row_names=None,
+                      col_names=None, titles=None, colorbar_label="count"):
+    """Draw several count tables side by side on one shared colour scale, with one colour bar.
+
+    Every panel maps 0 to the darkest colour and the largest count of **all** the tables to the
+    brightest, so the same colour means the same count everywhere.
+
+    Parameters
+    ----------
+    tables : sequence of K ndarrays of shape (R_k, C_k), e.g. from :func:`lag_counts`
+    axes : sequence of K matplotlib Axes of one figure, or None (a new figure with one row of K)
+    row_labels : str for every panel, or a sequence of K str
+    col_label : str, the column label of every panel
+    row_names, col_names : as for :func:`plot_counts`, the same for every panel
+    titles : None or a sequence of K str
+    colorbar_label : str, written along the colour bar
+
+    Returns
+    -------
+    axes : list of the K Axes drawn on
+    colorbar : the one matplotlib Colorbar, placed beside all the panels
+
+    Example
+    -------
+    >>> axes, bar = plot_count_tables([same_step, two_back], axes=[ax1, ax2])  # doctest: +SKIP
+    """
+    tables = [np.asarray(t) for t in tables]
+    if not tables:
+        raise ValueError("tables is empty; pass at least one count table, e.g. [lag_counts(...)]")
+    K = len(tables)
+    for k, t in enumerate(tables):
+        if t.ndim != 2 or t.size == 0:
+            raise ValueError(f"table {k} has shape {t.shape}; pass non-empty 2-D tables (R, C)")
+    row_labels = [row_labels] * K if isinstance(row_labels, str) else list(row_labels)
+    titles = [None] * K if titles is None else list(titles)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, K, figsize=(0.5 + 4.2 * K, 3.6), squeeze=False)
+        axes = axes[0]
+    axes = list(np.ravel(axes))
+    for name, given in (("axes", axes), ("row_labels", row_labels), ("titles", titles)):
+        if len(given) != K:
+            raise ValueError(f"got {K} tables but {len(given)} {name}; give one per table")
+    largest = max(float(t.max()) for t in tables)
+    vmax = largest if largest > 0 else 1
+    for table, ax, row_label, title in zip(tables, axes, row_labels, titles):
+        plot_counts(table, ax=ax, row_label=row_label, col_label=col_label, row_names=row_names,
+                    col_names=col_names, title=title, vmax=vmax)
+    colorbar = axes[0].figure.colorbar(axes[0].images[0], ax=axes, label=colorbar_label)
+    return axes, colorbar
