@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rnncourse._validate import whole_number
 from rnncourse.optim import clip_gradients, global_norm
 
 
@@ -195,9 +196,8 @@ def train(model, batches, optimizer, steps=None, epochs=None, clip=None, k=None,
         raise ValueError(f"give exactly one of steps or epochs (got steps={steps!r}, "
                          f"epochs={epochs!r}), e.g. steps=500")
     for name, value in (("steps", steps), ("epochs", epochs), ("k", k), ("every", every)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
-                                  or value < 1):
-            raise ValueError(f"{name}={value!r} must be a whole number >= 1, e.g. {name}=10")
+        if value is not None:
+            whole_number(name, value, 1, f"{name}=10")
     if clip is not None and (not np.isfinite(clip) or clip <= 0):
         raise ValueError(f"clip={clip!r} must be a positive number (a maximum norm), e.g. clip=5.0")
     if not callable(getattr(optimizer, "step", None)):

@@ -79,6 +79,16 @@ def test_solution_teaches_every_catalogue_exercise_of_its_lesson(path):
         assert answers.get(f"{ex_id}-answer", 10**9) < check_index, f"{ex_id}: answer after check"
 
 
+@pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.stem)
+def test_lesson_metadata_points_agree_with_the_catalogue(path):
+    """Points are defined once, in the catalogue; the release copies them into each lesson."""
+    meta = _load(path)["metadata"]["rnncourse"]
+    catalogue = exercises_for_lesson(path.stem)
+    assert meta["lesson"] == path.stem
+    assert meta["exercises"] == [ex.id for ex in catalogue]
+    assert meta["points"] == {ex.id: ex.points for ex in catalogue}
+
+
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
 def test_solution_check_cells_are_stored_passing(path):
     """Together with nbval's comparison this proves the solution passes every check."""

@@ -9,12 +9,16 @@ The result has ``.passed`` (bool), ``.message`` (str), ``.points`` (earned, all 
 ``.possible``; it renders as an HTML panel in Jupyter and as plain text elsewhere. An unknown id
 gives a failing result that lists the closest known ids.
 
-The three-step protocol (for the homework grader)
--------------------------------------------------
-Each :class:`Exercise` in :data:`EXERCISES` splits a check into three steps that may run in
-different processes; only plain data (numbers, strings, numpy arrays, and lists/dicts of those)
-passes between them, so it can travel as ``.npz`` + JSON (:func:`serial.to_bytes` /
-:func:`serial.from_bytes`, or :func:`serial.pack` / :func:`serial.unpack`)::
+How it is built
+---------------
+- :mod:`rnncourse.checks.engine`: the exercise protocol (:class:`~rnncourse.checks.engine.Exercise`)
+  and what runs it, independent of content: function exercises, the call step, comparison,
+  verdicts and results, the plain-data format the grader ships cases and outputs in;
+- :mod:`rnncourse.checks.catalogue`: the exercises, one module per topic, each declaring its
+  lesson; the registry orders itself by lesson.
+
+Each exercise splits a check into three steps that may run in different processes; only plain
+data passes between them (see docs/checks.md)::
 
     ex = EXERCISES["rnn_backward"]
     cases = ex.make_cases(seed)              # trusted: a list of plain dicts
@@ -22,31 +26,17 @@ passes between them, so it can travel as ``.npz`` + JSON (:func:`serial.to_bytes
     verdict = ex.judge(case, outputs)        # trusted: recomputes the expected values itself
     result = aggregate(ex, verdicts, len(cases))
 
-- A *case* is ``{"label": "N=2, T=4, D=3, H=3", "dims": {...}, "inputs": {arg name: value}}``
-  (plus flags such as ``"large"`` or ``"cyclic"``). ``numerical_gradient`` cases name their test
-  function, ``{"f": {"family": "quadratic", "A": ..., "c": ...}, "x": ..., "h": 1e-5}``, and
-  :meth:`Exercise.build_args` turns it into a callable with trusted code
-  (:func:`exercises_gradcheck.make_test_function`).
-- ``call`` builds private arguments from the case, calls ``fn`` with floating-point warnings
-  silenced and an optional time limit (an alarm in the main thread, else an abandoned daemon
-  thread), and returns ``{"status": "returned" | "raised" | "timeout", "value" | "error", "mutated",
-  "seconds"}``: the returned value as plain data (tuples become lists, unknown objects become
-  ``{"__opaque__": type, "repr": ...}``), or the exception's type, class names, text, the line
-  of the learner's code and any ``.cycle``; ``mutated`` lists the inputs changed in place.
-- ``judge`` never trusts the outputs: it rebuilds the arguments from the case, runs the
-  reference on private copies, compares the number, type, shape, dtype and values of every
-  output (float64 tolerance ``rtol=1e-7, atol=1e-9`` unless the exercise says otherwise), and
-  when values differ runs each known :class:`Mistake` variant on the same case to name the
-  likely error, which output and which time steps are off, and by how much.
-- :func:`check` = ``make_cases`` + ``call`` (5 s in total by default) + ``judge`` for every case,
-  aggregated into one :class:`Result` whose message names the first failing case's shape.
+:func:`check` = ``make_cases`` + ``call`` (5 s in total by default) + ``judge`` for every case,
+aggregated into one :class:`Result` whose message names the first failing case's shape.
 
 Exercises and lessons
 ---------------------
+(points are defined by the catalogue; a test keeps this table equal to it)
+
 ===========================  ==========================  ======  ==========================
 id                           lesson                      points  reference
 ===========================  ==========================  ======  ==========================
-warmup_sum_of_squares        00_welcome                  1       checks.exercises_warmup
+warmup_sum_of_squares        00_welcome                  1       checks.catalogue.warmup
 affine_forward               01_feedforward_backprop     1       nn.affine_forward
 affine_backward              01_feedforward_backprop     2       nn.affine_backward
 tanh_backward                01_feedforward_backprop     1       nn.tanh_backward
@@ -69,35 +59,11 @@ from __future__ import annotations
 
 import difflib
 
-from rnncourse.checks import (exercises_bptt, exercises_gradcheck, exercises_graph, exercises_nn,
-                              exercises_rnn, exercises_training, exercises_warmup)
-from rnncourse.checks.core import (DEFAULT_TIME_LIMIT, Exercise, Mistake, Result, Verdict,
-                                   aggregate, run_check)
-from rnncourse.checks.serial import from_bytes, pack, to_bytes, unpack
+from rnncourse.checks.catalogue import EXERCISES, LESSONS, exercises_for_lesson, points_for_lesson
+from rnncourse.checks.engine import (DEFAULT_TIME_LIMIT, Exercise, FunctionExercise, Mistake,
+                                     Result, Verdict, aggregate, from_bytes, pack, run_check,
+                                     to_bytes, unpack)
 from rnncourse.checks.unfinished import skip_if_unfinished
-
-LESSONS = ("00_welcome", "01_feedforward_backprop", "02_recurrence_and_cycles", "03_unrolling",
-           "04_bptt", "05_training_in_practice")
-
-_ORDER = (exercises_warmup.EXERCISES + exercises_nn.EXERCISES + exercises_gradcheck.EXERCISES
-          + exercises_rnn.EXERCISES[:1] + exercises_graph.EXERCISES + exercises_rnn.EXERCISES[1:]
-          + exercises_bptt.EXERCISES + exercises_training.EXERCISES)
-
-EXERCISES: dict[str, Exercise] = {ex.id: ex for ex in _ORDER}
-"""Every exercise, by id, in lesson order."""
-
-
-def exercises_for_lesson(stem):
-    """The exercises of one lesson (e.g. ``"04_bptt"``), in order; ``[]`` for a lesson without any.
-
-    Raises
-    ------
-    ValueError
-        for an unknown lesson stem, listing the known ones.
-    """
-    if stem not in LESSONS:
-        raise ValueError(f"unknown lesson {stem!r}; known lessons: {', '.join(LESSONS)}")
-    return [ex for ex in EXERCISES.values() if ex.lesson == stem]
 
 
 def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
@@ -106,7 +72,8 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
     Parameters
     ----------
     exercise_id : str, e.g. ``"rnn_backward"`` (see :data:`EXERCISES`)
-    fn : the learner's function, with the signature of the exercise
+    fn : the learner's answer: for every exercise today a function with the exercise's
+        signature (a question's answer, later, is a plain value)
     seed : int, seeds the random test cases
     time_limit : float, seconds for all the cases together
 
@@ -134,6 +101,7 @@ def _unknown(exercise_id):
     return Result(str(exercise_id), False, f"unknown exercise id {exercise_id!r}: {hint}", 0, 0)
 
 
-__all__ = ["check", "skip_if_unfinished", "EXERCISES", "LESSONS", "exercises_for_lesson", "Exercise", "Mistake",
+__all__ = ["check", "skip_if_unfinished", "EXERCISES", "LESSONS", "exercises_for_lesson", "points_for_lesson",
+           "Exercise", "FunctionExercise", "Mistake",
            "Result", "Verdict", "aggregate", "run_check", "pack", "unpack", "to_bytes",
            "from_bytes"]

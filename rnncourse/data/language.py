@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import seed_value, whole_number
+from rnncourse._validate import seed_value, whole_number
 
 _DET = {"the": {"sg", "pl"}, "a": {"sg"}, "some": {"pl"}}
 _ADJ = ("red", "small", "big")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import seed_value, whole_number
+from rnncourse._validate import seed_value, whole_number
 
 
 def spirals(n_per_class, n_classes=3, noise=0.2, seed=0):

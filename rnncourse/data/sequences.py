@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import seed_value, whole_number
+from rnncourse._validate import seed_value, whole_number
 
 #: Class 0 of :func:`delayed_echo` is the blank: the target for steps with nothing to echo yet.
 BLANK = 0

@@ -9,17 +9,22 @@ docs/grading.md for the instructor guide and for what this does and does not pro
 
 Modules (one step each):
 
-- :mod:`~rnncourse.grading.loading`: read and validate submissions into memory
+- :mod:`~rnncourse.grading.loading`: read and validate submissions into memory; which lesson each is
+- :mod:`~rnncourse.grading.snapshot`: hash the course package, preload what judging needs
 - :mod:`~rnncourse.grading.containment`: subreaper, descendants, kill them all
-- :mod:`~rnncourse.grading.sandbox`: the kernel process, its limits and its one channel
+- :mod:`~rnncourse.grading.launchers`: how the kernel is launched (user, limits, paths it sees)
+- :mod:`~rnncourse.grading.sandbox`: the kernel process and its one channel (a context manager)
 - :mod:`~rnncourse.grading.harness`: the code sent into the kernel to call the functions
 - :mod:`~rnncourse.grading.references`: static detection of calls to the reference implementation
 - :mod:`~rnncourse.grading.evaluate`: defensive parsing of the kernel's outputs, trusted judging
 - :mod:`~rnncourse.grading.worker`: one submission from start to sweep
-- :mod:`~rnncourse.grading.report`: gradebook CSV, JSON reports, feedback files
-- :mod:`~rnncourse.grading.batch`: parallel workers, progress, the course-file check; :func:`grade_paths`
+- :mod:`~rnncourse.grading.results`: typed results (:class:`Status`, :class:`SubmissionResult`)
+- :mod:`~rnncourse.grading.writers`: the registry of writers: gradebook CSV, JSON reports, feedback
+- :mod:`~rnncourse.grading.batch`: parallel workers, progress, the course-file check;
+  :func:`grade_paths` (a batch) and :func:`grade_one` (one notebook)
 """
 
-from rnncourse.grading.batch import grade_paths
+from rnncourse.grading.batch import grade_one, grade_paths
+from rnncourse.grading.results import Status, SubmissionResult
 
-__all__ = ["grade_paths"]
+__all__ = ["grade_paths", "grade_one", "Status", "SubmissionResult"]

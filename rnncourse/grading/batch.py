@@ -1,6 +1,9 @@
 """Run a batch: snapshot, read everything, grade in parallel worker processes, report.
 
-:func:`grade_paths` (what ``rnncourse grade`` calls) does, in this order:
+:func:`grade_paths` (what ``rnncourse grade`` calls) grades many submissions and writes the
+outputs; :func:`grade_one` grades one notebook (one submission per container, as Gradescope
+does) and returns its :class:`~rnncourse.grading.results.SubmissionResult` without writing
+anything. Both do, in this order:
 
 1. makes this process a child subreaper, so processes orphaned by a killed worker come back here;
 2. hashes the course package's files and imports every module the judges need, before any
@@ -9,15 +12,15 @@
 4. forks one worker process per submission, at most ``jobs`` at a time; a worker sends back its
    result as JSON on a pipe (never pickle); a worker that dies, or outlives its time, gives a
    ``kernel died`` / ``timeout`` row, and every process left from it is killed;
-5. kills whatever is left, checks the course files again, and writes the gradebook, the JSON
-   reports and the feedback files itself.
+5. kills whatever is left and checks the course files again; :func:`grade_paths` then runs the
+   writers (:mod:`rnncourse.grading.writers`) itself.
 
 A text progress bar on stderr shows how far the batch is.
 """
 
 from __future__ import annotations
 
-import hashlib
+import io
 import json
 import os
 import secrets
@@ -28,75 +31,15 @@ import time
 import traceback
 from pathlib import Path
 
-import rnncourse
-from rnncourse.checks import EXERCISES, LESSONS
-from rnncourse.grading import containment, report
-from rnncourse.grading.loading import load_submissions
-from rnncourse.grading.references import EQUIVALENTS, forbidden_functions
-from rnncourse.grading.sandbox import KERNEL_START_TIMEOUT, choose_isolation
+from rnncourse.grading import containment, writers
+from rnncourse.grading.launchers import choose_launcher
+from rnncourse.grading.loading import lesson_of, load_submissions, resolve_lesson
+from rnncourse.grading.results import Status, SubmissionResult, lesson_exercises
+from rnncourse.grading.sandbox import KERNEL_START_TIMEOUT
+from rnncourse.grading.snapshot import changed_files, course_files_digest, preload
 from rnncourse.grading.worker import EXERCISE_TIME_LIMIT, HARNESS_SLACK, grade_submission
 
 MAX_RESULT_BYTES = 32 * 1024 * 1024
-
-
-# ----------------------------------------------------------------------------- course snapshot
-def course_files_digest(root=None):
-    """``{relative path: sha256}`` of every ``*.py`` file of the course package."""
-    root = Path(root or os.path.dirname(os.path.abspath(rnncourse.__file__)))
-    digest = {}
-    for path in sorted(root.rglob("*.py")):
-        try:
-            digest[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            digest[str(path.relative_to(root))] = "unreadable"
-    return digest
-
-
-def changed_files(before, after):
-    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-
-
-def preload():
-    """Import every reference and variant the judges use, so nothing is imported mid-batch."""
-    for exercise_id in EXERCISES:
-        forbidden_functions(exercise_id)
-        EXERCISES[exercise_id].reference_function
-    for names in EQUIVALENTS.values():
-        for name in names:
-            __import__(name.partition(":")[0])
-    import IPython.core.inputtransformer2  # noqa: F401  (used by the static reference check)
-
-
-# ----------------------------------------------------------------------------- lessons
-def resolve_lesson(text):
-    """A lesson stem from ``--lesson`` (the stem or its unique number prefix such as ``04``)."""
-    if text in LESSONS:
-        return text
-    matches = [stem for stem in LESSONS if stem.startswith(f"{text}_") or stem.split("_")[0] == text]
-    if len(matches) == 1:
-        return matches[0]
-    raise ValueError(f"unknown lesson {text!r}; use one of: {', '.join(LESSONS)}")
-
-
-def lesson_of(sub, forced):
-    """``(lesson, None)`` to grade ``sub`` as, or ``(None, reason)``.
-
-    ``--lesson`` wins; then the notebook's ``metadata["rnncourse"]["lesson"]`` (written by
-    ``rnncourse release``); then a file name that is exactly a lesson's (``04_bptt.ipynb``).
-    """
-    if forced:
-        return forced, None
-    meta = sub.notebook.get("metadata", {}).get("rnncourse")
-    stem = meta.get("lesson") if isinstance(meta, dict) else None
-    if isinstance(stem, str) and stem in LESSONS:
-        return stem, None
-    if stem is None:
-        file_stem = os.path.basename(sub.path)[: -len(".ipynb")] if sub.path.endswith(".ipynb") else ""
-        if file_stem in LESSONS:  # e.g. a solution notebook, which carries no release metadata
-            return file_stem, None
-    if stem is not None:
-        return None, f"its metadata names an unknown lesson {str(stem)[:40]!r}; grade it with --lesson ID"
-    return None, "no lesson in its metadata (was it released by rnncourse?); grade it with --lesson ID"
 
 
 # ----------------------------------------------------------------------------- progress
@@ -141,15 +84,14 @@ def _child(sub, lesson, settings, seed, write_fd, close_fds):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         containment.set_subreaper()
         containment.die_with_parent(signal.SIGKILL)
-        uid, isolation = choose_isolation(settings["drop_privileges"])
+        launcher = choose_launcher(settings["drop_privileges"])
         try:
-            result = grade_submission(sub, lesson, settings, seed, uid=uid)
-            result["isolation"] = isolation
+            result = grade_submission(sub, lesson, settings, seed, launcher)
+            result.details["isolation"] = launcher.description
         except Exception:
-            result = {"status": "kernel died", "problems": [
-                "internal error in the grader: " + traceback.format_exc()[-1500:]],
-                "exercises": {}, "lesson": lesson}
-        data = json.dumps(result, default=str).encode()
+            result = SubmissionResult(lesson=lesson, status=Status.KERNEL_DIED, problems=[
+                "internal error in the grader: " + traceback.format_exc()[-1500:]])
+        data = json.dumps(result.to_dict(), default=str).encode()
         view = memoryview(data)
         while view:
             written = os.write(write_fd, view)
@@ -162,13 +104,12 @@ def _child(sub, lesson, settings, seed, write_fd, close_fds):
 
 
 def _run_workers(jobs_list, settings, seed, progress):
-    """Fork up to ``settings['jobs']`` workers; returns ``{index: result dict or None}``."""
+    """Fork up to ``settings['jobs']`` workers; returns ``{index: SubmissionResult or None}``."""
     results = {}
     pending = list(jobs_list)
     running = {}
     selector = selectors.DefaultSelector()
-    n_exercises = max((len([e for e in EXERCISES.values() if e.lesson == lesson])
-                       for _, _, lesson in jobs_list), default=0)
+    n_exercises = max((len(lesson_exercises(lesson)) for _, _, lesson in jobs_list), default=0)
     budget = (settings["timeout"] + KERNEL_START_TIMEOUT + 30.0
               + n_exercises * (EXERCISE_TIME_LIMIT + HARNESS_SLACK + 5.0))
     try:
@@ -233,19 +174,96 @@ def _finish(job, running, selector, results, progress, keep):
     result = None
     if not job.overflow:
         try:
-            result = json.loads(b"".join(job.chunks).decode())
-        except (ValueError, UnicodeDecodeError):
+            result = SubmissionResult.from_dict(json.loads(b"".join(job.chunks).decode()))
+        except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
             result = None
     if getattr(job, "timed_out", False):
-        result = {"status": "timeout", "exercises": {},
-                  "problems": ["the submission's grading ran past its total time and was stopped"]}
+        result = SubmissionResult(status=Status.TIMEOUT, problems=[
+            "the submission's grading ran past its total time and was stopped"])
     results[job.index] = result
     # a worker killed from inside leaves orphans here (we are their subreaper): kill them
     containment.kill_descendants(keep={j.pid for j in running.values()} | set(keep))
     progress.step()
 
 
-# ----------------------------------------------------------------------------- entry point
+# ----------------------------------------------------------------------------- entry points
+def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep):
+    return {"jobs": int(jobs), "timeout": float(timeout), "memory_mb": int(memory_mb),
+            "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
+            "keep": keep}
+
+
+def _grade_submissions(submissions, forced, settings, seed, progress):
+    """Grade every submission (in worker processes); returns one result per submission, in order.
+
+    The caller has taken the course snapshot and preloaded the judges. The results carry their
+    lesson and points but not yet the course-file check.
+    """
+    results, jobs_list = [], []
+    for index, sub in enumerate(submissions):
+        known = {"name": sub.name, "path": sub.path, "sha256": sub.sha256, "seed": seed}
+        if not sub.valid:
+            results.append(SubmissionResult.invalid(sub.error, lesson=forced, **known))
+            continue
+        stem, problem = lesson_of(sub, forced)
+        if problem:
+            results.append(SubmissionResult.invalid(problem, **known))
+            continue
+        results.append(SubmissionResult(lesson=stem, **known))
+        jobs_list.append((index, sub, stem))
+    for r in results:
+        if r.status is Status.INVALID:
+            progress.step()
+    finished = _run_workers(jobs_list, settings, seed, progress)
+    containment.kill_descendants(keep=settings["keep"])
+    for index, sub, stem in jobs_list:
+        result = finished.get(index)
+        if result is None:
+            result = SubmissionResult(status=Status.KERNEL_DIED, problems=[
+                "the grading process for this submission was killed (by the submission?)"])
+        result.name, result.path, result.sha256, result.seed = sub.name, sub.path, sub.sha256, seed
+        result.lesson = stem
+        results[index] = result
+    return [r.score() for r in results]
+
+
+def _mark_changed(results, before):
+    changed = changed_files(before, course_files_digest())
+    for r in results:
+        r.course_files_changed = bool(changed)
+    return changed
+
+
+def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=None,
+              drop_privileges="auto", seed=None, stream=None):
+    """Grade one notebook; returns its :class:`~rnncourse.grading.results.SubmissionResult`.
+
+    Writes nothing (pass the result to :mod:`rnncourse.grading.writers` for files). The
+    options are those of :func:`grade_paths`; an unreadable or invalid notebook gives a result
+    with status ``INVALID``.
+
+    Raises
+    ------
+    ValueError
+        for an unknown ``lesson``, or a ``path`` that is not one notebook file.
+    """
+    before = course_files_digest()
+    preload()
+    forced = resolve_lesson(lesson) if lesson else None
+    submissions = load_submissions([path])
+    if len(submissions) != 1 or not str(path).endswith(".ipynb"):
+        raise ValueError(f"grade_one grades one notebook file; {str(path)!r} is not one "
+                         "(use grade_paths for a folder)")
+    containment.set_subreaper()
+    existing = set(containment.children(os.getpid()))
+    seed = secrets.randbelow(2**31) if seed is None else int(seed)
+    settings = _settings(1, timeout, memory_mb, cell_timeout, drop_privileges, existing)
+    progress = Progress(1, stream or io.StringIO())
+    result = _grade_submissions(submissions, forced, settings, seed, progress)[0]
+    _mark_changed([result], before)
+    return result
+
+
 def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
                 out="gradebook.csv", feedback=None, cell_timeout=None, drop_privileges="auto",
                 seed=None, stream=None):
@@ -264,7 +282,8 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     cell_timeout : float or None, seconds per cell (default: ``timeout``)
     drop_privileges : "auto", True or False, run kernels as a fresh unprivileged user when root
     seed : int or None, seed of the test cases (default: a fresh random one, recorded)
-    stream : file for the progress bar and messages (default: stderr)
+    stream : file for the progress bar and messages (default: stderr; for :func:`grade_one`,
+        nothing is shown unless a stream is given)
 
     Returns
     -------
@@ -289,52 +308,23 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     # not ours to kill; everything that appears below us later is
     existing = set(containment.children(os.getpid()))
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
-    settings = {"jobs": int(jobs), "timeout": float(timeout), "memory_mb": int(memory_mb),
-                "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
-                "keep": existing}
-    rows, jobs_list = [], []
-    for index, sub in enumerate(submissions):
-        row = {"name": sub.name, "path": sub.path, "sha256": sub.sha256, "seed": seed}
-        rows.append(row)
-        if not sub.valid:
-            row.update(status=f"invalid notebook: {sub.error}", lesson=forced, exercises={})
-            continue
-        stem, problem = lesson_of(sub, forced)
-        if problem:
-            row.update(status=f"invalid notebook: {problem}", lesson=None, exercises={})
-            continue
-        row["lesson"] = stem
-        jobs_list.append((index, sub, stem))
-    lessons = sorted({stem for _, _, stem in jobs_list})
+    settings = _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, existing)
+    lessons = sorted({stem for sub in submissions if sub.valid
+                      for stem in [lesson_of(sub, forced)[0]] if stem})
     if len(lessons) > 1:
         print(f"rnncourse grade: note: the notebooks name {len(lessons)} different lessons "
               f"({', '.join(lessons)}); check the lesson column, or pass --lesson", file=stream)
     progress = Progress(len(submissions), stream)
-    for row in rows:
-        if "status" in row:
-            progress.step()
-    results = _run_workers(jobs_list, settings, seed, progress)
-    containment.kill_descendants(keep=existing)
-    for index, sub, stem in jobs_list:
-        result = results.get(index)
-        if result is None:
-            result = {"status": "kernel died", "exercises": {}, "problems": [
-                "the grading process for this submission was killed (by the submission?)"]}
-        rows[index].update(result)
-        rows[index]["lesson"] = stem
-    changed = changed_files(before, course_files_digest())
-    columns = report.exercise_columns(rows)
-    for row in rows:
-        report.fill_points(row)
-        if changed:
-            row["status"] += "; course files changed during grading"
-    report.write_all(rows, columns, Path(out), Path(feedback) if feedback else None,
-                     {"seed": seed, "course_files_changed": changed,
-                      "settings": {k: v for k, v in settings.items() if k != "keep"}})
+    results = _grade_submissions(submissions, forced, settings, seed, progress)
+    changed = _mark_changed(results, before)
+    writers.write_all(results, writers.exercise_columns(results),
+                      {"seed": seed, "course_files_changed": changed,
+                       "settings": {k: v for k, v in settings.items() if k != "keep"}},
+                      {"out": Path(out), "feedback": Path(feedback) if feedback else None})
     if changed:
         print("rnncourse grade: WARNING: course files changed during grading, so these scores "
               f"cannot be trusted: {', '.join(changed[:10])}. Reinstall the course package "
               "and grade again.", file=stream)
         return 1
-    print(f"rnncourse grade: {len(rows)} submission(s) graded; gradebook: {out}", file=stream)
+    print(f"rnncourse grade: {len(results)} submission(s) graded; gradebook: {out}", file=stream)
     return 0

@@ -13,17 +13,13 @@ harness's report of a call into the reference turns the exercise into 0 points a
 
 from __future__ import annotations
 
-import io
 import os
 import stat
-import zipfile
 
-import numpy as np
-
-from rnncourse.checks import aggregate, from_bytes
+from rnncourse.checks.engine import aggregate, judge_cases
+from rnncourse.checks.engine.plaindata import MAX_ARRAY_ITEMS, from_untrusted_bytes
 
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
-MAX_ARRAY_ITEMS = 4_000_000
 
 
 def read_file_safely(path, limit=MAX_OUTPUT_BYTES):
@@ -54,20 +50,7 @@ def read_file_safely(path, limit=MAX_OUTPUT_BYTES):
 
 def parse_blob(blob, limit=MAX_OUTPUT_BYTES):
     """Decode an ``.npz`` blob from the kernel into plain data, or ``(None, reason)``."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > limit:
-                return None, "the outputs file is too large"
-        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
-            for key in z.files:
-                arr = z[key]
-                if arr.dtype.kind not in "biufcUS" or arr.size > MAX_ARRAY_ITEMS:
-                    return None, f"the outputs file holds an unacceptable array ({arr.dtype})"
-        return from_bytes(blob), None
-    except RecursionError:
-        return None, "the outputs file is nested too deeply"
-    except Exception as exc:
-        return None, f"the outputs file cannot be read ({type(exc).__name__})"
+    return from_untrusted_bytes(blob, limit=limit, max_items=MAX_ARRAY_ITEMS)
 
 
 def read_outputs(path, n_cases):
@@ -128,11 +111,7 @@ def judge_exercise(exercise, cases, report, problem, flag=None):
         outputs = [{"status": "missing", "mutated": []} for _ in cases]
     else:
         outputs = report["outputs"]
-    verdicts = []
-    for case, out in zip(cases, outputs):
-        verdicts.append(exercise.judge(case, out))
-        if out.get("status") == "timeout":
-            break
+    verdicts = judge_cases(exercise, cases, outputs)
     result = aggregate(exercise, verdicts, len(cases))
     message = result.message
     if problem:

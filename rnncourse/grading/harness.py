@@ -3,12 +3,16 @@
 After the student's cells have run, the grader writes one exercise's cases (plain data, ``.npz``)
 into the private folder and sends :func:`harness_request` as one more cell. That code
 
-1. builds a fresh namespace from *source text captured when the grader started* (the call step
-   of :mod:`rnncourse.checks.running`, :mod:`rnncourse.checks.serial` and the test functions of
-   ``numerical_gradient``), so a student who patched ``rnncourse.checks`` or replaced ``check``
+1. builds a fresh namespace from *source text captured when the grader started* (the plain-data
+   format, the call step of :mod:`rnncourse.checks.engine.running`, and every trusted
+   :class:`~rnncourse.checks.engine.ArgBuilder` an exercise declares through
+   ``harness_functions``), so a student who patched ``rnncourse.checks`` or replaced ``check``
    in the kernel does not change how the call is made;
-2. loads the cases (``allow_pickle=False``), calls the student's function on private copies of
-   each case's inputs under a time limit, and records what came back as plain data;
+2. loads the cases (``allow_pickle=False``) from the path *as the kernel sees it* (the
+   launcher's :meth:`~rnncourse.grading.launchers.Launcher.kernel_path`), calls the student's
+   function on private copies of each case's inputs under one time limit for all of them
+   (:func:`~rnncourse.checks.engine.running.call_cases`, the same as ``check``), and records
+   what came back as plain data;
 3. watches, with ``sys.setprofile``, for a call into the course's reference implementation of
    that exercise, and notes whether the student's function *is* the reference;
 4. writes everything to one ``.npz`` file and prints nothing.
@@ -23,20 +27,37 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 
-from rnncourse.checks import EXERCISES, exercises_gradcheck, running, serial
+from rnncourse.checks import EXERCISES
+from rnncourse.checks.engine import plaindata, running
 
 _FUTURE = "from __future__ import annotations"
+_COURSE_IMPORT = re.compile(r"^from rnncourse\.[\w.]+ import [\w, ]+$", re.M)
 
 
 def _module_source(module):
-    return inspect.getsource(module).replace(_FUTURE, "")
+    """A module's source without its future import and its imports from the course package,
+    which the harness namespace already satisfies (nothing is imported from the kernel's copy)."""
+    return _COURSE_IMPORT.sub("", inspect.getsource(module).replace(_FUTURE, ""))
+
+
+def _builder_sources():
+    """The source of every trusted function an exercise asks the harness to carry, by name."""
+    found = {}
+    for ex in EXERCISES.values():
+        for name, fn in ex.harness_functions().items():
+            if found.get(name, fn) is not fn:
+                raise ValueError(f"two harness functions are called {name!r} ({ex.id} declares "
+                                 "another); give each ArgBuilder function its own name")
+            found[name] = fn
+    return "\n".join(inspect.getsource(found[name]) for name in sorted(found))
 
 
 # Captured once, at import time: the grader imports this module before any student code runs.
+_PLAINDATA_SOURCE = _module_source(plaindata)
 _RUNNING_SOURCE = _module_source(running)
-_SERIAL_SOURCE = _module_source(serial)
-_TEST_FUNCTION_SOURCE = inspect.getsource(exercises_gradcheck.make_test_function)
+_BUILDER_SOURCE = _builder_sources()
 _RUNNING_FILE = running.__file__
 
 _DRIVER = r'''
@@ -69,27 +90,25 @@ def run(user_ns, spec_json, cases_path, out_path):
             if key in forbidden and key not in seen:
                 seen.append(key)
 
-    limit = float(spec["time_limit"])
-    for case in cases:
-        if not report["found"]:
-            report["outputs"].append({"status": "raised", "mutated": [], "error": {
-                "type": "NameError", "mro": ["NameError", "Exception"],
-                "message": "name %r is not defined" % spec["fn_name"], "where": None}})
-            continue
-        if limit <= 0:
-            report["outputs"].append({"status": "timeout", "mutated": [],
-                                      "time_limit": float(spec["time_limit"])})
-            continue
+    builders = {name: (globals()[build], reads) for name, (build, reads) in spec["builders"].items()}
+
+    def call_one(case, left):
         previous = _sys.getprofile()
         _sys.setprofile(watch)
         try:
-            make = make_test_function if spec["test_function"] else None
-            args = [build_args(spec["arg_names"], spec["tuple_depth"], case, make) for _ in (0, 1)]
-            outputs = invoke(fn, args[0], args[1], tuple(spec["arg_names"]), limit)
+            args = [build_args(spec["arg_names"], spec["tuple_depth"], case, builders)
+                    for _ in (0, 1)]
+            return invoke(fn, args[0], args[1], tuple(spec["arg_names"]), left)
         finally:
             _sys.setprofile(previous)
-        limit -= outputs.get("seconds", 0.0) if outputs["status"] != "timeout" else limit
-        report["outputs"].append(outputs)
+
+    if report["found"]:
+        report["outputs"] = call_cases(call_one, cases, float(spec["time_limit"]))
+    else:
+        report["outputs"] = [{"status": "raised", "mutated": [], "error": {
+            "type": "NameError", "mro": ["NameError", "Exception"],
+            "message": "name %r is not defined" % spec["fn_name"], "where": None}}
+            for _ in cases]
     report["reference_calls"] = ["%s:%s" % key for key in seen]
     blob = to_bytes(report)
     with open(out_path, "wb") as fh:
@@ -99,7 +118,7 @@ def run(user_ns, spec_json, cases_path, out_path):
 
 def harness_source():
     """The harness's full source text (self-contained: imports only numpy and the standard library)."""
-    return "\n".join([_RUNNING_SOURCE, _SERIAL_SOURCE, _TEST_FUNCTION_SOURCE, _DRIVER])
+    return "\n".join([_PLAINDATA_SOURCE, _RUNNING_SOURCE, _BUILDER_SOURCE, _DRIVER])
 
 
 def forbidden_code_keys(exercise_id):
@@ -115,14 +134,15 @@ def forbidden_code_keys(exercise_id):
 
 
 def harness_request(exercise_id, fn_name, cases_path, out_path, time_limit):
-    """The cell source that calls ``fn_name`` on the cases in ``cases_path`` inside the kernel."""
-    exercise = EXERCISES[exercise_id]
+    """The cell source that calls ``fn_name`` on the cases in ``cases_path`` inside the kernel.
+
+    ``cases_path`` and ``out_path`` are paths as the kernel sees them; the exercise must be one
+    the kernel calls (its ``harness_spec()`` is not None).
+    """
     spec = {
+        **EXERCISES[exercise_id].harness_spec(),
         "exercise": exercise_id,
         "fn_name": fn_name,
-        "arg_names": list(exercise.arg_names),
-        "tuple_depth": dict(exercise.tuple_depth),
-        "test_function": exercise.make_callable is not None,
         "time_limit": float(time_limit),
         "forbidden": forbidden_code_keys(exercise_id),
     }

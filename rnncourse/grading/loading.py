@@ -29,6 +29,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rnncourse.checks import LESSONS
+
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 """Submissions larger than this (20 MB) are not parsed: ``invalid notebook: ... too large``."""
 
@@ -232,3 +234,35 @@ def _unique(name, taken):
     while f"{name} ({k})" in taken:
         k += 1
     return f"{name} ({k})"
+
+
+# ----------------------------------------------------------------------------- lessons
+def resolve_lesson(text):
+    """A lesson stem from ``--lesson`` (the stem or its unique number prefix such as ``04``)."""
+    if text in LESSONS:
+        return text
+    matches = [stem for stem in LESSONS if stem.startswith(f"{text}_") or stem.split("_")[0] == text]
+    if len(matches) == 1:
+        return matches[0]
+    raise ValueError(f"unknown lesson {text!r}; use one of: {', '.join(LESSONS)}")
+
+
+def lesson_of(sub, forced):
+    """``(lesson, None)`` to grade ``sub`` as, or ``(None, reason)``.
+
+    ``--lesson`` wins; then the notebook's ``metadata["rnncourse"]["lesson"]`` (written by
+    ``rnncourse release``); then a file name that is exactly a lesson's (``04_bptt.ipynb``).
+    """
+    if forced:
+        return forced, None
+    meta = sub.notebook.get("metadata", {}).get("rnncourse")
+    stem = meta.get("lesson") if isinstance(meta, dict) else None
+    if isinstance(stem, str) and stem in LESSONS:
+        return stem, None
+    if stem is None:
+        file_stem = os.path.basename(sub.path)[: -len(".ipynb")] if sub.path.endswith(".ipynb") else ""
+        if file_stem in LESSONS:  # e.g. a solution notebook, which carries no release metadata
+            return file_stem, None
+    if stem is not None:
+        return None, f"its metadata names an unknown lesson {str(stem)[:40]!r}; grade it with --lesson ID"
+    return None, "no lesson in its metadata (was it released by rnncourse?); grade it with --lesson ID"

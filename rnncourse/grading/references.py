@@ -16,37 +16,23 @@ Names resolve against modules the grader already imported (``sys.modules``), nev
 anything new. The runtime report of the harness adds what static reading misses (string tricks,
 ``eval``), but a determined student can still hide a call; see docs/grading.md.
 
-"Reference" means the exercise's own reference plus library functions that compute the same
-thing (:data:`EQUIVALENTS`, e.g. ``rnn_backward_fast`` and ``rnn_backward_truncated`` for
-``rnn_backward``). Using other library functions is allowed.
+"Reference" means what the exercise declares (:meth:`~rnncourse.checks.engine.Exercise.reference_names`):
+its own reference plus library functions that compute the same thing (e.g. ``rnn_backward_fast``
+and ``rnn_backward_truncated`` for ``rnn_backward``). Using other library functions is allowed.
 """
 
 from __future__ import annotations
 
 import ast
-import importlib
 import sys
 
 from rnncourse.checks import EXERCISES
-
-EQUIVALENTS = {
-    "rnn_forward": ("rnncourse.rnn.fast:rnn_forward_fast",),
-    "rnn_backward": ("rnncourse.rnn.fast:rnn_backward_fast",
-                     "rnncourse.rnn.truncated:rnn_backward_truncated"),
-    "rnn_backward_truncated": ("rnncourse.rnn.fast:rnn_backward_fast",),
-}
-"""Extra ``module:function`` names that answer an exercise, beyond its catalogue reference."""
-
-
-def _load(dotted):
-    module, _, name = dotted.partition(":")
-    return getattr(importlib.import_module(module), name)
+from rnncourse.checks.engine import load_function
 
 
 def forbidden_functions(exercise_id):
-    """The function objects an answer to ``exercise_id`` must not call."""
-    names = (EXERCISES[exercise_id].reference,) + EQUIVALENTS.get(exercise_id, ())
-    return [_load(n) for n in names]
+    """The function objects an answer to ``exercise_id`` must not call (``[]`` for a question)."""
+    return [load_function(n) for n in EXERCISES[exercise_id].reference_names()]
 
 
 def describe_function(fn):

@@ -8,10 +8,15 @@
   names the grader);
 - ``RLIMIT_AS`` (address space) set to the memory limit, no core files, a cap on file sizes;
 - its own session, and ``PR_SET_PDEATHSIG`` so it dies if the grading process dies;
-- when the grader runs as root and the Python interpreter is readable by other users, a fresh
-  unprivileged user id of its own (so it cannot signal, trace or write anything of the grader's,
-  and a process-count limit applies); otherwise the instructor's own user id (see
-  docs/grading.md for what that does not protect).
+- the user id, limits and path mapping of its :class:`~rnncourse.grading.launchers.Launcher`
+  (a fresh unprivileged user id when the grader runs as root and can, else the instructor's own;
+  see docs/grading.md for what that does not protect).
+
+Use it as a context manager, so the kernel is killed however the block ends::
+
+    with Kernel(private_dir, memory_mb=2048, launcher=choose_launcher()) as kernel:
+        if kernel.start():
+            kernel.execute("x = 1", timeout=10)
 
 The kernel talks over ZeroMQ ``ipc`` sockets inside the private folder. Only the shell channel
 is read (execute replies: status, exception name and text); the kernel's printed output
@@ -21,10 +26,8 @@ is read (execute replies: status, exception name and text); the kernel's printed
 from __future__ import annotations
 
 import os
-import resource
 import secrets
 import signal
-import stat
 import subprocess
 import sys
 import time
@@ -32,46 +35,10 @@ import time
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
-from rnncourse.grading import containment
+from rnncourse.grading.launchers import SameUserLauncher
 
 MAX_REPLY_TEXT = 2000
-FILE_SIZE_LIMIT = 256 * 1024 * 1024
-PROCESS_LIMIT = 128
 KERNEL_START_TIMEOUT = 60.0
-
-
-def interpreter_world_readable(executable=sys.executable):
-    """True when every folder up to the interpreter (and its library) is searchable by other users."""
-    paths = {os.path.realpath(executable), os.path.realpath(os.__file__)}
-    for path in paths:
-        current = path
-        while True:
-            try:
-                mode = os.stat(current).st_mode
-            except OSError:
-                return False
-            needed = stat.S_IXOTH if stat.S_ISDIR(mode) else stat.S_IROTH
-            if not mode & needed:
-                return False
-            parent = os.path.dirname(current)
-            if parent == current:
-                break
-            current = parent
-    return True
-
-
-def choose_isolation(drop_privileges="auto"):
-    """``(uid or None, description)``: a fresh unprivileged uid when we are root and it can work."""
-    if drop_privileges is False or os.name != "posix" or os.geteuid() != 0:
-        return None, "same user as the grader"
-    if not interpreter_world_readable():
-        if drop_privileges is True:
-            raise RuntimeError(f"cannot run kernels as another user: {sys.executable} is not "
-                               "readable by other users; install Python in a shared location")
-        return None, ("same user as the grader (root: the Python interpreter is not readable "
-                      "by other users, so kernels cannot drop privileges)")
-    uid = 2_000_000_000 + secrets.randbelow(100_000_000)
-    return uid, f"unprivileged user id {uid}"
 
 
 def kernel_environment(private_dir):
@@ -115,38 +82,43 @@ class Reply:
 
 
 class Kernel:
-    """One student kernel. Use :meth:`start`, :meth:`execute`, then :meth:`shutdown`."""
+    """One student kernel: :meth:`start`, :meth:`execute`, then :meth:`shutdown` (or ``with``).
 
-    def __init__(self, private_dir, memory_mb, uid=None):
+    Parameters
+    ----------
+    private_dir : str, the submission's private folder (the kernel's cwd and HOME)
+    memory_mb : int, the address-space limit
+    launcher : :class:`~rnncourse.grading.launchers.Launcher` or None (the grader's own user)
+    """
+
+    def __init__(self, private_dir, memory_mb, launcher=None):
         self.private_dir = private_dir
         self.memory_mb = memory_mb
-        self.uid = uid
+        self.launcher = launcher or SameUserLauncher()
         self.process = None
         self.client = None
         self.start_error = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.shutdown()
+        return False
+
+    def place(self, host_path):
+        """Hand a file the grader wrote in the private folder to the kernel; its path there."""
+        return self.launcher.place(host_path)
+
+    def kernel_path(self, host_path):
+        """``host_path`` as the kernel sees it (for files the kernel will write)."""
+        return self.launcher.kernel_path(host_path)
 
     # ------------------------------------------------------------------ start
     def _prepare_dirs(self):
         for sub in ("tmp", ".ipython", ".jupyter", ".matplotlib"):
             os.makedirs(os.path.join(self.private_dir, sub), exist_ok=True)
-        if self.uid is not None:
-            for root, dirs, files in os.walk(self.private_dir):
-                for name in [root] + [os.path.join(root, n) for n in dirs + files]:
-                    os.lchown(name, self.uid, self.uid)
-            os.chmod(self.private_dir, 0o700)
-
-    def _limits(self):
-        memory = int(self.memory_mb) * 1024 * 1024
-        uid = self.uid
-
-        def preexec():  # runs in the child between fork and exec
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
-            if uid is not None:
-                resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
-            containment.die_with_parent(signal.SIGKILL)
-        return preexec
+        self.launcher.prepare(self.private_dir)
 
     def start(self, timeout=KERNEL_START_TIMEOUT):
         """Start the kernel and wait until it answers; returns False (see ``start_error``) if not."""
@@ -155,17 +127,17 @@ class Kernel:
         write_connection_file(conn_file, transport="ipc",
                               ip=os.path.join(self.private_dir, ".k"),
                               key=secrets.token_hex(16).encode())
-        if self.uid is not None:
-            os.lchown(conn_file, self.uid, self.uid)
-        cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", conn_file,
-               "--HistoryManager.enabled=False", "--IPKernelApp.quiet=True"]
-        extra = {}
-        if self.uid is not None:
-            extra = {"user": self.uid, "group": self.uid, "extra_groups": []}
+        launcher = self.launcher
+        seen_dir = launcher.kernel_path(self.private_dir)  # HOME etc. as the kernel sees them;
+        # Popen's cwd is applied on this side (a container launcher changes folder in its argv)
+        cmd = launcher.argv([sys.executable, "-m", "ipykernel_launcher", "-f",
+                             launcher.place(conn_file), "--HistoryManager.enabled=False",
+                             "--IPKernelApp.quiet=True"])
         self.process = subprocess.Popen(
-            cmd, cwd=self.private_dir, env=kernel_environment(self.private_dir),
+            cmd, cwd=self.private_dir, env=kernel_environment(seen_dir),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, close_fds=True, preexec_fn=self._limits(), **extra)
+            start_new_session=True, close_fds=True, preexec_fn=launcher.preexec(self.memory_mb),
+            **launcher.popen_kwargs())
         client = BlockingKernelClient()
         client.load_connection_file(conn_file)
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)

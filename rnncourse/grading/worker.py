@@ -3,8 +3,8 @@
 :func:`grade_submission` runs in a process of its own (forked by :mod:`rnncourse.grading.batch`)
 that has made itself a child subreaper, so whatever the student's code starts — even a process
 that double-forks into a session of its own — stays below it and is killed at the end
-(:func:`rnncourse.grading.containment.kill_descendants`). It returns a plain dict (the JSON
-report of :mod:`rnncourse.grading.report`).
+(:func:`rnncourse.grading.containment.kill_descendants`). It returns a
+:class:`~rnncourse.grading.results.SubmissionResult`.
 
 Cells run in order; an error in a cell does not stop the run (like nbgrader). A cell that runs
 past its limit is interrupted; if the kernel answers again the remaining cells run while the
@@ -18,11 +18,12 @@ import shutil
 import tempfile
 import time
 
-from rnncourse.checks import EXERCISES, to_bytes
+from rnncourse.checks import to_bytes
 from rnncourse.grading import containment
 from rnncourse.grading.evaluate import judge_exercise, read_outputs, runtime_flag
 from rnncourse.grading.harness import forbidden_code_keys, harness_request
 from rnncourse.grading.references import static_flags
+from rnncourse.grading.results import SEVERITY, Status, SubmissionResult, lesson_exercises
 from rnncourse.grading.sandbox import Kernel
 
 EXERCISE_TIME_LIMIT = 10.0
@@ -42,10 +43,11 @@ def function_names(notebook, exercises):
 
     ``check("warmup_sum_of_squares", sum_of_squares)`` names ``sum_of_squares``; when there is no
     such check cell (or its second argument is not a plain name) the name is the exercise id.
+    Only exercises answered by a function (``answer_kind == "function"``) are named.
     """
     import ast
 
-    names = {ex.id: ex.id for ex in exercises}
+    names = {ex.id: ex.id for ex in exercises if ex.answer_kind == "function"}
     for cell in notebook["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader")
         if cell.get("cell_type") != "code" or not isinstance(meta, dict) or meta.get("grade") is not True:
@@ -66,47 +68,42 @@ def function_names(notebook, exercises):
     return names
 
 
-def grade_submission(sub, lesson, settings, seed, uid=None):
-    """Grade one valid submission for ``lesson``; returns the plain result dict."""
+def grade_submission(sub, lesson, settings, seed, launcher=None):
+    """Grade one valid submission for ``lesson``; returns a :class:`SubmissionResult`.
+
+    ``launcher`` (:mod:`rnncourse.grading.launchers`) says how the kernel runs; only exercises
+    answered by a function are called in the kernel.
+    """
     start = time.monotonic()
-    exercises = [ex for ex in EXERCISES.values() if ex.lesson == lesson]
-    result = {"lesson": lesson, "status": "ok", "problems": [], "cells": [], "exercises": {},
-              "seed": seed}
+    exercises = [ex for ex in lesson_exercises(lesson) if ex.harness_spec() is not None]
+    result = SubmissionResult(name=sub.name, path=sub.path, sha256=sub.sha256, seed=seed,
+                              lesson=lesson)
     names = function_names(sub.notebook, exercises)
     flags = static_flags(sub.notebook, names)
     workdir = tempfile.mkdtemp(prefix="rnncourse-grade-")
     private = os.path.join(workdir, "work")
     os.makedirs(private)
-    kernel = Kernel(private, settings["memory_mb"], uid=uid)
     events = set()
     try:
-        with open(os.path.join(private, SUBMISSION_FILE), "wb") as fh:
-            fh.write(sub.data)
-        started = kernel.start()
-        result["timing"] = {"kernel_start": round(time.monotonic() - start, 3)}
-        if not started:
-            events.add("kernel died")
-            result["problems"].append(kernel.start_error)
-        else:
-            _run_cells(kernel, sub.notebook, settings, time.monotonic(), result, events)
-        judge_start = time.monotonic()
-        judged = _judge_all(kernel, exercises, names, flags, private, seed, result, events)
-        result["timing"]["judging"] = round(time.monotonic() - judge_start, 3)
-        result["exercises"] = judged
+        with Kernel(private, settings["memory_mb"], launcher=launcher) as kernel:
+            with open(os.path.join(private, SUBMISSION_FILE), "wb") as fh:
+                fh.write(sub.data)
+            started = kernel.start()
+            result.details["timing"] = {"kernel_start": round(time.monotonic() - start, 3)}
+            if not started:
+                events.add(Status.KERNEL_DIED)
+                result.problems.append(kernel.start_error)
+            else:
+                _run_cells(kernel, sub.notebook, settings, time.monotonic(), result, events)
+            judge_start = time.monotonic()
+            result.exercises = _judge_all(kernel, exercises, names, flags, private, seed, result,
+                                          events)
+            result.details["timing"]["judging"] = round(time.monotonic() - judge_start, 3)
     finally:
-        kernel.shutdown()
         containment.kill_descendants()
         shutil.rmtree(workdir, ignore_errors=True)
-    for status in ("kernel died", "timeout", "memory"):
-        if status in events:
-            result["status"] = status
-            break
-    flagged = [f"{ex_id}: {entry['flag']}" for ex_id, entry in result["exercises"].items()
-               if entry["flag"]]
-    if flagged:
-        text = "flagged: " + "; ".join(flagged)
-        result["status"] = text if result["status"] == "ok" else f"{result['status']}; {text}"
-    result["seconds"] = round(time.monotonic() - start, 3)
+    result.status = next((status for status in SEVERITY if status in events), Status.OK)
+    result.details["seconds"] = round(time.monotonic() - start, 3)
     return result
 
 
@@ -116,31 +113,31 @@ def _run_cells(kernel, notebook, settings, start, result, events):
     for position, (index, source) in enumerate(cells):
         left = deadline - time.monotonic()
         if left <= 0:
-            events.add("timeout")
-            result["problems"].append(
+            events.add(Status.TIMEOUT)
+            result.problems.append(
                 f"the notebook ran out of time ({settings['timeout']:g} s) before cell "
                 f"{index + 1}; {len(cells) - position} code cell(s) did not run")
             return
         limit = min(left, settings["cell_timeout"])
         reply = kernel.execute(source, limit)
         entry = {"cell": index + 1, **reply.as_dict()}
-        result["cells"].append(entry)
+        result.cells.append(entry)
         if reply.status == "error" and reply.ename == "MemoryError":
-            events.add("memory")
-            result["problems"].append(f"cell {index + 1} ran out of memory (the limit is "
+            events.add(Status.MEMORY)
+            result.problems.append(f"cell {index + 1} ran out of memory (the limit is "
                                       f"{settings['memory_mb']} MB)")
         elif reply.status == "timeout":
-            events.add("timeout")
-            result["problems"].append(f"cell {index + 1} did not finish within {limit:.0f} s "
+            events.add(Status.TIMEOUT)
+            result.problems.append(f"cell {index + 1} did not finish within {limit:.0f} s "
                                       "and was interrupted")
             if not kernel.interrupt():
-                result["problems"].append("the kernel did not respond to the interrupt and "
+                result.problems.append("the kernel did not respond to the interrupt and "
                                           "was stopped")
                 kernel.shutdown()
                 return
         elif reply.status == "died":
-            events.add("kernel died")
-            result["problems"].append(f"the kernel stopped during cell {index + 1} "
+            events.add(Status.KERNEL_DIED)
+            result.problems.append(f"the kernel stopped during cell {index + 1} "
                                       f"({kernel.exit_description()})")
             return
 
@@ -156,20 +153,18 @@ def _judge_all(kernel, exercises, names, flags, private, seed, result, events):
             out_path = os.path.join(private, f".outputs-{ex.id}.npz")
             with open(cases_path, "wb") as fh:
                 fh.write(to_bytes(cases))
-            if kernel.uid is not None:
-                os.lchown(cases_path, kernel.uid, kernel.uid)
-            code = harness_request(ex.id, names[ex.id], cases_path, out_path,
-                                   EXERCISE_TIME_LIMIT)
+            code = harness_request(ex.id, names[ex.id], kernel.place(cases_path),
+                                   kernel.kernel_path(out_path), EXERCISE_TIME_LIMIT)
             reply = kernel.execute(code, EXERCISE_TIME_LIMIT + HARNESS_SLACK)
             if reply.status == "timeout":
-                events.add("timeout")
-                result["problems"].append(f"grading {ex.id} did not finish in time; the kernel "
-                                          "was stopped")
+                events.add(Status.TIMEOUT)
+                result.problems.append(f"grading {ex.id} did not finish in time; the kernel "
+                                       "was stopped")
                 kernel.shutdown()
             elif reply.status == "died":
-                events.add("kernel died")
-                result["problems"].append(f"the kernel stopped while {ex.id} was being graded "
-                                          f"({kernel.exit_description()})")
+                events.add(Status.KERNEL_DIED)
+                result.problems.append(f"the kernel stopped while {ex.id} was being graded "
+                                       f"({kernel.exit_description()})")
             report, problem = read_outputs(out_path, len(cases))
             if reply.status == "error" and problem:
                 problem = f"{problem}; the grading cell raised {reply.ename}: {reply.evalue}"

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnncourse._validate import whole_number
+
 
 def _check_truncation(k):
     """Return ``k`` (None or an int >= 1), or raise the same error as the teaching version."""
     if k is None:
         return None
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"truncation length k={k!r} must be a whole number >= 1, e.g. k=10")
-    return int(k)
+    return whole_number("truncation length k", k, 1, "k=10")
 
 
 #: Below this many bytes per (T, N, H) array the backward pass computes tanh' for all steps in

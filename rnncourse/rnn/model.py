@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnncourse._validate import whole_number
 from rnncourse.rnn.core import rnn_backward, rnn_forward, rnn_step_forward
 from rnncourse.rnn.fast import rnn_backward_fast, rnn_forward_fast
 from rnncourse.rnn.truncated import rnn_backward_truncated
@@ -180,8 +181,7 @@ class SequenceModel:
                  dtype=np.float64, fast=False, weight_scale=None):
         sizes = {"input_size": input_size, "hidden_size": hidden_size, "output_size": output_size}
         for name, value in sizes.items():
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name}={value!r} must be a whole number >= 1, e.g. {name}=16")
+            whole_number(name, value, 1, f"{name}=16")
         if loss not in LOSSES:
             raise ValueError(f"loss={loss!r} is not known; choose one of {list(LOSSES)}")
         dtype = np.dtype(dtype)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnncourse._validate import whole_number
 from rnncourse.rnn.core import rnn_step_backward
 
 
@@ -32,8 +33,7 @@ def rnn_backward_truncated(dh, cache, k):
         ``dh0`` is the gradient reaching the initial state from the first chunk only (zero
         contributions from later chunks, since they are cut off).
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"truncation length k={k!r} must be a whole number >= 1, e.g. k=10")
+    k = whole_number("truncation length k", k, 1, "k=10")
     N, T, H = dh.shape
     x0, _, Wx, Wh, _ = cache[0]
     D = x0.shape[1]

@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from rnncourse._validate import whole_number
 from rnncourse.viz.palette import CLASS_COLORS, LINE_COLORS, OKABE_ITO  # noqa: F401 (re-exported)
 
 
@@ -197,14 +198,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200):
             f"y has shape {y.shape} and dtype {y.dtype}; it must be ({X.shape[0]},) non-negative "
             "integer labels, one per row of X"
         )
-    if (
-        isinstance(resolution, bool)
-        or not isinstance(resolution, numbers.Integral)
-        or resolution < 2
-    ):
-        raise ValueError(
-            f"resolution={resolution!r} must be a whole number >= 2, e.g. resolution=200"
-        )
+    whole_number("resolution", resolution, 2, "resolution=200")
     lo, hi = X.min(axis=0), X.max(axis=0)  # (2,), (2,)
     pad = 0.1 * np.maximum(hi - lo, 1e-3)
     gx = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
@@ -379,10 +373,7 @@ def plot_sequence_prediction(inputs, targets, predictions=None, ax=None, sample=
             raise ValueError(
                 f"predictions have {p.size} steps but inputs have {x.size}; pass matching sequences"
             )
-    if isinstance(shift, bool) or not isinstance(shift, numbers.Integral) or shift < 0:
-        raise ValueError(
-            f"shift={shift!r} must be a whole number >= 0, e.g. shift=1 for next-value targets"
-        )
+    whole_number("shift", shift, 0, "shift=1 for next-value targets")
     ax = _axes(ax)
     steps = np.arange(x.size)
     ax.plot(steps, x, color=OKABE_ITO["sky blue"], lw=3.0, label="input")

@@ -37,6 +37,7 @@ import numbers
 import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+from rnncourse._validate import whole_number
 from rnncourse.rnn.fast import rnn_forward_fast
 from rnncourse.viz.curves import plot_gradient_flow
 from rnncourse.viz.palette import OKABE_ITO
@@ -50,12 +51,6 @@ def _positive_number(name, value, example):
             or value <= 0:
         raise ValueError(f"{name}={value!r} must be a positive number, e.g. {name}={example}")
     return float(value)
-
-
-def _whole_number(name, value, low, example):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name}={value!r} must be a whole number >= {low}, e.g. {name}={example}")
-    return int(value)
 
 
 def recurrent_matrix(H, radius, seed=0):
@@ -75,7 +70,7 @@ def recurrent_matrix(H, radius, seed=0):
     -------
     Wh : ndarray of shape (H, H), float64, with ``max |eigvals(Wh)| == radius``
     """
-    H = _whole_number("H", H, 1, 32)
+    H = whole_number("H", H, 1, "H=32")
     radius = _positive_number("radius", radius, 1.0)
     W = np.random.default_rng(seed).standard_normal((H, H))  # (H, H)
     return W * (radius / np.max(np.abs(np.linalg.eigvals(W))))
@@ -200,8 +195,8 @@ def gradient_norms_by_lag(radius, H=32, T=40, seed=0, input_scale=0.3):
     linear_norms : ndarray of shape (T + 1,), the same without the tanh derivative,
         ``||(Wh^T)**lag||_2``
     """
-    H = _whole_number("H", H, 1, 32)
-    T = _whole_number("T", T, 1, 40)
+    H = whole_number("H", H, 1, "H=32")
+    T = whole_number("T", T, 1, "T=40")
     input_scale = _positive_number("input_scale", input_scale, 0.3)
     Wh = recurrent_matrix(H, radius, seed)
     h = random_rnn_states(Wh, T, seed, input_scale)  # (T, H)
@@ -280,8 +275,8 @@ def gradient_explorer(H=32, T=40, seed=0, radius=1.0, input_scale=0.3):
     """
     import ipywidgets as widgets
 
-    H = _whole_number("H", H, 1, 32)
-    T = _whole_number("T", T, 1, 40)
+    H = whole_number("H", H, 1, "H=32")
+    T = whole_number("T", T, 1, "T=40")
     input_scale = _positive_number("input_scale", input_scale, 0.3)
     radius = _positive_number("radius", radius, 1.0)
     if not 0.25 <= radius <= 3.0:

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import base64
 import io
-import numbers
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from rnncourse._validate import whole_number
 from rnncourse.nn import ACTIVATIONS, MLP
 from rnncourse.optim import SGD
 from rnncourse.viz.curves import plot_decision_boundary, plot_loss_curves
@@ -52,12 +52,6 @@ def _check_data(X, y):
     return X, y
 
 
-def _whole(name, value, minimum, example):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name}={value!r} must be a whole number >= {minimum}, e.g. {example}")
-    return int(value)
-
-
 def fit_mlp(X, y, hidden=16, lr=1.0, steps=300, seed=0, activation="tanh"):
     """Train a one-hidden-layer MLP by full-batch gradient descent.
 
@@ -80,8 +74,8 @@ def fit_mlp(X, y, hidden=16, lr=1.0, steps=300, seed=0, activation="tanh"):
     losses : list of ``steps + 1`` floats: the loss before each update, then the final loss
     """
     X, y = _check_data(X, y)
-    hidden = _whole("hidden", hidden, 1, "hidden=16")
-    steps = _whole("steps", steps, 0, "steps=300")
+    hidden = whole_number("hidden", hidden, 1, "hidden=16")
+    steps = whole_number("steps", steps, 0, "steps=300")
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation={activation!r} is not known; choose one of {sorted(ACTIVATIONS)}")
     optimizer = SGD(lr)  # rejects lr <= 0 with its own message
@@ -183,9 +177,9 @@ def training_explorer(X, y, lr=1.0, hidden=16, steps=300, seed=0, lr_options=LR_
     X, y = _check_data(X, y)
     if X.shape[1] != 2:
         raise ValueError(f"X has shape {X.shape}; the explorer draws 2-D points, so it must be (N, 2)")
-    steps = _whole("steps", steps, 1, "steps=300")
+    steps = whole_number("steps", steps, 1, "steps=300")
     lr_options = tuple(float(v) for v in lr_options)
-    hidden_options = tuple(_whole("hidden option", v, 1, "hidden_options=(4, 16)") for v in hidden_options)
+    hidden_options = tuple(whole_number("hidden option", v, 1, "hidden_options=(4, 16)") for v in hidden_options)
     lr = _option("lr", float(lr), lr_options)
     hidden = _option("hidden", hidden, hidden_options)
     chance = float(np.log(int(y.max()) + 1))

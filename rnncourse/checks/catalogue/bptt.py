@@ -1,0 +1,204 @@
+"""Lesson 4 exercises on backpropagation through time: rnn_step_backward and rnn_backward
+(references in :mod:`rnncourse.rnn`).
+
+Every known mistake is a whole wrong implementation (:func:`step_backward_variant`,
+:func:`bptt_variant`), so the judge can say "your outputs are exactly what this mistake gives".
+The truncated-BPTT exercise reuses :func:`bptt_variant` with a cut rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnncourse.checks.engine import FunctionExercise, Mistake, label
+from rnncourse.checks.catalogue.rnn_cases import (STEP_SIZES, SEQUENCE_SIZES, rnn_params,
+                                            sequence_cache, step)
+
+LESSON = "04_bptt"
+
+
+OUTPUTS = ("dx", "dh_prev", "dWx", "dWh", "db")
+SEQ_OUTPUTS = ("dx", "dh0", "dWx", "dWh", "db")
+
+
+def step_backward_variant(Wh_not_T=False, Wx_not_T=False, deriv="right", mean=False,
+                          dWh_from_next=False):
+    """An ``rnn_step_backward`` with chosen mistakes.
+
+    deriv : ``"right"`` (1 - h_next**2), ``"preactivation"`` (1 - a**2 with a the pre-activation
+        recovered as arctanh(h_next)), ``"preactivation_no_b"`` (1 - a**2 with
+        a = x Wx + h_prev Wh, all the cache allows without b), ``"no_square"`` (1 - h_next) or
+        ``"none"`` (no tanh derivative at all)
+    """
+    def rnn_step_backward(dh_next, cache):
+        x, h_prev, Wx, Wh, h_next = cache
+        if deriv == "preactivation":
+            da = dh_next * (1.0 - np.arctanh(h_next) ** 2)
+        elif deriv == "preactivation_no_b":
+            a = x @ Wx + h_prev @ Wh  # (N, D)@(D, H) + (N, H)@(H, H) -> (N, H)
+            da = dh_next * (1.0 - a**2)
+        elif deriv == "no_square":
+            da = dh_next * (1.0 - h_next)
+        elif deriv == "none":
+            da = dh_next
+        else:
+            da = dh_next * (1.0 - h_next**2)
+        dx = da @ (Wx if Wx_not_T else Wx.T)
+        dh_prev = da @ (Wh if Wh_not_T else Wh.T)
+        dWx = x.T @ da
+        dWh = (h_next if dWh_from_next else h_prev).T @ da
+        db = da.sum(axis=0)
+        if mean:
+            N = x.shape[0]
+            dWx, dWh, db = dWx / N, dWh / N, db / N
+        return dx, dh_prev, dWx, dWh, db
+    return rnn_step_backward
+
+
+MSG_WH = ("used Wh where Wh.T belongs: the forward pass has h_prev @ Wh, so going back "
+          "dh_prev = da @ Wh.T.")
+MSG_WX = "used Wx where Wx.T belongs: the forward pass has x @ Wx, so dx = da @ Wx.T."
+MSG_PRE = ("wrong tanh derivative: 1 - a**2 on the pre-activation a. tanh'(a) = 1 - tanh(a)**2 "
+           "= 1 - h_next**2, so use the output h_next from the cache.")
+MSG_NO_SQUARE = "wrong tanh derivative: 1 - h_next without the square; it is 1 - h_next**2."
+MSG_NONE = ("skipped the tanh derivative: first da = dh * (1 - h_next**2), then use da for "
+            "every gradient.")
+MSG_MEAN = ("mean instead of sum over the batch for dWx, dWh and db: every example adds its "
+            "contribution, so sum over the batch without dividing by N.")
+MSG_DWH = ("dWh uses h_next where h_prev belongs: Wh multiplies h_prev in the forward pass, "
+           "so dWh = h_prev.T @ da.")
+
+STEP_MISTAKES = (
+    Mistake("Wh_not_transposed", MSG_WH, step_backward_variant(Wh_not_T=True)),
+    Mistake("Wx_not_transposed", MSG_WX, step_backward_variant(Wx_not_T=True)),
+    Mistake("tanh_on_preactivation", MSG_PRE, step_backward_variant(deriv="preactivation")),
+    Mistake("tanh_on_preactivation_without_b", MSG_PRE,
+            step_backward_variant(deriv="preactivation_no_b")),
+    Mistake("tanh_no_square", MSG_NO_SQUARE, step_backward_variant(deriv="no_square")),
+    Mistake("no_tanh_derivative", MSG_NONE, step_backward_variant(deriv="none")),
+    Mistake("mean_batch", MSG_MEAN, step_backward_variant(mean=True)),
+    Mistake("dWh_uses_h_next", MSG_DWH, step_backward_variant(dWh_from_next=True)),
+)
+
+
+def _step_cases(rng):
+    cases = []
+    for N, D, H in STEP_SIZES:
+        p = rnn_params(rng, N, 1, D, H)
+        _, cache = step(p["x"][:, 0, :], p["h0"], p["Wx"], p["Wh"], p["b"])
+        cases.append({"label": label(N=N, D=D, H=H), "dims": {"N": N, "D": D, "H": H},
+                      "inputs": {"dh_next": rng.standard_normal((N, H)), "cache": cache}})
+    return cases
+
+
+RNN_STEP_BACKWARD = FunctionExercise(
+    id="rnn_step_backward",
+    lesson=LESSON,
+    points=2,
+    signature="rnn_step_backward(dh_next, cache) -> (dx, dh_prev, dWx, dWh, db)",
+    reference="rnncourse.rnn:rnn_step_backward",
+    arg_names=("dh_next", "cache"),
+    output_names=OUTPUTS,
+    cases=_step_cases,
+    tuple_depth={"cache": 1},
+    shapes={"dx": "(N, D)", "dh_prev": "(N, H)", "dWx": "(D, H)", "dWh": "(H, H)", "db": "(H,)"},
+    mistakes=STEP_MISTAKES,
+)
+
+
+# ----------------------------------------------------------------------------- full BPTT
+def bptt_variant(step_backward=None, accumulate=True, add_future=True, add_upstream=True,
+                 forward=False, cut=None):
+    """An ``rnn_backward`` built from a step backward, with chosen mistakes.
+
+    cut : callable ``(t, k) -> bool`` or None; when given, the function takes a third argument
+        ``k`` and drops the gradient passed from step t to step t-1 whenever ``cut(t, k)``
+    """
+    step_backward = step_backward or step_backward_variant()
+
+    def run(dh, cache, k=None):
+        N, T, H = dh.shape
+        D = cache[0][0].shape[1]
+        dx = np.zeros((N, T, D))
+        dWx, dWh, db = np.zeros((D, H)), np.zeros((H, H)), np.zeros(H)
+        future = np.zeros((N, H))
+        for t in (range(T) if forward else reversed(range(T))):
+            if not add_upstream and t != T - 1:
+                total = future  # only the gradient from the next step
+            else:
+                total = dh[:, t, :] + (future if add_future else 0.0)
+            dx[:, t, :], future, dWx_t, dWh_t, db_t = step_backward(total, cache[t])
+            if accumulate:
+                dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
+            else:
+                dWx, dWh, db = dWx_t, dWh_t, db_t
+            if cut is not None and cut(t, k):
+                future = np.zeros_like(future)
+        return dx, future, dWx, dWh, db
+
+    if cut is not None:
+        return run
+    return lambda dh, cache: run(dh, cache)
+
+
+def sequence_cases(rng, with_k=False):
+    """Cases of a whole sequence's backward pass (with a truncation length ``k`` if ``with_k``)."""
+    sizes = [(2, 7, 3, 3, 3), (1, 5, 2, 4, 2), (2, 4, 3, 2, 1), (3, 3, 2, 4, 5), (2, 1, 3, 2, 2),
+             (2, 6, 4, 3, 2)] if with_k else [s + (None,) for s in SEQUENCE_SIZES]
+    cases = []
+    for N, T, D, H, k in sizes:
+        p = rnn_params(rng, N, T, D, H)
+        inputs = {"dh": rng.standard_normal((N, T, H)), "cache": sequence_cache(p)}
+        dims = {"N": N, "T": T, "D": D, "H": H}
+        if with_k:
+            inputs["k"] = k
+            dims["k"] = k
+        cases.append({"label": label(**dims), "dims": dims, "inputs": inputs})
+    return cases
+
+
+SEQ_SHAPES = {"dx": "(N, T, D)", "dh0": "(N, H)", "dWx": "(D, H)", "dWh": "(H, H)", "db": "(H,)"}
+
+RNN_BACKWARD = FunctionExercise(
+    id="rnn_backward",
+    lesson=LESSON,
+    points=3,
+    signature="rnn_backward(dh, cache) -> (dx, dh0, dWx, dWh, db)",
+    reference="rnncourse.rnn:rnn_backward",
+    arg_names=("dh", "cache"),
+    output_names=SEQ_OUTPUTS,
+    cases=sequence_cases,
+    tuple_depth={"cache": 2},
+    shapes=SEQ_SHAPES,
+    time_axes={"dx": 1},
+    equivalents=("rnncourse.rnn.fast:rnn_backward_fast",
+                 "rnncourse.rnn.truncated:rnn_backward_truncated"),
+    notebook_seed_offset=21,  # 04_bptt prints a case of this stream ("by up to 0.634")
+    mistakes=(
+        Mistake("overwrite_shared", "the shared-weight gradients are overwritten at every time "
+                "step instead of summed: Wx, Wh and b are used at every step, so accumulate "
+                "dWx += dWx_t, dWh += dWh_t, db += db_t over time.",
+                bptt_variant(accumulate=False)),
+        Mistake("future_not_added", "the gradient from the next time step is not added: step t "
+                "needs dh[:, t] + dh_prev (from step t+1).", bptt_variant(add_future=False)),
+        Mistake("upstream_dropped", "the upstream gradient dh[:, t] is dropped: only the "
+                "gradient from the next step was used. Step t needs dh[:, t] + dh_prev from "
+                "step t+1.", bptt_variant(add_upstream=False)),
+        Mistake("forward_loop", "the time loop runs forward: BPTT must go from t = T-1 down to "
+                "0 (for t in reversed(range(T))) because step t needs the gradient from t+1.",
+                bptt_variant(forward=True)),
+        Mistake("Wh_not_transposed", MSG_WH,
+                bptt_variant(step_backward_variant(Wh_not_T=True))),
+        Mistake("Wx_not_transposed", MSG_WX,
+                bptt_variant(step_backward_variant(Wx_not_T=True))),
+        Mistake("tanh_on_preactivation", MSG_PRE,
+                bptt_variant(step_backward_variant(deriv="preactivation"))),
+        Mistake("tanh_on_preactivation_without_b", MSG_PRE,
+                bptt_variant(step_backward_variant(deriv="preactivation_no_b"))),
+        Mistake("tanh_no_square", MSG_NO_SQUARE,
+                bptt_variant(step_backward_variant(deriv="no_square"))),
+        Mistake("mean_batch", MSG_MEAN, bptt_variant(step_backward_variant(mean=True))),
+    ),
+)
+
+EXERCISES = (RNN_STEP_BACKWARD, RNN_BACKWARD)

@@ -1,0 +1,216 @@
+"""Lesson 1 exercises on feedforward layers: affine_forward, affine_backward, tanh_backward and
+softmax_cross_entropy (references in :mod:`rnncourse.nn`), each with its known mistakes.
+
+Letters: N batch, D inputs, M outputs, C classes. The first case of each exercise is square
+(D = M) so that a transposed weight gives wrong values rather than a shape error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnncourse.checks.engine import FunctionExercise, Mistake, label
+
+LESSON = "01_feedforward_backprop"
+
+
+_SIZES = [(3, 3, 3), (2, 4, 5), (1, 3, 2), (5, 2, 6)]  # (N, D, M)
+
+
+# ----------------------------------------------------------------------------- affine_forward
+def _affine_cases(rng):
+    cases = []
+    for N, D, M in _SIZES:
+        inputs = {"x": rng.standard_normal((N, D)), "W": rng.standard_normal((D, M)),
+                  "b": rng.standard_normal(M)}
+        cases.append({"label": label(N=N, D=D, M=M), "dims": {"N": N, "D": D, "M": M},
+                      "inputs": inputs})
+    return cases
+
+
+def _affine_forward_no_bias(x, W, b):
+    return x @ W, (x, W, b)
+
+
+def _affine_forward_W_T(x, W, b):
+    return x @ W.T + b, (x, W, b)
+
+
+AFFINE_FORWARD = FunctionExercise(
+    id="affine_forward",
+    lesson=LESSON,
+    points=1,
+    signature="affine_forward(x, W, b) -> (out, cache)",
+    reference="rnncourse.nn:affine_forward",
+    arg_names=("x", "W", "b"),
+    output_names=("out", "cache"),
+    cases=_affine_cases,
+    shapes={"out": "(N, M)"},
+    labels={"cache": ("x", "W", "b")},
+    mistakes=(
+        Mistake("forgot_bias", "forgot to add the bias: out = x @ W + b.", _affine_forward_no_bias),
+        Mistake("W_transposed", "used W.T where W belongs: W has shape (D, M), so out = x @ W + b.",
+                _affine_forward_W_T),
+    ),
+)
+
+
+# ----------------------------------------------------------------------------- affine_backward
+def _affine_backward_cases(rng):
+    cases = []
+    for N, D, M in _SIZES:
+        cache = [rng.standard_normal((N, D)), rng.standard_normal((D, M)), rng.standard_normal(M)]
+        cases.append({"label": label(N=N, D=D, M=M), "dims": {"N": N, "D": D, "M": M},
+                      "inputs": {"dout": rng.standard_normal((N, M)), "cache": cache}})
+    return cases
+
+
+def _affine_backward_variant(mean_dW=False, mean_db=False, dx_W=False, dW_T=False):
+    def variant(dout, cache):
+        x, W, b = cache
+        N = x.shape[0]
+        dx = dout @ (W if dx_W else W.T)
+        dW = (dout.T @ x) if dW_T else (x.T @ dout)
+        db = dout.sum(axis=0)
+        return dx, (dW / N if mean_dW else dW), (db / N if mean_db else db)
+    return variant
+
+
+AFFINE_BACKWARD = FunctionExercise(
+    id="affine_backward",
+    lesson=LESSON,
+    points=2,
+    signature="affine_backward(dout, cache) -> (dx, dW, db)",
+    reference="rnncourse.nn:affine_backward",
+    arg_names=("dout", "cache"),
+    output_names=("dx", "dW", "db"),
+    cases=_affine_backward_cases,
+    tuple_depth={"cache": 1},
+    shapes={"dx": "(N, D)", "dW": "(D, M)", "db": "(M,)"},
+    mistakes=(
+        Mistake("mean_batch", "mean instead of sum over the batch for dW and db: each example "
+                "adds its own contribution, so dW = x.T @ dout and db = dout.sum(axis=0) with no "
+                "division by N (any averaging belongs in the loss).",
+                _affine_backward_variant(mean_dW=True, mean_db=True)),
+        Mistake("mean_batch_db", "db is the mean over the batch instead of the sum: "
+                "db = dout.sum(axis=0).", _affine_backward_variant(mean_db=True)),
+        Mistake("mean_batch_dW", "dW is divided by the batch size: dW = x.T @ dout, summed over "
+                "the batch with no division.", _affine_backward_variant(mean_dW=True)),
+        Mistake("dx_W_not_transposed", "dx uses W where W.T belongs: dx = dout @ W.T.",
+                _affine_backward_variant(dx_W=True)),
+        Mistake("dW_transposed", "dW is transposed: dW = x.T @ dout, of shape (D, M) like W.",
+                _affine_backward_variant(dW_T=True)),
+    ),
+)
+
+
+# ----------------------------------------------------------------------------- tanh_backward
+def _tanh_cases(rng):
+    cases = []
+    for N, H in [(3, 4), (1, 5), (2, 2), (4, 3)]:
+        cache = np.tanh(1.5 * rng.standard_normal((N, H)))  # the forward output tanh(x)
+        cases.append({"label": label(N=N, H=H), "dims": {"N": N, "H": H},
+                      "inputs": {"dout": rng.standard_normal((N, H)), "cache": cache}})
+    return cases
+
+
+def _tanh_again(dout, cache):
+    return dout * (1.0 - np.tanh(cache) ** 2)
+
+
+def _tanh_no_square(dout, cache):
+    return dout * (1.0 - cache)
+
+
+def _tanh_no_dout(dout, cache):
+    return 1.0 - cache**2
+
+
+TANH_BACKWARD = FunctionExercise(
+    id="tanh_backward",
+    lesson=LESSON,
+    points=1,
+    signature="tanh_backward(dout, cache) -> dx    (cache holds tanh(x))",
+    reference="rnncourse.nn:tanh_backward",
+    arg_names=("dout", "cache"),
+    output_names=("dx",),
+    cases=_tanh_cases,
+    shapes={"dx": "(N, H)"},
+    mistakes=(
+        Mistake("tanh_applied_again", "wrong tanh derivative: the cache already holds tanh(x), "
+                "so the derivative is 1 - cache**2 (don't apply tanh to it again).", _tanh_again),
+        Mistake("tanh_no_square", "wrong tanh derivative: 1 - tanh(x) without the square; it is "
+                "1 - tanh(x)**2, i.e. dx = dout * (1 - cache**2).", _tanh_no_square),
+        Mistake("forgot_dout", "did not multiply by the upstream gradient: dx = dout * "
+                "(1 - cache**2) (chain rule).", _tanh_no_dout),
+    ),
+)
+
+
+# ----------------------------------------------------------------------------- softmax + CE
+def _softmax_cases(rng):
+    cases = []
+    for N, C, offset, note in [(4, 5, 0.0, ""), (1, 3, 0.0, ""), (3, 4, 1000.0, "large"),
+                               (6, 2, 0.0, "")]:
+        scores = 2.0 * rng.standard_normal((N, C))
+        if offset:  # rows around +1000 and -1000: exp overflows or underflows without a shift
+            scores = scores + offset * np.where(np.arange(N) % 2 == 0, 1.0, -1.0)[:, None]
+        y = rng.integers(0, C, size=N)
+        text = label(N=N, C=C) + (", scores around +-1000" if note else "")
+        cases.append({"label": text, "dims": {"N": N, "C": C}, "large": bool(note),
+                      "inputs": {"scores": scores, "y": y}})
+    return cases
+
+
+def _softmax_variant(naive=False, loss_sum=False, grad_sum=False, no_minus_one=False):
+    def variant(scores, y):
+        N = scores.shape[0]
+        shifted = scores if naive else scores - scores.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        p = e / e.sum(axis=1, keepdims=True)
+        losses = -np.log(p[np.arange(N), y])
+        loss = float(losses.sum() if loss_sum else losses.mean())
+        d = p.copy()
+        if not no_minus_one:
+            d[np.arange(N), y] -= 1.0
+        return loss, (d if grad_sum else d / N)
+    return variant
+
+
+def _overflowed(case, outputs):
+    value = outputs.get("value")
+    if not case.get("large") or outputs.get("status") != "returned" or not isinstance(value, list):
+        return False
+    return any(not np.all(np.isfinite(np.asarray(v, dtype=float)))
+               for v in value if isinstance(v, (float, int, np.ndarray)))
+
+
+SOFTMAX_CROSS_ENTROPY = FunctionExercise(
+    id="softmax_cross_entropy",
+    lesson=LESSON,
+    points=2,
+    signature="softmax_cross_entropy(scores, y) -> (loss, dscores)",
+    reference="rnncourse.nn:softmax_cross_entropy",
+    arg_names=("scores", "y"),
+    output_names=("loss", "dscores"),
+    cases=_softmax_cases,
+    shapes={"dscores": "(N, C)"},
+    mistakes=(
+        Mistake("softmax_overflow", "softmax overflowed on large scores (around +-1000 here): "
+                "exp(1000) is inf and exp(-1000) is 0, giving NaN or inf. Subtract each row's "
+                "maximum from the scores before exp; the probabilities do not change.",
+                _softmax_variant(naive=True), detect=_overflowed),
+        Mistake("loss_summed", "summed over the batch instead of averaging: the loss is the mean "
+                "over the N examples, so divide both the loss and dscores by N.",
+                _softmax_variant(loss_sum=True, grad_sum=True)),
+        Mistake("loss_summed_only", "the loss is summed over the batch instead of averaged "
+                "(dscores is right): divide the loss by N.", _softmax_variant(loss_sum=True)),
+        Mistake("dscores_not_divided", "dscores is N times too large: the loss is a mean over "
+                "the batch, so dscores = (softmax(scores) - one_hot(y)) / N.",
+                _softmax_variant(grad_sum=True)),
+        Mistake("forgot_minus_one", "forgot to subtract 1 at the true class: dscores = "
+                "(softmax(scores) - one_hot(y)) / N.", _softmax_variant(no_minus_one=True)),
+    ),
+)
+
+EXERCISES = (AFFINE_FORWARD, AFFINE_BACKWARD, TANH_BACKWARD, SOFTMAX_CROSS_ENTROPY)

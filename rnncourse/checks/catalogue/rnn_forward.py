@@ -1,0 +1,64 @@
+"""Lesson 3 exercise ``rnn_forward(x, h0, Wx, Wh, b)`` (reference in :mod:`rnncourse.rnn`).
+
+The cases are built by :mod:`rnncourse.checks.catalogue.rnn_cases`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnncourse.checks.catalogue.rnn_cases import (MSG_WH_T_FORWARD, SEQUENCE_SIZES, STEP_CACHE_NAMES,
+                                                 rnn_params)
+from rnncourse.checks.engine import FunctionExercise, Mistake, label
+
+LESSON = "03_unrolling"
+
+
+# ----------------------------------------------------------------------------- sequence forward
+def _sequence_cases(rng):
+    cases = []
+    for N, T, D, H in SEQUENCE_SIZES:
+        cases.append({"label": label(N=N, T=T, D=D, H=H), "dims": {"N": N, "T": T, "D": D, "H": H},
+                      "inputs": rnn_params(rng, N, T, D, H)})
+    return cases
+
+
+def _forward_variant(carry=True, store_prev=False, Wh_T=False):
+    def rnn_forward(x, h0, Wx, Wh, b):
+        N, T, _ = x.shape
+        h = np.zeros((N, T, h0.shape[1]))
+        cache, h_prev = [], h0
+        for t in range(T):
+            h_next = np.tanh(x[:, t, :] @ Wx + h_prev @ (Wh.T if Wh_T else Wh) + b)
+            cache.append((x[:, t, :], h_prev, Wx, Wh, h_next))
+            h[:, t, :] = h_prev if store_prev else h_next
+            if carry:
+                h_prev = h_next
+        return h, cache
+    return rnn_forward
+
+
+RNN_FORWARD = FunctionExercise(
+    id="rnn_forward",
+    lesson=LESSON,
+    points=2,
+    signature="rnn_forward(x, h0, Wx, Wh, b) -> (h, cache)",
+    reference="rnncourse.rnn:rnn_forward",
+    arg_names=("x", "h0", "Wx", "Wh", "b"),
+    output_names=("h", "cache"),
+    cases=_sequence_cases,
+    shapes={"h": "(N, T, H)"},
+    time_axes={"h": 1},
+    equivalents=("rnncourse.rnn.fast:rnn_forward_fast",),
+    labels={"cache[t]": STEP_CACHE_NAMES},
+    mistakes=(
+        Mistake("h0_every_step", "the hidden state is not carried: every step used h0 instead of "
+                "the previous step's state. Set h_prev = h_next at the end of each step.",
+                _forward_variant(carry=False)),
+        Mistake("stored_h_prev", "off by one in time: h[:, t] must be the state after step t "
+                "(h_next), not the one before it.", _forward_variant(store_prev=True)),
+        Mistake("Wh_transposed", MSG_WH_T_FORWARD, _forward_variant(Wh_T=True)),
+    ),
+)
+
+EXERCISES = (RNN_FORWARD,)

@@ -1,0 +1,322 @@
+"""Function exercises: the learner writes a function with a pinned signature; we call it and judge.
+
+A :class:`FunctionExercise` knows how to turn a plain-data *case* into arguments
+(:meth:`~FunctionExercise.build_args`), how to call a function on private copies of them
+(:meth:`~FunctionExercise.call`, no decisions), and how to judge the plain *outputs*
+(:meth:`~FunctionExercise.judge_outputs`): it recomputes the expected values itself with the
+reference, compares every returned value, and when they differ tries each known
+:class:`Mistake` so the message can name the likely error.
+
+What one exercise does differently is a subclass overriding a method (``judge_outputs`` for
+``topological_sort``, ``mutation_tolerance`` for ``numerical_gradient``), and an input that is
+not plain data is declared with an :class:`ArgBuilder`; the engine and the grader never look
+for one exercise or one argument name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from rnncourse.checks.engine.compare import STRUCTURAL, compare, describe, summarize
+from rnncourse.checks.engine.plaindata import plain
+from rnncourse.checks.engine.protocol import DEFAULT_TIME_LIMIT, Exercise
+from rnncourse.checks.engine.result import Verdict
+from rnncourse.checks.engine.running import build_args, invoke, run_limited
+
+
+def load_function(dotted):
+    """The function named ``"module:function"`` (importing the module).
+
+    Raises
+    ------
+    ValueError
+        for a name without ``:``, saying how to write it.
+    """
+    module, sep, name = str(dotted).partition(":")
+    if not sep or not module or not name:
+        raise ValueError(f"{dotted!r} is not a function name; write it as 'module:function', "
+                         "e.g. 'rnncourse.rnn:rnn_backward'")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong implementation and the message that names it.
+
+    Attributes
+    ----------
+    name : str, short id such as ``"overwrite_shared"``
+    message : str, what is likely wrong and what to do instead
+    variant : callable with the exercise's signature that makes this mistake on purpose; the
+        judge compares the learner's outputs with the variant's on the same case
+    detect : callable ``(case, outputs) -> bool`` for mistakes recognised from the outputs
+        themselves (a mutated input, NaN on large scores, an invalid order) rather than by
+        comparing with ``variant``; ``variant`` is then only used by the tests
+    """
+
+    name: str
+    message: str
+    variant: Callable | None = None
+    detect: Callable | None = None
+
+
+@dataclass(frozen=True)
+class ArgBuilder:
+    """An input that is not plain data, built by trusted code from its plain description.
+
+    The argument becomes ``build(case["inputs"][name], the private argument named reads)``, in
+    the checker and inside the grader's kernel alike (the harness carries ``build``'s source, so
+    ``build`` must be a top-level function, with a name of its own, that uses only numpy and the
+    standard library).
+    ``numerical_gradient``'s ``f`` is ``ArgBuilder(make_test_function, reads="x")``.
+    """
+
+    build: Callable
+    reads: str
+
+
+@dataclass
+class FunctionExercise(Exercise):
+    """An exercise answered by a function with the signature ``signature``.
+
+    Attributes
+    ----------
+    id : str, also the name of the function the learner writes
+    lesson : str, the lesson stem, e.g. ``"04_bptt"``
+    points : int
+    signature : str, e.g. ``"rnn_backward(dh, cache) -> (dx, dh0, dWx, dWh, db)"``
+    reference : str, ``"module:function"`` of the reference implementation (imported lazily)
+    arg_names : tuple of str, the parameters, in order (keys of ``case["inputs"]``)
+    output_names : tuple of str; one name means the function returns that value itself
+    cases : callable ``rng -> list of cases`` (``rng`` a seeded ``numpy.random.Generator``); a
+        case is a dict of plain data with ``"label"`` (the shapes, for messages), ``"dims"`` and
+        ``"inputs"``
+    mistakes : tuple of :class:`Mistake`, tried in order
+    shapes : dict output name -> symbolic shape, e.g. ``{"dx": "(N, T, D)"}``
+    time_axes : dict output name -> axis of time steps
+    labels : dict output name -> names of a cache's items
+    tuple_depth : dict input name -> how many list levels of a case input become tuples
+    arg_builders : dict input name -> :class:`ArgBuilder`, for inputs that are not plain data
+    equivalents : tuple of ``"module:function"``, library functions besides ``reference`` that
+        compute the same thing (calling one counts as calling the reference)
+    rtol, atol : float, tolerances of every comparison
+    notebook_seed_offset : int or None; None (every new exercise) derives the cases' seed from
+        ``(seed, id)``. An int keeps the older stream ``seed + offset`` for an exercise whose
+        random cases are quoted in stored notebook outputs, until those notebooks are re-run
+    """
+
+    id: str
+    lesson: str
+    points: int
+    signature: str
+    reference: str
+    arg_names: tuple
+    output_names: tuple
+    cases: Callable
+    mistakes: tuple = ()
+    shapes: dict = field(default_factory=dict)
+    time_axes: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+    tuple_depth: dict = field(default_factory=dict)
+    arg_builders: dict = field(default_factory=dict)
+    equivalents: tuple = ()
+    rtol: float = 1e-7
+    atol: float = 1e-9
+    notebook_seed_offset: int | None = None
+
+    # ---------------------------------------------------------------- the protocol
+    def case_seed(self, seed):
+        if self.notebook_seed_offset is not None:
+            return int(seed) + self.notebook_seed_offset
+        return super().case_seed(seed)
+
+    def make_cases(self, seed):
+        return self.cases(np.random.default_rng(self.case_seed(seed)))
+
+    def accepts(self, answer):
+        if callable(answer):
+            return None
+        return (f"expected a function, got {describe(plain(answer))}: pass the function itself, "
+                f"e.g. check({self.id!r}, {self.id})")
+
+    def reference_names(self):
+        return (self.reference,) + tuple(self.equivalents)
+
+    def harness_spec(self):
+        return {"arg_names": list(self.arg_names), "tuple_depth": dict(self.tuple_depth),
+                "builders": {name: [b.build.__name__, b.reads]
+                             for name, b in self.arg_builders.items()}}
+
+    def harness_functions(self):
+        return {b.build.__name__: b.build for b in self.arg_builders.values()}
+
+    def preload(self):
+        for name in self.reference_names():
+            load_function(name)
+
+    # ---------------------------------------------------------------- the three steps
+    @property
+    def reference_function(self):
+        return load_function(self.reference)
+
+    def build_args(self, case):
+        """Fresh private arguments for one call, built from the plain ``case``."""
+        builders = {name: (b.build, b.reads) for name, b in self.arg_builders.items()}
+        return build_args(self.arg_names, self.tuple_depth, case, builders)
+
+    def call(self, answer, case, time_limit=None):
+        """Call ``answer`` on private copies of the case's inputs; return plain outputs."""
+        return invoke(answer, self.build_args(case), self.build_args(case), self.arg_names,
+                      time_limit)
+
+    def run_trusted(self, fn, case):
+        """Outputs of a trusted function (the reference or a variant) on private copies, or None."""
+        status, value = run_limited(lambda: fn(*self.build_args(case)))
+        return plain(value) if status == "returned" else None
+
+    def expected(self, case):
+        """The reference's outputs for ``case``, computed here on private copies."""
+        status, value = run_limited(lambda: self.reference_function(*self.build_args(case)))
+        if status != "returned":
+            raise RuntimeError(f"the reference {self.reference} failed on {case['label']}: {value!r}")
+        return plain(value)
+
+    # ---------------------------------------------------------------- generic judging
+    def status_message(self, outputs):
+        """The message for an outcome that is not a returned value (or None), or None if fine."""
+        status = outputs.get("status")
+        if status == "timeout":
+            limit = outputs.get("time_limit", DEFAULT_TIME_LIMIT)
+            return (f"did not finish within the time limit ({limit:g} s): is there a loop that "
+                    "never ends (a while loop whose condition never changes)?")
+        if status == "raised":
+            return exception_message(outputs["error"], self.id)
+        if status != "returned":
+            return f"no outputs to judge (status {status!r})"
+        if outputs.get("value") is None:
+            return f"returned None: did you forget return? It should return {self.returns_text}."
+        return None
+
+    @property
+    def returns_text(self):
+        names = self.output_names
+        return names[0] if len(names) == 1 else f"({', '.join(names)})"
+
+    def split_outputs(self, value):
+        """The returned value as a list, one item per output name, or a message saying why not."""
+        names = self.output_names
+        if len(names) == 1:
+            if isinstance(value, list):
+                return None, (f"returned {len(value)} values; return just {names[0]} "
+                              f"(not in a tuple or list)")
+            return [value], None
+        if not isinstance(value, list):
+            return None, (f"returned {describe(value)}, expected {len(names)} values: "
+                          f"return {self.returns_text} as a tuple")
+        if len(value) != len(names):
+            return None, (f"returned {len(value)} values, expected {len(names)}: "
+                          f"{self.returns_text}")
+        return value, None
+
+    def compare_outputs(self, got, exp, equal_nan=False):
+        problems = []
+        for name, g, e in zip(self.output_names, got, exp):
+            problems += compare(g, e, name, rtol=self.rtol, atol=self.atol, shapes=self.shapes,
+                                time_axes=self.time_axes, equal_nan=equal_nan,
+                                labels=self.labels)
+        return problems
+
+    def find_mistake(self, case, outputs, got, value_problems):
+        """The first known mistake that explains ``outputs``, or None."""
+        for mistake in self.mistakes:
+            if mistake.detect is not None:
+                try:
+                    if mistake.detect(case, outputs):
+                        return mistake
+                except Exception:
+                    pass
+                continue
+            if mistake.variant is None or not value_problems:
+                continue
+            variant_out = self.run_trusted(mistake.variant, case)
+            if variant_out is None:
+                continue
+            v_list, bad = self.split_outputs(variant_out)
+            if bad is None and not self.compare_outputs(got, v_list, equal_nan=True):
+                return mistake
+        return None
+
+    mutation_tolerance = 0.0
+    """In-place changes up to this size are not reported (a subclass may raise it)."""
+
+    def significant_mutations(self, outputs):
+        """The reported in-place changes: those above :attr:`mutation_tolerance`."""
+        return [m for m in outputs.get("mutated", [])
+                if m.get("max_change") is None or m["max_change"] > self.mutation_tolerance]
+
+    def mutation_text(self, outputs):
+        items = self.significant_mutations(outputs)
+        if not items:
+            return ""
+        names = ", ".join(dict.fromkeys(m["input"] for m in items))
+        first = items[0]
+        detail = ""
+        if first.get("entries") is not None:
+            detail = f" ({first['entries']} entries of {first['input']} changed"
+            detail += (f", by up to {first['max_change']:.3g})" if first["max_change"] is not None
+                       else ")")
+        return (f"it changed its input {names} in place{detail}: work on copies or build new "
+                "arrays, because the caller still needs its inputs")
+
+    def judge_outputs(self, case, outputs):
+        """The generic judge: status, count, structure, values, in-place changes, known mistakes."""
+        early = self.status_message(outputs)
+        if early:
+            return Verdict(False, early)
+        got, bad_count = self.split_outputs(outputs["value"])
+        if bad_count:
+            return Verdict(False, bad_count)
+        exp, _ = self.split_outputs(self.expected(case))
+        problems = self.compare_outputs(got, exp)
+        structural = [p for p in problems if p.kind in STRUCTURAL]
+        if structural:
+            return Verdict(False, "; ".join(p.text for p in structural[:2]))
+        mutation = self.mutation_text(outputs)
+        if not problems and not mutation:
+            return Verdict(True, "correct")
+        mistake = self.find_mistake(case, outputs, got, problems)
+        parts = []
+        if mistake is not None:
+            parts.append(f"Likely mistake: {mistake.message}")
+        if problems:
+            parts.append(("Details: " if mistake else "Wrong values: ")
+                         + summarize(problems, self.output_names) + ".")
+        if mutation and (mistake is None or mistake.detect is None):
+            parts.append(mutation[0].upper() + mutation[1:] + ".")
+        if mistake is None and problems:
+            parts.append("No known mistake matches; compare each line with the equations "
+                         "in the lesson.")
+        return Verdict(False, " ".join(parts), mistake.name if mistake else None)
+
+
+def exception_message(error, fn_name):
+    """Message for a function that raised; ``error`` is from :func:`running.describe_exception`."""
+    where = f" ({error['where']})" if error.get("where") else ""
+    if error["type"] == "NotImplementedError":
+        return (f"not written yet: replace the raise NotImplementedError line in {fn_name} with "
+                "your code, then run this check again.")
+    text = f": {error['message']}" if error.get("message") else ""
+    return f"raised {error['type']}{text}{where}."
+
+
+def label(**dims):
+    """``label(N=2, T=3)`` -> ``"N=2, T=3"``."""
+    return ", ".join(f"{k}={v}" for k, v in dims.items())
+
+
+__all__ = ["FunctionExercise", "Mistake", "ArgBuilder", "exception_message", "label",
+           "load_function"]

@@ -1,0 +1,73 @@
+"""What a check says: one :class:`Verdict` per case, folded into one :class:`Result` that renders.
+
+:class:`Result` is what ``check(exercise_id, answer)`` returns: ``.passed`` and ``.message``
+(pinned by the course's public interface), ``.points``/``.possible``, and an HTML panel in
+Jupyter (words, not only colour).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+
+@dataclass
+class Verdict:
+    """The judgement of one case: ``passed``, a ``message``, and the ``mistake`` name if one matched."""
+
+    passed: bool
+    message: str
+    mistake: str | None = None
+    label: str = ""
+
+
+class Result:
+    """The outcome of ``check(exercise_id, fn)``.
+
+    Attributes
+    ----------
+    exercise_id : str
+    passed : bool
+    message : str, what passed or the first failing case (its shape) and what is wrong
+    points, possible : int, points earned (all or nothing) and available
+    mistake : str or None, the name of the known mistake that matched the first failing case
+    verdicts : list of :class:`Verdict`, one per case that ran
+    """
+
+    def __init__(self, exercise_id, passed, message, points=0, possible=0, mistake=None,
+                 verdicts=()):
+        self.exercise_id = exercise_id
+        self.passed = bool(passed)
+        self.message = message
+        self.points = points
+        self.possible = possible
+        self.mistake = mistake
+        self.verdicts = list(verdicts)
+
+    @property
+    def headline(self):
+        word = "✓ PASSED" if self.passed else "✗ FAILED"
+        return f"{word}  {self.exercise_id}  ({self.points}/{self.possible} points)"
+
+    def __str__(self):
+        return f"{self.headline}\n{self.message}"
+
+    def __repr__(self):
+        return str(self)
+
+    def _repr_html_(self):
+        if self.passed:  # dark text on light fill: contrast above 7:1 for both panels
+            border, fill, ink = "#1a7f37", "#e6f4ea", "#0b3d1c"
+        else:
+            border, fill, ink = "#b42318", "#fdecea", "#5c0b05"
+        return (
+            f'<div role="status" style="border:1px solid {border};border-left:6px solid {border};'
+            f'background:{fill};color:{ink};padding:8px 12px;margin:4px 0;border-radius:4px;'
+            f'font-family:system-ui,sans-serif;line-height:1.4">'
+            f"<strong>{html.escape(self.headline)}</strong>"
+            f'<div style="white-space:pre-wrap;margin-top:4px">{html.escape(self.message)}</div>'
+            f"</div>"
+        )
+
+
+__all__ = ["Verdict", "Result"]

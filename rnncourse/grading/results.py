@@ -1,0 +1,146 @@
+"""Typed grading results: one :class:`SubmissionResult` per submission, with a :class:`Status`.
+
+The worker builds a result, the batch completes it (lesson, points, the course-file check), and
+the writers (:mod:`~rnncourse.grading.writers`) only read it. The gradebook's status column is
+derived, never parsed back:
+
+- ``ok``, ``timeout``, ``memory``, ``kernel died`` or ``invalid notebook: <reason>``;
+- then, when an exercise was flagged, ``flagged: <exercise>: <reason>; ...`` (alone after ``ok``,
+  else after ``; ``);
+- then ``; course files changed during grading`` when the course package changed mid-batch.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from rnncourse.checks import exercises_for_lesson
+
+CHANGED_TEXT = "course files changed during grading"
+
+
+class Status(enum.Enum):
+    """How running a submission went (the exercises' own outcomes are in ``exercises``)."""
+
+    OK = "ok"
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    KERNEL_DIED = "kernel died"
+    INVALID = "invalid notebook"
+
+
+SEVERITY = (Status.KERNEL_DIED, Status.TIMEOUT, Status.MEMORY)
+"""When several things went wrong, the status is the first of these that happened."""
+
+
+def lesson_exercises(lesson):
+    """The exercises graded for ``lesson`` (``[]`` when no lesson could be determined)."""
+    return exercises_for_lesson(lesson) if lesson else []
+
+
+@dataclass
+class SubmissionResult:
+    """Everything known about one graded (or ungradable) submission.
+
+    Attributes
+    ----------
+    name, path, sha256 : the submission (see :class:`~rnncourse.grading.loading.Submission`)
+    seed : int, the seed of the test cases
+    lesson : str or None
+    status : :class:`Status`
+    reason : str or None, why the notebook is invalid (``status`` is ``INVALID``)
+    problems : list of str, notes behind the status (a cell that timed out, ...)
+    cells : list of dict, each code cell's outcome
+    exercises : dict exercise id -> plain dict (points, possible, passed, message, flag, cases)
+    total, possible : int, points (set by :meth:`score`)
+    course_files_changed : bool
+    details : dict, extra facts for the JSON report (timing, isolation, seconds)
+    """
+
+    name: str = ""
+    path: str = ""
+    sha256: str = ""
+    seed: int | None = None
+    lesson: str | None = None
+    status: Status = Status.OK
+    reason: str | None = None
+    problems: list = field(default_factory=list)
+    cells: list = field(default_factory=list)
+    exercises: dict = field(default_factory=dict)
+    total: int = 0
+    possible: int = 0
+    course_files_changed: bool = False
+    details: dict = field(default_factory=dict)
+
+    @classmethod
+    def invalid(cls, reason, **known):
+        return cls(status=Status.INVALID, reason=str(reason), **known)
+
+    @property
+    def flags(self):
+        """``{exercise id: reason}`` of the flagged exercises, in catalogue order."""
+        return {ex_id: entry["flag"] for ex_id, entry in self.exercises.items()
+                if isinstance(entry, dict) and entry.get("flag")}
+
+    @property
+    def status_text(self):
+        """The gradebook's status column (see the module docstring)."""
+        text = (f"{Status.INVALID.value}: {self.reason}" if self.status is Status.INVALID
+                else self.status.value)
+        flags = self.flags
+        if flags:
+            flagged = "flagged: " + "; ".join(f"{k}: {v}" for k, v in flags.items())
+            text = flagged if self.status is Status.OK else f"{text}; {flagged}"
+        if self.course_files_changed:
+            text += f"; {CHANGED_TEXT}"
+        return text
+
+    def score(self):
+        """Set ``total`` and ``possible`` from the lesson's exercises; an exercise that was not
+        graded gets 0 points and a message saying why."""
+        total = possible = 0
+        for ex in lesson_exercises(self.lesson):
+            entry = self.exercises.get(ex.id)
+            if entry is None:
+                entry = {"points": 0, "possible": ex.points, "passed": False, "flag": None,
+                         "message": "not graded: " + self.status_text, "cases": []}
+                self.exercises[ex.id] = entry
+            possible += ex.points
+            total += int(entry.get("points", 0))
+        self.total, self.possible = total, possible
+        return self
+
+    def to_dict(self):
+        """Plain data for the JSON report and the worker's pipe (see :meth:`from_dict`)."""
+        return {"name": self.name, "path": self.path, "sha256": self.sha256, "seed": self.seed,
+                "lesson": self.lesson, "status": self.status_text, "outcome": self.status.value,
+                "reason": self.reason, "flags": self.flags,
+                "course_files_changed": self.course_files_changed, "problems": self.problems,
+                "cells": self.cells, "exercises": self.exercises, "total": self.total,
+                "possible": self.possible, **self.details}
+
+    @classmethod
+    def from_dict(cls, data):
+        """Inverse of :meth:`to_dict` (extra keys become ``details``).
+
+        Raises
+        ------
+        ValueError
+            for an ``outcome`` that is not a :class:`Status` value.
+        """
+        known = {"name", "path", "sha256", "seed", "lesson", "status", "outcome", "reason",
+                 "flags", "course_files_changed", "problems", "cells", "exercises", "total",
+                 "possible"}
+        return cls(name=data.get("name", ""), path=data.get("path", ""),
+                   sha256=data.get("sha256", ""), seed=data.get("seed"),
+                   lesson=data.get("lesson"), status=Status(data.get("outcome", "ok")),
+                   reason=data.get("reason"), problems=list(data.get("problems") or []),
+                   cells=list(data.get("cells") or []),
+                   exercises=dict(data.get("exercises") or {}),
+                   total=int(data.get("total", 0)), possible=int(data.get("possible", 0)),
+                   course_files_changed=bool(data.get("course_files_changed", False)),
+                   details={k: v for k, v in data.items() if k not in known})
+
+
+__all__ = ["Status", "SubmissionResult", "SEVERITY", "CHANGED_TEXT", "lesson_exercises"]

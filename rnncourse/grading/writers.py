@@ -1,0 +1,187 @@
+"""The outputs of a batch, as a registry of writers: the gradebook CSV, JSON reports, feedback.
+
+Every writer is a :class:`Writer` registered in :data:`WRITERS` under its name; a batch runs
+the ones it is asked for, in order, after all grading finished. A writer only reads
+:class:`~rnncourse.grading.results.SubmissionResult` objects, so an export for nbgrader,
+Gradescope or an LMS is one more class here.
+
+Gradebook (``--out``, default ``gradebook.csv``): one row per submission, columns ``submission``,
+``lesson``, ``status``, one column per exercise (points earned; empty when that exercise is not
+part of the submission's lesson), ``total`` and ``possible``. Cells that a spreadsheet would run
+as a formula (starting with ``=``, ``+``, ``-`` or ``@``) are prefixed with ``'``.
+
+JSON reports (``<out stem>-reports/<name>.json``): everything known about one submission — the
+seed of the test cases, the status and the problems behind it, every cell's outcome, and per
+exercise the points, the message, each case's verdict, and any flag.
+
+Feedback (``--feedback DIR``, ``<name>.txt``): what a student should read — what passed, what
+failed and why, in the words of the notebook's own checks.
+
+Every file is written to a temporary name and renamed into place, after all grading finished.
+"""
+
+from __future__ import annotations
+
+import abc
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from rnncourse.checks import EXERCISES
+from rnncourse.grading.loading import safe_file_stem
+from rnncourse.grading.results import Status
+
+
+def exercise_columns(results):
+    """Exercise ids of every lesson in the batch, in catalogue order."""
+    lessons = {r.lesson for r in results}
+    return [ex_id for ex_id, ex in EXERCISES.items() if ex.lesson in lessons]
+
+
+def _cell(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def gradebook_text(results, columns):
+    """The CSV text of the gradebook."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["submission", "lesson", "status", *columns, "total", "possible"])
+    for r in results:
+        points = []
+        for ex_id in columns:
+            entry = r.exercises.get(ex_id)
+            points.append("" if entry is None else entry["points"])
+        writer.writerow([_cell(r.name), _cell(r.lesson or ""), _cell(r.status_text), *points,
+                         r.total, r.possible])
+    return buf.getvalue()
+
+
+def feedback_text(r):
+    """The readable feedback for one submission."""
+    lines = [f"Feedback for {r.name}", "=" * min(72, len(r.name) + 13), ""]
+    lines.append(f"Lesson: {r.lesson or 'unknown'}")
+    lines.append(f"Score: {r.total} / {r.possible}")
+    lines.append(f"Status: {r.status_text}")
+    if r.status is Status.INVALID:
+        lines += ["", "Your notebook could not be graded. Open it in JupyterLab, check that it "
+                  "is the lesson notebook you were given, save it, and submit it again."]
+    for problem in r.problems:
+        lines.append(f"  - {problem}")
+    errors = [c for c in r.cells if c.get("status") == "error"]
+    if errors:
+        lines += ["", "Cells that raised an error when your notebook was run from the top:"]
+        for c in errors[:20]:
+            lines.append(f"  - cell {c['cell']}: {c.get('ename')}: {(c.get('evalue') or '')[:200]}")
+    for ex_id, entry in r.exercises.items():
+        mark = "PASSED" if entry.get("passed") else ("FLAGGED" if entry.get("flag") else "FAILED")
+        fn = entry.get("function") or ex_id
+        lines += ["", f"[{mark}] {ex_id} ({fn}): {entry['points']} / {entry['possible']} points"]
+        for text_line in str(entry.get("message", "")).splitlines():
+            lines.append(f"    {text_line}")
+    lines += ["", "The grader ran your notebook from the top in a fresh kernel, then tested each "
+              "function on new random inputs (not the ones your notebook's checks use)."]
+    return "\n".join(lines) + "\n"
+
+
+def _write_atomic(path, text):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def reports_dir(out):
+    out = Path(out)
+    return out.parent / f"{out.stem}-reports"
+
+
+def report_stem(result):
+    """The file stem of a submission's JSON report and feedback file."""
+    return safe_file_stem(result.name)
+
+
+class Writer(abc.ABC):
+    """Writes one kind of output for a finished batch.
+
+    ``write(results, columns, batch_info, options)``: ``results`` is the list of
+    :class:`~rnncourse.grading.results.SubmissionResult`, ``columns`` the exercise ids,
+    ``batch_info`` the seed, settings and course-file check, ``options`` the batch's
+    ``{"out": Path, "feedback": Path or None}``. :meth:`wanted` says whether it runs.
+    """
+
+    name = ""
+
+    def wanted(self, options):
+        return True
+
+    @abc.abstractmethod
+    def write(self, results, columns, batch_info, options):
+        """Write this output."""
+
+
+class GradebookWriter(Writer):
+    """``--out`` (default ``gradebook.csv``): one row per submission."""
+
+    name = "gradebook"
+
+    def write(self, results, columns, batch_info, options):
+        _write_atomic(options["out"], gradebook_text(results, columns))
+
+
+class JsonReportWriter(Writer):
+    """``<out stem>-reports/<name>.json``: everything known about one submission."""
+
+    name = "json"
+
+    def write(self, results, columns, batch_info, options):
+        folder = reports_dir(options["out"])
+        for r in results:
+            data = {"batch": batch_info, **r.to_dict()}
+            _write_atomic(folder / f"{report_stem(r)}.json", json.dumps(data, indent=1, default=str))
+
+
+class FeedbackWriter(Writer):
+    """``--feedback DIR``: ``<name>.txt`` for the student."""
+
+    name = "feedback"
+
+    def wanted(self, options):
+        return options.get("feedback") is not None
+
+    def write(self, results, columns, batch_info, options):
+        for r in results:
+            _write_atomic(Path(options["feedback"]) / f"{report_stem(r)}.txt", feedback_text(r))
+
+
+WRITERS = {w.name: w for w in (GradebookWriter(), JsonReportWriter(), FeedbackWriter())}
+"""Every writer by name, in the order a batch runs them."""
+
+
+def write_all(results, columns, batch_info, options, writers=None):
+    """Run every wanted writer of ``writers`` (names; default: all of :data:`WRITERS`).
+
+    Raises
+    ------
+    ValueError
+        for an unknown writer name, listing the known ones.
+    """
+    for name in writers or list(WRITERS):
+        if name not in WRITERS:
+            raise ValueError(f"unknown writer {name!r}; known writers: {', '.join(WRITERS)}")
+        writer = WRITERS[name]
+        if writer.wanted(options):
+            writer.write(results, columns, batch_info, options)

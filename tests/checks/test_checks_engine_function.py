@@ -1,0 +1,124 @@
+"""checks.engine.function: the generic judge names every way a learner's function can misbehave."""
+
+import numpy as np
+import pytest
+
+from rnncourse.checks import EXERCISES, check
+from rnncourse.rnn import rnn_backward
+
+
+# ----------------------------------------------------------------------------- misbehaviour
+def _raises(dh, cache):
+    x = cache[0][0]
+    raise ValueError(f"boom {x.shape}")
+
+
+def _not_written(dh, cache):
+    raise NotImplementedError("write rnn_backward")
+
+
+def _forgot_return(dh, cache):
+    rnn_backward(dh, cache)
+
+
+def _four_values(dh, cache):
+    return rnn_backward(dh, cache)[:4]
+
+
+def _wrong_shape(dh, cache):
+    dx, dh0, dWx, dWh, db = rnn_backward(dh, cache)
+    return dx[:, :, :1], dh0, dWx, dWh, db
+
+
+def _nan(dh, cache):
+    dx, dh0, dWx, dWh, db = rnn_backward(dh, cache)
+    dx = dx.copy()
+    dx[0, -1, 0] = np.nan
+    return dx, dh0, dWx, dWh, db
+
+
+def _mutates(dh, cache):
+    out = rnn_backward(dh, cache)
+    dh *= 2.0  # changes the caller's array
+    return out
+
+
+def _float32(dh, cache):
+    dx, dh0, dWx, dWh, db = rnn_backward(dh, cache)
+    return dx.astype(np.float32), dh0, dWx, dWh, db
+
+
+def _as_list(dh, cache):
+    dx, dh0, dWx, dWh, db = rnn_backward(dh, cache)
+    return dx, dh0, dWx.tolist(), dWh, db
+
+
+@pytest.mark.parametrize("fn, wording", [
+    (_raises, "raised ValueError: boom (2, 3) (line "),
+    (_not_written, "not written yet: replace the raise NotImplementedError line in rnn_backward"),
+    (_forgot_return, "returned None: did you forget return? It should return "
+                     "(dx, dh0, dWx, dWh, db)."),
+    (_four_values, "returned 4 values, expected 5: (dx, dh0, dWx, dWh, db)"),
+    (_wrong_shape, "dx has shape (2, 4, 1), expected (2, 4, 3) = (N, T, D)"),
+    (_nan, "dx contains 1 NaN of 24 entries at time step t = 3 (of T = 4)"),
+    (_mutates, "It changed its input dh in place (24 entries of dh changed"),
+    (_float32, "dx has dtype float32, expected float64: keep full precision"),
+    (_as_list, "dWx is 3 values; expected a numpy array of shape (3, 3) (convert with np.asarray)"),
+    (lambda dh: None, "raised TypeError: "),
+])
+def test_misbehaving_functions_fail_with_a_clear_message(fn, wording):
+    r = check("rnn_backward", fn)
+    assert not r.passed and r.points == 0 and r.possible == 3
+    assert r.message.startswith("Case 1 of 5 (N=2, T=4, D=3, H=3): ")
+    assert wording in r.message
+
+
+def test_exception_message_points_at_the_learners_line():
+    r = check("rnn_backward", _raises)
+    assert "in _raises: raise ValueError(f\"boom {x.shape}\")" in r.message
+
+
+def test_wrong_values_without_a_known_mistake_say_which_outputs_are_off():
+    def off(dh, cache):
+        dx, dh0, dWx, dWh, db = rnn_backward(dh, cache)
+        return dx, dh0, dWx, dWh + 1e-3, db
+
+    r = check("rnn_backward", off)
+    assert r.mistake is None
+    assert "Wrong values: dWh is off by up to 0.001" in r.message
+    assert "dx, dh0, dWx, db are right" in r.message
+    assert "No known mistake matches" in r.message
+
+
+def test_tiny_wrong_gradient_cannot_pass():
+    def slightly_off(dh, cache):
+        dx, dh0, dWx, dWh, db = rnn_backward(dh, cache)
+        return dx, dh0, dWx * (1 + 1e-6), dWh, db
+
+    assert not check("rnn_backward", slightly_off).passed
+
+
+def test_opaque_return_value_is_named():
+    r = check("tanh_backward", lambda dout, cache: object())
+    assert "dx is a object (<object object at" in r.message
+
+
+def test_single_output_returned_in_a_tuple():
+    r = check("tanh_backward", lambda dout, cache: (dout * (1 - cache**2),))
+    assert "returned 1 values; return just dx (not in a tuple or list)" in r.message
+
+
+def test_integer_dtype_is_reported():
+    r = check("tanh_backward", lambda dout, cache: np.zeros(dout.shape, dtype=int))
+    assert "dx has dtype int64, expected floating point numbers (float64)" in r.message
+
+
+def test_internal_judge_error_is_a_failing_verdict_not_an_exception():
+    ex = EXERCISES["rnn_step_backward"]
+    case = ex.make_cases(0)[0]
+    verdict = ex.judge(case, {"status": "returned", "value": "nonsense", "mutated": []})
+    assert not verdict.passed and "returned a str" in verdict.message
+    verdict = ex.judge({"label": "broken", "inputs": {}}, {"status": "returned",
+                                                           "value": [1, 2, 3, 4, 5]})
+    assert not verdict.passed and verdict.message.startswith("internal error in the checker")
+    assert "KeyError('dh_next')" in verdict.message

@@ -1,0 +1,54 @@
+"""grading.results: a typed result per submission, and the gradebook status derived from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnncourse.grading.results import Status, SubmissionResult
+
+
+def _entry(points, flag=None):
+    return {"points": points, "possible": 1, "passed": bool(points) and not flag, "flag": flag,
+            "message": ""}
+
+
+@pytest.mark.parametrize("result, text", [
+    (SubmissionResult(), "ok"),
+    (SubmissionResult(status=Status.TIMEOUT), "timeout"),
+    (SubmissionResult(status=Status.MEMORY), "memory"),
+    (SubmissionResult(status=Status.KERNEL_DIED), "kernel died"),
+    (SubmissionResult.invalid("empty file"), "invalid notebook: empty file"),
+    (SubmissionResult(exercises={"a": _entry(0, "a calls x"), "b": _entry(1),
+                                 "c": _entry(0, "c is y")}),
+     "flagged: a: a calls x; c: c is y"),
+    (SubmissionResult(status=Status.TIMEOUT, exercises={"a": _entry(0, "a calls x")}),
+     "timeout; flagged: a: a calls x"),
+    (SubmissionResult(course_files_changed=True), "ok; course files changed during grading"),
+    (SubmissionResult(status=Status.MEMORY, course_files_changed=True,
+                      exercises={"a": _entry(0, "f")}),
+     "memory; flagged: a: f; course files changed during grading"),
+])
+def test_the_status_text_is_derived_with_todays_wording(result, text):
+    assert result.status_text == text
+
+
+def test_scoring_counts_the_lessons_exercises_and_names_what_was_not_graded():
+    r = SubmissionResult(status=Status.KERNEL_DIED, lesson="04_bptt", exercises={
+        "rnn_step_backward": {"points": 2, "possible": 2, "passed": True, "flag": None,
+                              "message": "All 4 test cases pass."}}).score()
+    assert (r.total, r.possible) == (2, 5)
+    assert r.exercises["rnn_backward"]["message"] == "not graded: kernel died"
+    assert SubmissionResult.invalid("empty file").score().possible == 0
+
+
+def test_a_result_survives_the_workers_json_round_trip():
+    r = SubmissionResult(name="a.ipynb", seed=3, lesson="00_welcome", status=Status.TIMEOUT,
+                         problems=["cell 2 did not finish"], details={"isolation": "same user"},
+                         exercises={"warmup_sum_of_squares": _entry(0, "f")}).score()
+    data = r.to_dict()
+    assert data["status"] == "timeout; flagged: warmup_sum_of_squares: f"
+    assert data["outcome"] == "timeout" and data["isolation"] == "same user"
+    back = SubmissionResult.from_dict(data)
+    assert back == r
+    with pytest.raises(ValueError):
+        SubmissionResult.from_dict({"outcome": "fine, honestly"})
