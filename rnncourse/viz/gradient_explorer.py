@@ -165,7 +165,7 @@ def random_rnn_states(Wh, T=40, seed=0, input_scale=0.3):
     Wh = np.asarray(Wh, dtype=float)
     if Wh.ndim != 2 or Wh.shape[0] != Wh.shape[1]:
         raise ValueError(f"Wh has shape {Wh.shape}; it must be square, (H, H)")
-    T = _whole_number("T", T, 1, 40)
+    T = whole_number("T", T, 1, "T=40")
     input_scale = _positive_number("input_scale", input_scale, 0.3)
     H = Wh.shape[0]
     rng = np.random.default_rng([seed, 1])  # a stream separate from the one that drew Wh
