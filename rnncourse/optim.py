@@ -98,7 +98,9 @@ def clip_gradients(grads, max_norm):
 
     The global norm is ``sqrt(sum over every array g in grads of sum(g**2))``. When it exceeds
     ``max_norm`` every array is multiplied by the same factor ``max_norm / total_norm``, so the
-    update keeps its direction; otherwise the gradients are returned unchanged (as copies).
+    gradient keeps its direction (with plain SGD so does the update; an optimizer such as Adam,
+    which rescales each coordinate, changes it anyway); otherwise the gradients are returned
+    unchanged (as copies).
 
     Parameters
     ----------
