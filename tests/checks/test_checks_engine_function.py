@@ -55,7 +55,7 @@ def _as_list(dh, cache):
 
 @pytest.mark.parametrize("fn, wording", [
     (_raises, "raised ValueError: boom (2, 3) (line "),
-    (_not_written, "not written yet: replace the raise NotImplementedError line in rnn_backward"),
+    (_not_written, "not written yet: replace the raise NotImplementedError line in _not_written"),
     (_forgot_return, "returned None: did you forget return? It should return "
                      "(dx, dh0, dWx, dWh, db)."),
     (_four_values, "returned 4 values, expected 5: (dx, dh0, dWx, dWh, db)"),

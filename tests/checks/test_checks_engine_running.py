@@ -45,7 +45,7 @@ def test_call_decides_nothing_and_reports_mutation():
         return out
 
     outputs = ex.call(mutating, case)
-    assert set(outputs) == {"status", "value", "mutated", "seconds"}
+    assert set(outputs) == {"status", "value", "mutated", "seconds", "shared", "fp_errors"}
     assert outputs["mutated"][0]["input"] == "cache[0]"
     assert np.all(case["inputs"]["cache"][0] != 99.0)  # the case itself is untouched
     verdict = ex.judge(case, outputs)

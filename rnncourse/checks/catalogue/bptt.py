@@ -100,7 +100,7 @@ RNN_STEP_BACKWARD = FunctionExercise(
     arg_names=("dh_next", "cache"),
     output_names=OUTPUTS,
     cases=_step_cases,
-    tuple_depth={"cache": 1},
+    containers={"cache": ("tuple",)},
     shapes={"dx": "(N, D)", "dh_prev": "(N, H)", "dWx": "(D, H)", "dWh": "(H, H)", "db": "(H,)"},
     mistakes=STEP_MISTAKES,
 )
@@ -168,7 +168,7 @@ RNN_BACKWARD = FunctionExercise(
     arg_names=("dh", "cache"),
     output_names=SEQ_OUTPUTS,
     cases=sequence_cases,
-    tuple_depth={"cache": 2},
+    containers={"cache": ("list", "tuple")},
     shapes=SEQ_SHAPES,
     time_axes={"dx": 1},
     equivalents=("rnncourse.rnn.fast:rnn_backward_fast",

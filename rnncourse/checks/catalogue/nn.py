@@ -85,7 +85,7 @@ AFFINE_BACKWARD = FunctionExercise(
     arg_names=("dout", "cache"),
     output_names=("dx", "dW", "db"),
     cases=_affine_backward_cases,
-    tuple_depth={"cache": 1},
+    containers={"cache": ("tuple",)},
     shapes={"dx": "(N, D)", "dW": "(D, M)", "db": "(M,)"},
     mistakes=(
         Mistake("mean_batch", "mean instead of sum over the batch for dW and db: each example "
