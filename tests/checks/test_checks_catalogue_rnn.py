@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from rnncourse import optim, rnn
-from named_mistakes import assert_mistake_is_named, assert_wording_covers_every_mistake, mistake_cases
+from named_mistakes import (assert_fails_as, assert_mistake_is_named,
+                            assert_wording_covers_every_mistake, mistake_cases, named)
 
 from rnncourse.checks import EXERCISES, check
 from rnncourse.gradcheck import numerical_gradient
@@ -18,11 +19,15 @@ WORDING = {
         "forgot_tanh": "forgot the tanh",
         "forgot_bias": "forgot the bias b",
         "forgot_h_prev": "ignored h_prev",
+        "Wx_Wh_swapped": "swapped Wx and Wh",
     },
     "rnn_forward": {
+        "returned_step_cache": "returned one step's cache (a 5-tuple x, h_prev, Wx, Wh, h_next) "
+                               "as cache: rnn_forward's cache is the list of all T step caches",
         "h0_every_step": "the hidden state is not carried: every step used h0",
         "stored_h_prev": "off by one in time",
         "Wh_transposed": "used Wh.T where Wh belongs",
+        "Wx_Wh_swapped": "swapped Wx and Wh",
     },
     "rnn_step_backward": {
         "Wh_not_transposed": "used Wh where Wh.T belongs",
@@ -33,6 +38,12 @@ WORDING = {
         "no_tanh_derivative": "skipped the tanh derivative",
         "mean_batch": "mean instead of sum over the batch",
         "dWh_uses_h_next": "dWh uses h_next where h_prev belongs",
+        "tanh_at_h_prev": "the tanh derivative is taken at h_prev",
+        "tanh_at_x": "the tanh derivative is taken at x",
+        "tanh_applied_again": "wrong tanh derivative: 1 - tanh(h_next)**2 applies tanh twice",
+        "dWh_transposed": "dWh is transposed: dWh = h_prev.T @ da",
+        "dx_dh_prev_swapped": "dx and dh_prev are swapped",
+        "dh_prev_zero": "dh_prev is all zeros",
     },
     "rnn_backward": {
         "overwrite_shared": "the shared-weight gradients are overwritten at every time step "
@@ -46,21 +57,40 @@ WORDING = {
         "tanh_on_preactivation_without_b": "wrong tanh derivative: 1 - a**2 on the pre-activation",
         "tanh_no_square": "wrong tanh derivative: 1 - h_next without the square",
         "mean_batch": "mean instead of sum over the batch",
+        "tanh_at_h_prev": "the tanh derivative is taken at h_prev",
+        "tanh_at_x": "the tanh derivative is taken at x",
+        "tanh_applied_again": "wrong tanh derivative: 1 - tanh(h_next)**2 applies tanh twice",
+        "dWh_transposed": "dWh is transposed: dWh = h_prev.T @ da",
+        "dh0_zero": "dh0 is all zeros",
+        "weights_divided_by_T": "dWx, dWh and db are divided by T",
+        "step_zero_skipped": "step 0 is skipped",
+        "last_step_counted_twice": "the last step's upstream gradient dh[:, T-1] is counted twice",
     },
     "rnn_backward_truncated": {
         "no_cut": "nothing is cut: this is full BPTT",
+        "cut_at_top_of_loop": "the carried gradient is zeroed at the top of the loop when "
+                              "t % k == 0",
         "cut_off_by_one_early": "the truncation cuts in the wrong place (one step off)",
         "cut_off_by_one_late": "the truncation cuts in the wrong place (one step off)",
         "cut_every_step": "the gradient is cut at every step, as if k = 1",
         "cut_into_h0": "dh0 is zero",
+        "chunks_from_end": "the chunks are counted from the end of the sequence",
         "overwrite_shared": "the shared-weight gradients are overwritten",
     },
     "clip_gradients": {
+        "divided_by_zero": "divided by zero when every gradient is zero",
+        "returned_input_arrays": "returned the caller's own arrays in clipped (the input dict "
+                                 "itself, or a new dict holding the same arrays)",
         "per_tensor": "clipped each array separately",
         "by_value": "clipped by value (np.clip)",
         "norm_after_clipping": "total_norm should be the norm BEFORE clipping",
         "always_rescale": "rescaled gradients that were already below max_norm",
+        "squared_norm_compared": "compared the squared norm (the sum of every g**2) with "
+                                 "max_norm",
         "no_sqrt": "the global norm is missing its square root",
+        "sum_of_norms": "added up the norms of the arrays",
+        "spectral_norm": "used the spectral norm (np.linalg.norm(g, ord=2) of a matrix is its "
+                         "largest singular value)",
     },
 }
 
@@ -80,7 +110,7 @@ def test_messages_say_which_time_steps_are_off():
     no_future = next(m for m in EXERCISES["rnn_backward"].mistakes
                      if m.name == "future_not_added")
     r = check("rnn_backward", no_future.variant)
-    assert "Case 1 of 5 (N=2, T=4, D=3, H=3)" in r.message
+    assert "Case 1 of 5 (N=2, T=4, D=3, H=5)" in r.message
     assert "dx is off at time steps t = 0, 1, 2 (of T = 4) by up to" in r.message
     carry = next(m for m in EXERCISES["rnn_forward"].mistakes if m.name == "h0_every_step")
     assert "h is off at time steps t = 1, 2, 3 (of T = 4)" in check("rnn_forward",
@@ -112,7 +142,23 @@ def test_cases_cover_the_required_shapes():
     norms = [(np.sqrt(sum(np.sum(g**2) for g in c["inputs"]["grads"].values())),
               c["inputs"]["max_norm"]) for c in clip]
     assert any(n > m for n, m in norms) and any(n < m for n, m in norms)
-    assert all(len(c["inputs"]["grads"]) >= 3 for c in clip[:2])
+    assert len(clip[0]["inputs"]["grads"]) >= 3
+    # where comparing the squared norm gives the other answer, both ways round
+    assert any(np.sqrt(m) < n < m for n, m in norms if m > 1)
+    assert any(m < n < np.sqrt(m) for n, m in norms if m < 1)
+    assert any(n == 0.0 for n, _ in norms)  # all-zero gradients
+
+
+@pytest.mark.parametrize("ex_id", ["rnn_step_forward", "rnn_forward", "rnn_step_backward",
+                                   "rnn_backward", "rnn_backward_truncated", "affine_forward",
+                                   "affine_backward", "tanh_backward", "softmax_cross_entropy"])
+def test_the_first_case_has_all_sizes_different_so_a_swap_is_a_shape_error(ex_id):
+    cases = EXERCISES[ex_id].make_cases(0)
+    sizes = {k: v for k, v in cases[0]["dims"].items() if k != "k"}
+    assert len(set(sizes.values())) == len(sizes) >= 2, sizes
+    # and a later case is square where it matters, so the same swap also shows as values
+    if "D" in sizes and "H" in sizes:
+        assert any(c["dims"]["D"] == c["dims"]["H"] for c in cases[1:])
 
 
 def test_bptt_reference_agrees_with_numerical_gradients_on_a_case():
@@ -190,8 +236,14 @@ def truncated_by_chunks(dh, cache, k):
 def clip_concatenated(grads, max_norm):
     flat = np.concatenate([g.ravel() for g in grads.values()])
     norm = np.linalg.norm(flat)  # a numpy float64 is fine
-    factor = min(1.0, max_norm / norm)
+    factor = max_norm / norm if norm > max_norm else 1.0
     return {k: factor * g for k, g in grads.items()}, norm
+
+
+def clip_tensorflow_style(grads, max_norm):
+    """tf.clip_by_global_norm: scale = max_norm / max(total, max_norm) (never divides by 0)."""
+    total = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    return {k: g * (max_norm / max(total, max_norm)) for k, g in grads.items()}, total
 
 
 @pytest.mark.parametrize("ex_id, fn", [
@@ -201,10 +253,12 @@ def clip_concatenated(grads, max_norm):
     ("rnn_backward", backward_collect_then_sum),
     ("rnn_backward_truncated", truncated_by_chunks),
     ("clip_gradients", clip_concatenated),
+    ("clip_gradients", clip_tensorflow_style),
 ])
 def test_correct_alternatives_pass(ex_id, fn):
     r = check(ex_id, fn)
     assert r.passed, r.message
+    assert r.message == f"All {len(EXERCISES[ex_id].make_cases(0))} test cases pass."
 
 
 def test_truncated_with_k_at_least_T_is_full_bptt_and_k_1_cuts_everywhere():
@@ -237,7 +291,7 @@ def test_clipping_in_place_is_reported():
         return grads, norm
 
     r = check("clip_gradients", in_place)
-    assert not r.passed
+    assert not r.passed and r.mistake == "returned_input_arrays"
     assert "changed its input grads['Wx'], grads['Wh'], grads['b'] in place" in r.message
 
 

@@ -3,7 +3,8 @@
 
 Truncation rule of the reference: chunks ``[0, k), [k, 2k), ...``; the gradient from step ``t``
 into ``h_{t-1}`` is dropped exactly when ``t % k == 0`` and ``t > 0`` (the first chunk still
-reaches ``h0``). Clipping is by the global norm ``sqrt(sum over all arrays of sum(g**2))``.
+reaches ``h0``). The cut rules of the mistakes below are ``cut(t, k, T)``: whether that gradient
+is dropped. Clipping is by the global norm ``sqrt(sum over all arrays of sum(g**2))``.
 """
 
 from __future__ import annotations
@@ -42,19 +43,29 @@ RNN_BACKWARD_TRUNCATED = FunctionExercise(
     mistakes=(
         Mistake("no_cut", "nothing is cut: this is full BPTT. At every chunk start (t % k == 0, "
                 "t > 0) pass a zero gradient on to step t-1 instead of dh_prev.",
-                bptt_variant(cut=lambda t, k: False)),
+                bptt_variant(cut=lambda t, k, T: False)),
+        Mistake("cut_at_top_of_loop", "the carried gradient is zeroed at the top of the loop "
+                "when t % k == 0, before step t's backward pass: that drops what step t+1 sends "
+                "to step t, one step late (and cuts h0's chunk off from the next). Drop what "
+                "step t sends to step t-1: after step t's backward pass, when t % k == 0 and "
+                "t > 0 (at the top of the loop that is when (t + 1) % k == 0).",
+                bptt_variant(cut=lambda t, k, T: t >= 1 and (t - 1) % k == 0)),
         Mistake("cut_off_by_one_early", _CUT_MSG,
-                bptt_variant(cut=lambda t, k: t > 0 and (t + 1) % k == 0)),
+                bptt_variant(cut=lambda t, k, T: t > 0 and (t + 1) % k == 0)),
         Mistake("cut_off_by_one_late", _CUT_MSG,
-                bptt_variant(cut=lambda t, k: t > 1 and (t - 1) % k == 0)),
+                bptt_variant(cut=lambda t, k, T: t > 1 and (t - 1) % k == 0)),
         Mistake("cut_every_step", "the gradient is cut at every step, as if k = 1: cut only at "
-                "chunk starts, where t % k == 0.", bptt_variant(cut=lambda t, k: t > 0)),
+                "chunk starts, where t % k == 0.", bptt_variant(cut=lambda t, k, T: t > 0)),
         Mistake("cut_into_h0", "dh0 is zero: the first chunk still passes its gradient back to "
                 "h0; cut only between chunks (t % k == 0 with t > 0).",
-                bptt_variant(cut=lambda t, k: t % k == 0)),
+                bptt_variant(cut=lambda t, k, T: t % k == 0)),
+        Mistake("chunks_from_end", "the chunks are counted from the end of the sequence: they "
+                "start at step 0, [0, k), [k, 2k), ..., so the cuts are where t % k == 0 "
+                "(t > 0), and only the LAST chunk may be shorter than k.",
+                bptt_variant(cut=lambda t, k, T: t > 0 and (T - t) % k == 0)),
         Mistake("overwrite_shared", "the shared-weight gradients are overwritten at every time "
                 "step instead of summed: accumulate dWx, dWh and db over all steps.",
-                bptt_variant(accumulate=False, cut=lambda t, k: t > 0 and t % k == 0)),
+                bptt_variant(accumulate=False, cut=lambda t, k, T: t > 0 and t % k == 0)),
     ),
 )
 

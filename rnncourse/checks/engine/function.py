@@ -236,7 +236,12 @@ class FunctionExercise(Exercise):
         if status == "timeout":
             return self.timeout_message(outputs, case)
         if status == "raised":
-            return exception_message(outputs["error"], self.id)
+            error = outputs["error"]
+            text = exception_message(error, self.id)
+            if error.get("type") == "TypeError" and not error.get("where"):
+                text = (text[:-1] + f": the function itself could not be called this way; "
+                        f"give it the parameters of {self.id}({', '.join(self.arg_names)}).")
+            return text
         if status != "returned":
             return f"no outputs to judge (status {status!r})"
         if outputs.get("value") is None:
@@ -319,21 +324,28 @@ class FunctionExercise(Exercise):
 
         A mistake with ``detect`` is recognised from the outputs themselves, whatever else is
         wrong or right; one with only a ``variant`` matches when the outputs are wrong
-        (``wrong``) and the variant, run here on the same case, does exactly the same.
+        (``wrong``) and the variant, run here on the same case, does exactly the same. When the
+        function raised, several mistakes can raise the very same error (``x @ Wh`` and
+        ``x @ Wx.T`` fail alike when D != H): all of them are named, as one mistake
+        ``"A or B"`` whose message gives each.
         """
+        raised = outputs.get("status") == "raised"
+        matches = []
         for mistake in self.mistakes:
             if mistake.detect is not None:
                 try:
                     if mistake.detect(case, outputs):
-                        return mistake
+                        return mistake if not matches else _either(matches)
                 except Exception:
                     pass
                 continue
             if mistake.variant is None or not wrong:
                 continue
             if self.same_outcome(outputs, self.trusted_outcome(mistake.variant, case)):
-                return mistake
-        return None
+                if not raised:
+                    return mistake
+                matches.append(mistake)  # an exception says less than values: keep looking
+        return _either(matches) if matches else None
 
     def find_alternative(self, case, outputs):
         """The first accepted :class:`Alternative` whose outputs these are, or None."""
@@ -402,7 +414,7 @@ class FunctionExercise(Exercise):
         if problems:
             parts.append(("Details: " if mistake else "Wrong values: ")
                          + summarize(problems, self.output_names) + ".")
-        if mutation and (mistake is None or mistake.detect is None):
+        if mutation and not self.explains_mutation(mistake, case, outputs):
             parts.append(mutation[0].upper() + mutation[1:] + ".")
         if mistake is None and problems:
             parts.append("No known mistake matches; compare each line with the equations "
@@ -410,11 +422,30 @@ class FunctionExercise(Exercise):
         return Verdict(False, " ".join(parts), mistake.name if mistake else None)
 
     @staticmethod
+    def explains_mutation(mistake, case, outputs):
+        """Whether ``mistake`` is recognised by the in-place change itself (so the message need
+        not repeat it): its ``detect`` no longer fires once the changes are taken away."""
+        if mistake is None or mistake.detect is None:
+            return False
+        try:
+            return not mistake.detect(case, {**outputs, "mutated": []})
+        except Exception:
+            return False
+
+    @staticmethod
     def failure(mistake, text):
         """A failing verdict for ``text`` (a finished sentence), led by ``mistake`` if one matched."""
         if mistake is None:
             return Verdict(False, text)
         return Verdict(False, f"Likely mistake: {mistake.message} Details: {text}", mistake.name)
+
+
+def _either(mistakes):
+    """One mistake standing for several that fail the same way (or the only one)."""
+    if len(mistakes) == 1:
+        return mistakes[0]
+    return Mistake(" or ".join(m.name for m in mistakes),
+                   " Or: ".join(dict.fromkeys(m.message for m in mistakes)))
 
 
 def _number(value, default):

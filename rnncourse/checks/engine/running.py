@@ -44,6 +44,12 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 _COURSE_DIR = os.path.dirname(os.path.dirname(_HERE))  # the rnncourse package
 _NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__))
 _LOCALS = re.compile(r"(?:[A-Za-z_][\w]*\.)*<locals>\.")
+_LAMBDA = re.compile(r"<lambda>")
+
+
+def _own_words(text):
+    """``outer.<locals>.f`` -> ``f`` and ``<lambda>`` -> ``lambda``: names the learner wrote."""
+    return _LAMBDA.sub("lambda", _LOCALS.sub("", text))
 
 
 class _TimeLimitReached(BaseException):
@@ -106,7 +112,7 @@ def describe_exception(exc):
     arguments); ``function`` is that frame's function (``"CycleError.__init__"``). ``module``
     and ``qualname`` name the exception's class, so a judge can tell the learner's own class from
     the library's. Qualified names of nested functions (``outer.<locals>.f``) are shortened to
-    the function's own name in the text.
+    the function's own name in the text, and ``<lambda>`` is written ``lambda``.
     """
     cls = type(exc)
     desc = {
@@ -114,14 +120,14 @@ def describe_exception(exc):
         "mro": [c.__name__ for c in cls.__mro__],
         "module": str(getattr(cls, "__module__", "")),
         "qualname": str(getattr(cls, "__qualname__", cls.__name__)),
-        "message": _LOCALS.sub("", _safe_str(exc))[:500],
+        "message": _own_words(_safe_str(exc))[:500],
         "where": None,
         "function": None,
     }
     frame = _learners_frame(exc.__traceback__)
     if frame is not None:
         code = frame.tb_frame.f_code
-        name = _LOCALS.sub("", getattr(code, "co_qualname", code.co_name))
+        name = _own_words(getattr(code, "co_qualname", code.co_name))
         line = (linecache.getline(code.co_filename, frame.tb_lineno) or "").strip()
         desc["where"] = f"line {frame.tb_lineno}, in {name}" + (f": {line}" if line else "")
         desc["function"] = name
