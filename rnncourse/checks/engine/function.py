@@ -254,7 +254,8 @@ class FunctionExercise(Exercise):
         reference = ""
         if case is not None:
             try:
-                reference = f"the reference takes {duration(self.reference_seconds(case))} on it"
+                reference = (f"the reference takes {duration(self.reference_seconds(case))} on this "
+                             "case")
             except Exception:
                 reference = ""
         before = int(_number(outputs.get("cases_before"), 0))
@@ -456,12 +457,15 @@ def _number(value, default):
 
 
 def duration(seconds):
-    """``0.0004`` -> ``"0.4 ms"``, ``2.5`` -> ``"2.5 s"``."""
+    """``0.00004`` -> ``"less than 0.1 ms"``, ``0.0004`` -> ``"0.4 ms"``, ``0.4`` -> ``"400 ms"``,
+    ``2.5`` -> ``"2.5 s"``."""
     if seconds < 1e-4:
         return "less than 0.1 ms"
-    if seconds < 1.0:
+    if seconds < 0.01:
         return f"{seconds * 1e3:.2g} ms"
-    return f"{seconds:.2g} s"
+    if seconds < 1.0:
+        return f"{seconds * 1e3:.0f} ms"
+    return f"{seconds:.1f} s"
 
 
 def exception_message(error, fn_name):
