@@ -256,7 +256,7 @@ def numgrad_calls_f_with_x(f, x, h=1e-5):
     return grad
 
 
-@pytest.mark.parametrize("ex_id, fn, name, words", [
+WRONG_ANSWERS = [
     ("softmax_cross_entropy", softmax_columns, "indexed_columns_loss",
      "Likely mistake: indexed p[:, y] where p[np.arange(N), y] belongs"),
     ("softmax_cross_entropy", softmax_sign_flipped, "gradient_sign_flipped",
@@ -265,7 +265,12 @@ def numgrad_calls_f_with_x(f, x, h=1e-5):
      "Likely mistake: dW uses x where x.T belongs"),
     ("numerical_gradient", numgrad_calls_f_with_x, "f_called_with_x",
      "Likely mistake: f takes no arguments here: it reads x itself"),
-])
+]
+"""(exercise id, a learner's wrong answer, the mistake it must be named as, words of the message)."""
+
+
+@pytest.mark.parametrize("ex_id, fn, name, words", WRONG_ANSWERS,
+                         ids=[f"{w[0]}-{w[2]}" for w in WRONG_ANSWERS])
 def test_learners_wrong_answers_are_named(ex_id, fn, name, words):
     assert_fails_as(ex_id, fn, name, words)
 

@@ -481,6 +481,22 @@ class TopologicalSortExercise(FunctionExercise):
     (every edge goes forward) instead of comparing with the reference's order, and for a graph
     with a cycle judges the learner's CycleError: its class, its ``.cycle`` and its message."""
 
+    @staticmethod
+    def details(mistake, edges, outputs, early):
+        """What was raised, echoed after a named mistake: the exception, the ``.cycle`` and why
+        it is not a cycle, or the message that does not name it."""
+        error = outputs.get("error") or {}
+        if mistake.detect in (_wrong_exception, _no_cycle_attribute, _library_cycle_error,
+                              _not_value_error):
+            return f" Details: {early}"
+        if "cycle" not in error:
+            return ""
+        cycle = error["cycle"]
+        if mistake.detect is _message_without_cycle:
+            return f" Details: .cycle is {cycle!r} and the message is {error.get('message')!r}."
+        why = cycle_problem(edges, cycle)
+        return f" Details: .cycle is {cycle!r}" + (f": {why}." if why else ".")
+
     def judge_outputs(self, case, outputs):
         """Any valid order passes; a cyclic graph must raise the learner's CycleError with a
         real cycle (in edge order) and a message naming it."""
@@ -493,9 +509,8 @@ class TopologicalSortExercise(FunctionExercise):
             return Verdict(False, early)
         mistake = self.find_mistake(case, outputs, wrong=True)
         if mistake is not None:
-            details = f" Details: {early}" if status == "raised" and mistake.detect in (
-                _wrong_exception, _no_cycle_attribute) else ""
-            return Verdict(False, f"Likely mistake: {mistake.message}{details}", mistake.name)
+            return Verdict(False, f"Likely mistake: {mistake.message}"
+                           + self.details(mistake, edges, outputs, early), mistake.name)
         if case["cyclic"]:
             why = cycle_problem(edges, error.get("cycle"))
             if why:
