@@ -62,3 +62,30 @@ def test_every_wrong_answer_fails_and_every_alternative_passes():
         else:
             assert not entry["passed"], entry
             assert "No known mistake matches" not in entry["message"], entry
+
+
+def test_a_right_answer_that_walks_a_set_passes_under_every_hash_seed():
+    """Kahn's walk may start at next(iter(leftovers)): a different (real) cycle in each process,
+    the same verdict in all of them."""
+    code = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "from test_checks_catalogue_graph import kahn\n"
+        "import test_checks_catalogue_graph as g\n"
+        "from rnncourse.checks import check\n"
+        "def any_start(edges):\n"
+        "    try:\n"
+        "        return kahn(edges)\n"
+        "    except g.CycleError:\n"
+        "        left = set(g.kahn_leftovers(edges))\n"
+        "        preds = {v: u for u in left for v in edges.get(u, []) if v in left}\n"
+        "        node, seen = next(iter(left)), []\n"
+        "        while node not in seen:\n"
+        "            seen.append(node)\n"
+        "            node = preds[node]\n"
+        "        raise g.CycleError(seen[seen.index(node):][::-1]) from None\n"
+        "r = check('topological_sort', any_start)\n"
+        "print(r.passed, r.mistake)\n") % os.path.dirname(SCRIPT)
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=dict(os.environ, PYTHONHASHSEED=seed), check=True).stdout
+            for seed in ("0", "1", "2", "random")}
+    assert outs == {"True None\n"}
