@@ -124,3 +124,24 @@ def test_internal_judge_error_is_a_failing_verdict_not_an_exception():
                                                            "value": [1, 2, 3, 4, 5]})
     assert not verdict.passed and verdict.message.startswith("internal error in the checker")
     assert "KeyError('dh_next')" in verdict.message
+
+
+def test_a_mistake_recognised_by_the_change_in_place_does_not_repeat_it():
+    x_not_restored = next(m for m in EXERCISES["numerical_gradient"].mistakes
+                          if m.name == "x_not_restored")
+    r = check("numerical_gradient", x_not_restored.variant)
+    assert r.mistake == "x_not_restored" and "changed its input" not in r.message
+
+
+def test_an_error_several_mistakes_raise_alike_names_each():
+    def swapped(x, h_prev, Wx, Wh, b):
+        h = np.tanh(x @ Wh + h_prev @ Wx + b)
+        return h, (x, h_prev, Wx, Wh, h)
+
+    r = check("rnn_step_forward", swapped)
+    assert r.mistake == "Wx_transposed or Wx_Wh_swapped"
+    assert r.message.startswith("Case 1 of 4 (N=2, D=3, H=4): Likely mistake: used Wx.T where Wx "
+                                "belongs: Wx has shape (D, H), so the input term is x @ Wx. Or: "
+                                "swapped Wx and Wh:")
+    assert "Details: raised ValueError: matmul: " in r.message
+    assert "in swapped: h = np.tanh(x @ Wh + h_prev @ Wx + b))." in r.message
