@@ -73,8 +73,10 @@ def _cases(rng):
 
 
 # ----------------------------------------------------------------------------- mistakes
-def _variant(one_sided=False, no_two=False, restore=True, on_copy=False):
+def _variant(one_sided=False, no_two=False, restore=True, on_copy=False, pass_x=False):
     def numerical_gradient(f, x, h=1e-5):
+        if pass_x:  # f(x) where f() belongs: f reads x itself
+            f = (lambda g: lambda: g(x))(f)
         grad = np.zeros_like(x)
         target = x.copy() if on_copy else x
         for i in np.ndindex(x.shape):
@@ -93,19 +95,6 @@ def _variant(one_sided=False, no_two=False, restore=True, on_copy=False):
                 target[i] = old
         return grad
     return numerical_gradient
-
-
-def _variant_calls_f_with_x(f, x, h=1e-5):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        fp = f(x)
-        x[i] = old - h
-        fm = f(x)
-        x[i] = old
-        grad[i] = (fp - fm) / (2 * h)
-    return grad
 
 
 def _f_called_with_arguments(case, outputs):
@@ -142,7 +131,7 @@ NUMERICAL_GRADIENT = NumericalGradientExercise(
     mistakes=(
         Mistake("f_called_with_x", "f takes no arguments here: it reads x itself, so call f() "
                 "after changing x in place (x[i] = old + h), and put x[i] back afterwards.",
-                _variant_calls_f_with_x, detect=_f_called_with_arguments),
+                _variant(pass_x=True), detect=_f_called_with_arguments),
         Mistake("x_not_restored", "did not restore x: after your function returned, x was not "
                 "what it was before. Put each entry back (x[i] = old) after evaluating f, or "
                 "every later f() call sees a shifted x (and so does the caller).",

@@ -115,21 +115,28 @@ def target_only(edges):
     return [n for n in all_nodes(edges) if n not in edges]
 
 
-def kahn_leftovers(edges):
-    """The nodes Kahn's algorithm cannot place: those on a cycle and those a cycle feeds."""
+def kahn_order(edges, first_in_first_out=False):
+    """The nodes Kahn's algorithm places, in order (all of them for a DAG). Trusted; the order
+    takes the last ready node first, or the first with ``first_in_first_out``."""
     indegree = {n: 0 for n in all_nodes(edges)}
     for _, v in edge_list(edges):
         indegree[v] += 1
     ready = [n for n, d in indegree.items() if d == 0]
-    placed = set()
+    order = []
     while ready:
-        u = ready.pop()
-        placed.add(u)
+        u = ready.pop(0 if first_in_first_out else -1)
+        order.append(u)
         for v in edges.get(u, ()):
             indegree[v] -= 1
             if indegree[v] == 0:
                 ready.append(v)
-    return [n for n in indegree if n not in placed]
+    return order
+
+
+def kahn_leftovers(edges):
+    """The nodes Kahn's algorithm cannot place: those on a cycle and those a cycle feeds."""
+    placed = set(kahn_order(edges))
+    return [n for n in all_nodes(edges) if n not in placed]
 
 
 def is_cycle(edges, cycle):
@@ -386,19 +393,7 @@ def _kahn(edges, report="cycle", error=_CycleError):
     """Kahn's algorithm; on a cycle raises ``error`` of: ``"cycle"`` (a real one, walked back
     through the leftovers and reversed), ``"backwards"`` (the walk not reversed), ``"sorted"``,
     ``"set"`` (the cycle's nodes sorted / through a set) or ``"leftovers"`` (all of them)."""
-    nodes = all_nodes(edges)
-    indegree = {n: 0 for n in nodes}
-    for _, v in edge_list(edges):
-        indegree[v] += 1
-    ready = [n for n in nodes if indegree[n] == 0]
-    order = []
-    while ready:
-        u = ready.pop(0)
-        order.append(u)
-        for v in edges.get(u, ()):
-            indegree[v] -= 1
-            if indegree[v] == 0:
-                ready.append(v)
+    nodes, order = all_nodes(edges), kahn_order(edges, first_in_first_out=True)
     if len(order) == len(nodes):
         return order
     left = [n for n in nodes if n not in order]
@@ -439,19 +434,7 @@ def _variant_keys_only(edges):
 
 
 def _variant_no_cycle_check(edges):
-    indeg = {n: 0 for n in all_nodes(edges)}
-    for _, v in edge_list(edges):
-        indeg[v] += 1
-    ready = [n for n, d in indeg.items() if d == 0]
-    order = []
-    while ready:
-        u = ready.pop()
-        order.append(u)
-        for v in edges.get(u, ()):
-            indeg[v] -= 1
-            if indeg[v] == 0:
-                ready.append(v)
-    return order  # leftover nodes on a cycle are silently dropped
+    return kahn_order(edges)  # leftover nodes on a cycle are silently dropped
 
 
 def _variant_full_path(edges):
