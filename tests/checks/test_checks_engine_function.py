@@ -55,7 +55,7 @@ def _as_list(dh, cache):
 
 @pytest.mark.parametrize("fn, wording", [
     (_raises, "raised ValueError: boom (2, 3) (line "),
-    (_not_written, "not written yet: replace the raise NotImplementedError line in _not_written"),
+    (_not_written, "not written yet: replace the raise NotImplementedError line in rnn_backward "),
     (_forgot_return, "returned None: did you forget return? It should return "
                      "(dx, dh0, dWx, dWh, db)."),
     (_four_values, "returned 4 values, expected 5: (dx, dh0, dWx, dWh, db)"),
@@ -145,3 +145,15 @@ def test_an_error_several_mistakes_raise_alike_names_each():
                                 "swapped Wx and Wh:")
     assert "Details: raised ValueError: matmul: " in r.message
     assert "in swapped: h = np.tanh(x @ Wh + h_prev @ Wx + b))." in r.message
+
+
+def test_a_placeholder_in_a_function_it_calls_is_named_where_it_is():
+    def rnn_step_backward(dh_next, cache):
+        raise NotImplementedError("Exercise rnn_step_backward: write your code here")
+
+    def uses_unfinished_step(dh, cache):
+        return rnn_step_backward(dh[:, -1], cache[-1])
+
+    r = check("rnn_backward", uses_unfinished_step)
+    assert ("not written yet: replace the raise NotImplementedError line in rnn_step_backward "
+            "with your code") in r.message

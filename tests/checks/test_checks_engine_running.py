@@ -97,6 +97,7 @@ def test_exceptions_name_the_learners_code_only():
         desc = describe_exception(exc)
     assert desc["where"].endswith("in inner: raise ValueError(\"inner failed\")")
     assert desc["function"] == "inner" and "<locals>" not in desc["where"]
+    assert desc["depth"] == 2  # _outer's caller (this test) and inner
     assert (desc["module"], desc["qualname"], desc["type"]) == ("builtins", "ValueError",
                                                                 "ValueError")
     # the call itself failing never reaches the learner's code: no line of the checker is shown

@@ -471,13 +471,14 @@ def duration(seconds):
 def exception_message(error, fn_name):
     """Message for a function that raised; ``error`` is from :func:`running.describe_exception`.
 
-    A ``NotImplementedError`` is a placeholder not replaced yet: the message names the function
-    whose line it is (``CycleError.__init__`` rather than ``topological_sort`` when that is
-    where it was raised).
+    A ``NotImplementedError`` is a placeholder not replaced yet: the message names the exercise,
+    or, when the placeholder was reached through a function the exercise's function calls, the
+    function whose line it is (``CycleError.__init__`` rather than ``topological_sort``).
     """
     where = f" ({error['where']})" if error.get("where") else ""
     if error["type"] == "NotImplementedError":
-        place = error.get("function") if isinstance(error.get("function"), str) else None
+        deeper = isinstance(error.get("depth"), int) and error["depth"] > 1
+        place = error.get("function") if deeper and isinstance(error.get("function"), str) else None
         return (f"not written yet: replace the raise NotImplementedError line in "
                 f"{place or fn_name} with your code, then run this check again.")
     text = f": {error['message']}" if error.get("message") else ""

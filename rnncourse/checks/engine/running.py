@@ -7,7 +7,7 @@ reads later, possibly in another process::
     {"status": "returned", "value": <plain data>, "mutated": [...], "shared": [...],
      "fp_errors": [...], "seconds": 0.01}
     {"status": "raised", "error": {"type", "mro", "module", "qualname", "message", "where",
-                                   "function", "cycle"?}, "mutated": [...], ...}
+                                   "function", "depth", "cycle"?}, "mutated": [...], ...}
     {"status": "timeout", "time_limit": 5.0, "mutated": [], "cases_before": 3,
      "seconds_before": 4.5}
 
@@ -109,7 +109,8 @@ def describe_exception(exc):
     ``where`` is the innermost line outside numpy and the course package (the learner's own
     line), e.g. ``"line 7, in rnn_backward: dx = da @ Wx"``, or None when the traceback never
     reaches the learner's code (e.g. the function was called with the wrong number of
-    arguments); ``function`` is that frame's function (``"CycleError.__init__"``). ``module``
+    arguments); ``function`` is that frame's function (``"CycleError.__init__"``) and ``depth``
+    the number of the learner's frames on the way (1: the function that was called). ``module``
     and ``qualname`` name the exception's class, so a judge can tell the learner's own class from
     the library's. Qualified names of nested functions (``outer.<locals>.f``) are shortened to
     the function's own name in the text, and ``<lambda>`` is written ``lambda``.
@@ -124,7 +125,8 @@ def describe_exception(exc):
         "where": None,
         "function": None,
     }
-    frame = _learners_frame(exc.__traceback__)
+    frame, depth = _learners_frame(exc.__traceback__)
+    desc["depth"] = depth
     if frame is not None:
         code = frame.tb_frame.f_code
         name = _own_words(getattr(code, "co_qualname", code.co_name))
@@ -141,17 +143,18 @@ def describe_exception(exc):
 
 
 def _learners_frame(tb):
-    """The innermost traceback entry in the learner's code: not numpy, not the course package,
-    not this module (whose source also runs, under another file name, in the grader's harness)."""
+    """The innermost traceback entry in the learner's code (not numpy, not the course package,
+    not this module, whose source also runs under another file name in the grader's harness),
+    and how many of the learner's frames the traceback passes through."""
     own_file = describe_exception.__code__.co_filename
-    found = None
+    found, depth = None, 0
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         path = os.path.abspath(filename)
         if filename != own_file and not path.startswith((_COURSE_DIR + os.sep, _NUMPY_DIR)):
-            found = tb
+            found, depth = tb, depth + 1
         tb = tb.tb_next
-    return found
+    return found, depth
 
 
 def _safe_str(exc):
