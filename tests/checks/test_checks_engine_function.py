@@ -157,3 +157,21 @@ def test_a_placeholder_in_a_function_it_calls_is_named_where_it_is():
     r = check("rnn_backward", uses_unfinished_step)
     assert ("not written yet: replace the raise NotImplementedError line in rnn_step_backward "
             "with your code") in r.message
+
+
+def test_a_change_in_place_with_right_values_is_not_blamed_on_a_mistake():
+    """With k = 1 "cut at every step" IS the right answer: a function that is right but changes
+    dh in place must hear about the change, not about that mistake."""
+    from rnncourse.rnn import rnn_backward_truncated
+
+    ex = EXERCISES["rnn_backward_truncated"]
+    case = next(c for c in ex.make_cases(0) if c["inputs"]["k"] == 1)
+
+    def right_but_in_place(dh, cache, k):
+        out = rnn_backward_truncated(dh.copy(), cache, k)
+        dh[:] = 0.0
+        return out
+
+    verdict = ex.judge(case, ex.call(right_but_in_place, case))
+    assert not verdict.passed and verdict.mistake is None
+    assert verdict.message.startswith("It changed its input dh in place")

@@ -400,7 +400,7 @@ class FunctionExercise(Exercise):
         problems = self.compare_outputs(got, exp)
         structural = [p for p in problems if p.kind in STRUCTURAL]
         mutation = self.mutation_text(outputs)
-        mistake = self.find_mistake(case, outputs, wrong=bool(problems or mutation))
+        mistake = self.find_mistake(case, outputs, wrong=bool(problems))
         if structural:
             return self.failure(mistake, "; ".join(p.text for p in structural[:2]) + ".")
         if mistake is None and problems and not mutation:
