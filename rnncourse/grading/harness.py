@@ -96,7 +96,7 @@ def run(user_ns, spec_json, cases_path, out_path):
         previous = _sys.getprofile()
         _sys.setprofile(watch)
         try:
-            args = [build_args(spec["arg_names"], spec["tuple_depth"], case, builders)
+            args = [build_args(spec["arg_names"], spec["containers"], case, builders)
                     for _ in (0, 1)]
             return invoke(fn, args[0], args[1], tuple(spec["arg_names"]), left)
         finally:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from rnncourse import gradcheck, nn
-from named_mistakes import assert_mistake_is_named, assert_wording_covers_every_mistake, mistake_cases
+from named_mistakes import (assert_fails_as, assert_mistake_is_named,
+                            assert_wording_covers_every_mistake, mistake_cases)
 
 from rnncourse.checks import EXERCISES, check
 from rnncourse.checks.catalogue.warmup import warmup_sum_of_squares
@@ -27,6 +28,8 @@ WORDING = {
         "mean_batch_dW": "dW is divided by the batch size",
         "dx_W_not_transposed": "dx uses W where W.T belongs",
         "dW_transposed": "dW is transposed",
+        "dW_x_not_transposed": "dW uses x where x.T belongs: dW = x.T @ dout",
+        "dx_transposed": "dx is transposed: dx = dout @ W.T",
     },
     "tanh_backward": {
         "tanh_applied_again": "wrong tanh derivative: the cache already holds tanh(x)",
@@ -39,8 +42,13 @@ WORDING = {
         "loss_summed_only": "the loss is summed over the batch instead of averaged",
         "dscores_not_divided": "dscores is N times too large",
         "forgot_minus_one": "forgot to subtract 1 at the true class",
+        "indexed_columns": "indexed p[:, y] where p[np.arange(N), y] belongs",
+        "indexed_columns_loss": "indexed p[:, y] where p[np.arange(N), y] belongs",
+        "indexed_columns_grad": "indexed p[:, y] where p[np.arange(N), y] belongs",
+        "gradient_sign_flipped": "dscores has the wrong sign",
     },
     "numerical_gradient": {
+        "f_called_with_x": "f takes no arguments here: it reads x itself",
         "x_not_restored": "did not restore x",
         "one_sided": "used a one-sided difference",
         "missing_factor_two": "divided by h instead of 2h",
@@ -207,3 +215,80 @@ def test_softmax_large_scores_case_really_overflows_a_naive_softmax():
     assert large and np.abs(large[0]["inputs"]["scores"]).max() > 990
     with np.errstate(all="ignore"):
         assert not np.isfinite(np.exp(large[0]["inputs"]["scores"])).all()
+
+
+# ----------------------------------------------------------------------------- learners' wrong answers
+# Written as a learner would (issue 11): each fails and is named, never "No known mistake".
+def softmax_columns(scores, y):
+    N = scores.shape[0]
+    z = scores - scores.max(axis=1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    loss = -np.mean(np.log(p[:, y]))  # whole columns, an (N, N) block
+    d = p.copy()
+    d[np.arange(N), y] -= 1
+    return loss, d / N
+
+
+def softmax_sign_flipped(scores, y):
+    N = scores.shape[0]
+    z = scores - scores.max(axis=1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    onehot = np.zeros_like(p)
+    onehot[np.arange(N), y] = 1
+    return -np.mean(np.log(p[np.arange(N), y])), (onehot - p) / N
+
+
+def affine_backward_x_dout(dout, cache):
+    x, W, b = cache
+    return dout @ W.T, x @ dout, dout.sum(axis=0)
+
+
+def numgrad_calls_f_with_x(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        fp = f(x)
+        x[i] = old - h
+        fm = f(x)
+        x[i] = old
+        grad[i] = (fp - fm) / (2 * h)
+    return grad
+
+
+WRONG_ANSWERS = [
+    ("softmax_cross_entropy", softmax_columns, "indexed_columns_loss",
+     "Likely mistake: indexed p[:, y] where p[np.arange(N), y] belongs"),
+    ("softmax_cross_entropy", softmax_sign_flipped, "gradient_sign_flipped",
+     "Likely mistake: dscores has the wrong sign"),
+    ("affine_backward", affine_backward_x_dout, "dW_x_not_transposed",
+     "Likely mistake: dW uses x where x.T belongs"),
+    ("numerical_gradient", numgrad_calls_f_with_x, "f_called_with_x",
+     "Likely mistake: f takes no arguments here: it reads x itself"),
+]
+"""(exercise id, a learner's wrong answer, the mistake it must be named as, words of the message)."""
+
+
+@pytest.mark.parametrize("ex_id, fn, name, words", WRONG_ANSWERS,
+                         ids=[f"{w[0]}-{w[2]}" for w in WRONG_ANSWERS])
+def test_learners_wrong_answers_are_named(ex_id, fn, name, words):
+    assert_fails_as(ex_id, fn, name, words)
+
+
+def test_x_at_dout_is_named_both_as_a_shape_error_and_as_wrong_values():
+    """x @ dout raises when N != D (case 1) and gives wrong values when N == D (case 2)."""
+    ex = EXERCISES["affine_backward"]
+    first, square = ex.make_cases(0)[:2]
+    assert len(set(first["dims"].values())) == 3  # N, D, M all different
+    assert len(set(square["dims"].values())) == 1
+    raised = ex.judge(first, ex.call(affine_backward_x_dout, first))
+    assert raised.mistake == "dW_x_not_transposed" and "raised ValueError: matmul" in raised.message
+    assert "line " in raised.message and "x @ dout" in raised.message  # the learner's own line
+    values = ex.judge(square, ex.call(affine_backward_x_dout, square))
+    assert values.mistake == "dW_x_not_transposed" and "dW is off by up to" in values.message
+
+
+def test_calling_f_with_x_names_f_not_the_checker():
+    r = check("numerical_gradient", numgrad_calls_f_with_x)
+    assert "raised TypeError: f() takes 0 positional arguments but 1 was given (line " in r.message
+    assert "in numgrad_calls_f_with_x: fp = f(x)" in r.message

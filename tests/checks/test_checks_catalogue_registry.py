@@ -13,26 +13,39 @@ NAMED_MISTAKES = {
     "warmup_sum_of_squares": ("square_of_sum", "no_square", "abs_sum"),
     "affine_forward": ("forgot_bias", "W_transposed"),
     "affine_backward": ("mean_batch", "mean_batch_db", "mean_batch_dW", "dx_W_not_transposed",
-                        "dW_transposed"),
+                        "dW_transposed", "dW_x_not_transposed", "dx_transposed"),
     "tanh_backward": ("tanh_applied_again", "tanh_no_square", "forgot_dout"),
     "softmax_cross_entropy": ("softmax_overflow", "loss_summed", "loss_summed_only",
-                              "dscores_not_divided", "forgot_minus_one"),
-    "numerical_gradient": ("x_not_restored", "one_sided", "missing_factor_two", "nudged_copy"),
+                              "dscores_not_divided", "forgot_minus_one", "indexed_columns",
+                              "indexed_columns_loss", "indexed_columns_grad",
+                              "gradient_sign_flipped"),
+    "numerical_gradient": ("f_called_with_x", "x_not_restored", "one_sided", "missing_factor_two",
+                           "nudged_copy"),
     "rnn_step_forward": ("Wh_transposed", "Wx_transposed", "forgot_tanh", "forgot_bias",
-                         "forgot_h_prev"),
+                         "forgot_h_prev", "Wx_Wh_swapped"),
     "topological_sort": ("reversed_order", "missing_target_only", "no_cycle_check",
-                         "path_not_cycle"),
-    "rnn_forward": ("h0_every_step", "stored_h_prev", "Wh_transposed"),
+                         "wrong_exception", "library_cycle_error", "cycle_error_not_value_error",
+                         "no_cycle_attribute", "cycle_reversed", "cycle_out_of_order",
+                         "leftover_nodes", "path_not_cycle", "message_without_cycle"),
+    "rnn_forward": ("returned_step_cache", "h0_every_step", "stored_h_prev", "Wh_transposed",
+                    "Wx_Wh_swapped"),
     "rnn_step_backward": ("Wh_not_transposed", "Wx_not_transposed", "tanh_on_preactivation",
                           "tanh_on_preactivation_without_b", "tanh_no_square",
-                          "no_tanh_derivative", "mean_batch", "dWh_uses_h_next"),
+                          "no_tanh_derivative", "mean_batch", "dWh_uses_h_next", "tanh_at_h_prev",
+                          "tanh_at_x", "tanh_applied_again", "dWh_transposed",
+                          "dx_dh_prev_swapped", "dh_prev_zero"),
     "rnn_backward": ("overwrite_shared", "future_not_added", "upstream_dropped", "forward_loop",
                      "Wh_not_transposed", "Wx_not_transposed", "tanh_on_preactivation",
-                     "tanh_on_preactivation_without_b", "tanh_no_square", "mean_batch"),
-    "rnn_backward_truncated": ("no_cut", "cut_off_by_one_early", "cut_off_by_one_late",
-                               "cut_every_step", "cut_into_h0", "overwrite_shared"),
-    "clip_gradients": ("per_tensor", "by_value", "norm_after_clipping", "always_rescale",
-                       "no_sqrt"),
+                     "tanh_on_preactivation_without_b", "tanh_no_square", "mean_batch",
+                     "tanh_at_h_prev", "tanh_at_x", "tanh_applied_again", "dWh_transposed",
+                     "dh0_zero", "weights_divided_by_T", "step_zero_skipped",
+                     "last_step_counted_twice"),
+    "rnn_backward_truncated": ("no_cut", "cut_at_top_of_loop", "cut_off_by_one_early",
+                               "cut_off_by_one_late", "cut_every_step", "cut_into_h0",
+                               "chunks_from_end", "overwrite_shared"),
+    "clip_gradients": ("divided_by_zero", "returned_input_arrays", "per_tensor", "by_value",
+                       "norm_after_clipping", "always_rescale", "squared_norm_compared", "no_sqrt",
+                       "sum_of_norms", "spectral_norm"),
 }
 """Every exercise, in catalogue order, with its named mistakes in the order they are tried."""
 
@@ -48,7 +61,7 @@ def test_registry_and_lessons():
                                          "00_welcome"):
         exercises_for_lesson("04_bptt.ipynb")
     mistakes = sum(len(ex.mistakes) for ex in EXERCISES.values())
-    assert mistakes == 63
+    assert mistakes == 102
     assert {ex_id: tuple(m.name for m in ex.mistakes)
             for ex_id, ex in EXERCISES.items()} == NAMED_MISTAKES
     assert list(EXERCISES) == list(NAMED_MISTAKES)  # the catalogue order

@@ -51,3 +51,30 @@ def test_after_a_timeout_no_case_is_called_and_judging_stops():
     cases = ex.make_cases(0)[:4]
     judged = judge_cases(ex, cases, outputs)
     assert len(judged) == 2 and "did not finish within the time limit (3 s)" in judged[1].message
+
+
+def test_notes_of_passing_cases_are_shown_once():
+    verdicts = [Verdict(True, "correct", note="Note: fine."), Verdict(True, "correct"),
+                Verdict(True, "correct", note="Note: fine.")]
+    r = aggregate(EXERCISES["clip_gradients"], verdicts, 3)
+    assert r.passed and r.message == "All 3 test cases pass.\nNote: fine."
+
+
+def test_a_timeout_with_earlier_cases_done_is_called_slow_and_without_them_endless():
+    ex = EXERCISES["rnn_backward"]
+    case = ex.make_cases(0)[1]
+    slow = ex.judge(case, {"status": "timeout", "mutated": [], "time_limit": 5.0,
+                           "cases_before": 3, "seconds_before": 4.5})
+    assert slow.message.startswith("took longer than 5 s, the time limit for all the cases "
+                                   "together: the 3 cases before this one took 4.5 s (1.5 s "
+                                   "each) and this one did not finish in the 500 ms left; the "
+                                   "reference takes ")
+    assert "your function is right but too slow" in slow.message
+    endless = ex.judge(case, {"status": "timeout", "mutated": [], "time_limit": 5.0,
+                              "cases_before": 0, "seconds_before": 0.0})
+    assert endless.message.startswith("did not finish within the time limit (5 s); the "
+                                      "reference takes ")
+    assert "is there a loop that never ends" in endless.message
+    garbage = ex.judge(case, {"status": "timeout", "mutated": [], "time_limit": "x",
+                              "cases_before": "many"})  # the grader's outputs are untrusted
+    assert garbage.message.startswith("did not finish within the time limit (5 s)")

@@ -31,18 +31,24 @@ def make_test_function(spec, x):
     ----------
     spec : dict with ``"family"`` (one of :data:`FAMILIES`) and that family's arrays
     x : ndarray, the array ``f`` reads (and ``numerical_gradient`` nudges)
+
+    The function is named ``f``, so calling it wrongly reads ``f() takes 0 positional arguments
+    but 1 was given``, in the learner's terms.
     """
     family = spec["family"]
     if family == "quadratic":
         A, c = np.array(spec["A"]), np.array(spec["c"])
-        return lambda: float(0.5 * x @ (A @ x) + c @ x)  # (n,) @ (n, n) @ (n,) -> scalar
-    if family == "sine":
+        f = lambda: float(0.5 * x @ (A @ x) + c @ x)  # noqa: E731  (n,) @ (n, n) @ (n,) -> scalar
+    elif family == "sine":
         w = np.array(spec["w"])
-        return lambda: float(np.sum(w * np.sin(x)))
-    if family == "tanh_layer":
+        f = lambda: float(np.sum(w * np.sin(x)))  # noqa: E731
+    elif family == "tanh_layer":
         inp = np.array(spec["inp"])
-        return lambda: float(np.sum(np.tanh(inp @ x) ** 2))  # (N, D) @ (D, H) -> (N, H)
-    raise ValueError(f"unknown test-function family {family!r}; known: {FAMILIES}")
+        f = lambda: float(np.sum(np.tanh(inp @ x) ** 2))  # noqa: E731  (N, D) @ (D, H) -> (N, H)
+    else:
+        raise ValueError(f"unknown test-function family {family!r}; known: {FAMILIES}")
+    f.__name__ = f.__qualname__ = "f"  # what an error in the learner's call of it names
+    return f
 
 
 def _cases(rng):
@@ -67,8 +73,10 @@ def _cases(rng):
 
 
 # ----------------------------------------------------------------------------- mistakes
-def _variant(one_sided=False, no_two=False, restore=True, on_copy=False):
+def _variant(one_sided=False, no_two=False, restore=True, on_copy=False, pass_x=False):
     def numerical_gradient(f, x, h=1e-5):
+        if pass_x:  # f(x) where f() belongs: f reads x itself
+            f = (lambda g: lambda: g(x))(f)
         grad = np.zeros_like(x)
         target = x.copy() if on_copy else x
         for i in np.ndindex(x.shape):
@@ -87,6 +95,12 @@ def _variant(one_sided=False, no_two=False, restore=True, on_copy=False):
                 target[i] = old
         return grad
     return numerical_gradient
+
+
+def _f_called_with_arguments(case, outputs):
+    error = outputs.get("error") or {}
+    return (error.get("type") == "TypeError"
+            and str(error.get("message", "")).startswith("f() takes 0 positional arguments"))
 
 
 def _x_not_restored(case, outputs):
@@ -115,6 +129,9 @@ NUMERICAL_GRADIENT = NumericalGradientExercise(
     rtol=1e-6,
     atol=1e-8,
     mistakes=(
+        Mistake("f_called_with_x", "f takes no arguments here: it reads x itself, so call f() "
+                "after changing x in place (x[i] = old + h), and put x[i] back afterwards.",
+                _variant(pass_x=True), detect=_f_called_with_arguments),
         Mistake("x_not_restored", "did not restore x: after your function returned, x was not "
                 "what it was before. Put each entry back (x[i] = old) after evaluating f, or "
                 "every later f() call sees a shifted x (and so does the caller).",

@@ -1,14 +1,24 @@
-"""Lesson 2 exercise ``topological_sort(edges) -> list`` (reference in :mod:`rnncourse.graph`).
+"""Lesson 2 exercise ``topological_sort(edges) -> list`` and the learner's own ``CycleError``
+(reference in :mod:`rnncourse.graph`).
 
 Any valid order passes, so the judge needs no reference order: it checks that every node (keys
 *and* nodes that only appear as targets) is present exactly once and that every edge ``u -> v``
-has ``u`` before ``v``. For a graph with a cycle the function must raise an exception named
-``CycleError`` (``rnncourse.graph.CycleError`` or the learner's own class of that name) whose
-``.cycle`` lists the nodes around one real cycle: each feeds the next and the last feeds the
-first (a closing repeat of the first node, ``['a', 'b', 'a']``, is accepted too).
+has ``u`` before ``v``. For a graph with a cycle the function must raise the learner's own
+``CycleError`` (as the lesson asks: a subclass of ``ValueError`` written in the notebook, not
+the library's), whose ``.cycle`` lists the nodes around one real cycle *in the direction of the
+edges*: each feeds the next and the last feeds the first (a closing repeat of the first node,
+``[a, b, a]``, is accepted too; the same cycle listed backwards is not), and whose message names
+those nodes.
+
+The judgement never depends on the order of a set: every cycle of three or more nodes in the
+cases has int nodes (whose set order does not change with ``PYTHONHASHSEED``) that do not sort
+into cycle order, so ``CycleError(sorted(nodes))`` and ``CycleError(list(set(nodes)))`` fail in
+every process.
 """
 
 from __future__ import annotations
+
+import re
 
 from rnncourse.checks.engine import FunctionExercise, Mistake, Verdict, exception_message
 from rnncourse.checks.engine.compare import describe
@@ -105,6 +115,60 @@ def target_only(edges):
     return [n for n in all_nodes(edges) if n not in edges]
 
 
+def kahn_order(edges, first_in_first_out=False):
+    """The nodes Kahn's algorithm places, in order (all of them for a DAG). Trusted; the order
+    takes the last ready node first, or the first with ``first_in_first_out``."""
+    indegree = {n: 0 for n in all_nodes(edges)}
+    for _, v in edge_list(edges):
+        indegree[v] += 1
+    ready = [n for n, d in indegree.items() if d == 0]
+    order = []
+    while ready:
+        u = ready.pop(0 if first_in_first_out else -1)
+        order.append(u)
+        for v in edges.get(u, ()):
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                ready.append(v)
+    return order
+
+
+def kahn_leftovers(edges):
+    """The nodes Kahn's algorithm cannot place: those on a cycle and those a cycle feeds."""
+    placed = set(kahn_order(edges))
+    return [n for n in all_nodes(edges) if n not in placed]
+
+
+def is_cycle(edges, cycle):
+    """Whether the list ``cycle`` goes around a cycle of ``edges`` in the edges' direction."""
+    return cycle_problem(edges, cycle) is None
+
+
+def _closed(cycle):
+    return cycle[:-1] if len(cycle) > 1 and cycle[0] == cycle[-1] else cycle
+
+
+def cycle_through(edges, nodes, limit=10):
+    """An order of the distinct ``nodes`` that goes around a cycle of ``edges``, or None
+    (a small backtracking search; None for more than ``limit`` nodes)."""
+    nodes = list(dict.fromkeys(nodes))
+    if not nodes or len(nodes) > limit:
+        return None
+    inside = set(nodes)
+
+    def extend(path):
+        if len(path) == len(nodes):
+            return path if path[0] in edges.get(path[-1], ()) else None
+        for v in edges.get(path[-1], ()):
+            if v in inside and v not in path:
+                found = extend(path + [v])
+                if found:
+                    return found
+        return None
+
+    return extend(nodes[:1])
+
+
 # ----------------------------------------------------------------------------- cases
 def _random_dag(rng, n, p):
     names = list(rng.permutation(n) + 1)  # a hidden random order of the int nodes
@@ -145,8 +209,10 @@ def _cases(rng):
     loops = [
         ("self-loop h -> h", {"x": ["h"], "h": ["h", "y"]}),
         ("two-node cycle beside a DAG", {"a": ["b"], "b": ["a", "c"], "p": ["q"], "c": []}),
-        ("cycle of 5 reached through a chain", {"s": ["a"], "a": ["b"], "b": ["c"], "c": ["d"],
-                                                "d": ["e", "t"], "e": ["a"]}),
+        # 3 -> 1 -> 4 -> 2 -> 5 -> 3: neither sorted nor reverse-sorted order goes around it,
+        # and int nodes keep one set order in every process; 9 is fed by the cycle
+        ("cycle of 5 reached through a chain, int nodes out of sorted order",
+         {0: [3], 3: [1], 1: [4], 4: [2, 9], 2: [5], 5: [3]}),
     ]
     dag = _random_dag(rng, 8, 0.4)
     path = _longest_path(dag)
@@ -165,16 +231,21 @@ def _cases(rng):
 
 
 # ----------------------------------------------------------------------------- the judge
+# Each detector reads the plain outputs of one case; the judge tries them in catalogue order.
+def _returned(case, outputs):
+    return outputs.get("status") == "returned"
+
+
 def _reversed_order(case, outputs):
     edges, value = case["inputs"]["edges"], outputs.get("value")
-    return (not case["cyclic"] and outputs.get("status") == "returned" and isinstance(value, list)
+    return (not case["cyclic"] and _returned(case, outputs) and isinstance(value, list)
             and len(edge_list(edges)) > 0 and order_problem(edges, value) is not None
             and order_problem(edges, value[::-1]) is None)
 
 
 def _missing_targets(case, outputs):
     edges, value = case["inputs"]["edges"], outputs.get("value")
-    if case["cyclic"] or outputs.get("status") != "returned" or not isinstance(value, list):
+    if case["cyclic"] or not _returned(case, outputs) or not isinstance(value, list):
         return False
     try:
         missing = [n for n in all_nodes(edges) if n not in value]
@@ -184,17 +255,120 @@ def _missing_targets(case, outputs):
 
 
 def _no_cycle_check(case, outputs):
-    return case["cyclic"] and outputs.get("status") == "returned"
+    return case["cyclic"] and _returned(case, outputs)
+
+
+def _error(case, outputs):
+    """The error a cyclic case raised (not a placeholder), or None."""
+    error = outputs.get("error")
+    if not case["cyclic"] or outputs.get("status") != "raised" or not isinstance(error, dict):
+        return None
+    return None if error.get("type") == "NotImplementedError" else error
+
+
+def _mro(error):
+    mro = error.get("mro")
+    return mro if isinstance(mro, list) else [error.get("type")]
+
+
+def _named_cycle_error(case, outputs):
+    """The error if it is a class named CycleError (the learner's), else None."""
+    error = _error(case, outputs)
+    return error if error is not None and "CycleError" in _mro(error) else None
+
+
+def _wrong_exception(case, outputs):
+    return _error(case, outputs) is not None and _named_cycle_error(case, outputs) is None
+
+
+LIBRARY_CYCLE_ERROR = ("rnncourse.graph.toposort", "CycleError")
+"""Where the library's CycleError is defined (module, qualified name)."""
+
+
+def _library_cycle_error(case, outputs):
+    error = _named_cycle_error(case, outputs)
+    return error is not None and (error.get("module"), error.get("qualname")) == LIBRARY_CYCLE_ERROR
+
+
+def _not_value_error(case, outputs):
+    error = _named_cycle_error(case, outputs)
+    return error is not None and "ValueError" not in _mro(error)
+
+
+def _no_cycle_attribute(case, outputs):
+    error = _named_cycle_error(case, outputs)
+    return error is not None and "cycle" not in error
+
+
+def _reported_cycle(case, outputs):
+    """The ``.cycle`` of the learner's CycleError if it is NOT a cycle in edge order, else None."""
+    error = _named_cycle_error(case, outputs)
+    if error is None or not isinstance(error.get("cycle"), list):
+        return None
+    cycle = error["cycle"]
+    try:
+        return None if is_cycle(case["inputs"]["edges"], cycle) else _closed(cycle)
+    except TypeError:  # unhashable items
+        return None
+
+
+def _cycle_reversed(case, outputs):
+    cycle = _reported_cycle(case, outputs)
+    return bool(cycle) and is_cycle(case["inputs"]["edges"], cycle[::-1])
+
+
+def _cycle_out_of_order(case, outputs):
+    cycle = _reported_cycle(case, outputs)
+    return (bool(cycle) and len(set(cycle)) == len(cycle)
+            and cycle_through(case["inputs"]["edges"], cycle) is not None)
+
+
+def _leftover_nodes(case, outputs):
+    cycle = _reported_cycle(case, outputs)
+    return bool(cycle) and set(cycle) == set(kahn_leftovers(case["inputs"]["edges"]))
 
 
 def _path_not_cycle(case, outputs):
-    error = outputs.get("error") or {}
-    return (case["cyclic"] and "CycleError" in error.get("mro", ()) and "cycle" in error
-            and cycle_problem(case["inputs"]["edges"], error["cycle"]) is not None)
+    """A stretch of the list goes around a cycle (either way) and the rest only leads in or out."""
+    cycle = _reported_cycle(case, outputs)
+    if not cycle:
+        return False
+    edges = case["inputs"]["edges"]
+    n = len(cycle)
+    for i in range(n):
+        for j in range(i + 1, n + 1):
+            part = cycle[i:j]
+            if (i, j) != (0, n) and (is_cycle(edges, part) or is_cycle(edges, part[::-1])):
+                return True
+    return False
+
+
+def _message_without_cycle(case, outputs):
+    error = _named_cycle_error(case, outputs)
+    if error is None or not isinstance(error.get("cycle"), list) or _reported_cycle(case, outputs):
+        return False
+    message = str(error.get("message") or "")
+    return not all(re.search(rf"(?<!\w){re.escape(str(node))}(?!\w)", message)
+                   for node in _closed(error["cycle"]))
 
 
 # variants (wrong on purpose) used by the tests to prove each message is reachable
-def _dfs_postorder(edges, reverse=True, full_path=False):
+def _error_class(base=ValueError, attribute=True, message=True):
+    """A learner-style ``CycleError`` class (named so), with chosen faults."""
+    def __init__(self, cycle):
+        if attribute:
+            self.cycle = list(cycle)
+        text = " -> ".join(str(n) for n in list(cycle) + list(cycle)[:1])
+        base.__init__(self, f"the graph has a cycle: {text}" if message else "the graph has a cycle")
+
+    return type("CycleError", (base,), {"__init__": __init__, "__qualname__": "CycleError",
+                                        "__module__": __name__})
+
+
+_CycleError = _error_class()
+
+
+def _dfs_postorder(edges, reverse=True, full_path=False, error=_CycleError):
     state, order, path = {}, [], []
 
     def visit(u):
@@ -202,7 +376,7 @@ def _dfs_postorder(edges, reverse=True, full_path=False):
         path.append(u)
         for v in edges.get(u, ()):
             if state.get(v) == 1:
-                raise _cycle_error(path[:] if full_path else path[path.index(v):])
+                raise error(path[:] if full_path else path[path.index(v):])
             if v not in state:
                 visit(v)
         state[u] = 2
@@ -215,14 +389,24 @@ def _dfs_postorder(edges, reverse=True, full_path=False):
     return order[::-1] if reverse else order
 
 
-def _cycle_error(cycle):
-    try:
-        from rnncourse.graph import CycleError
-    except ImportError:  # the graph module is optional for the checks
-        CycleError = type("CycleError", (ValueError,), {})
-    error = CycleError(list(cycle))
-    error.cycle = list(cycle)
-    return error
+def _kahn(edges, report="cycle", error=_CycleError):
+    """Kahn's algorithm; on a cycle raises ``error`` of: ``"cycle"`` (a real one, walked back
+    through the leftovers and reversed), ``"backwards"`` (the walk not reversed), ``"sorted"``,
+    ``"set"`` (the cycle's nodes sorted / through a set) or ``"leftovers"`` (all of them)."""
+    nodes, order = all_nodes(edges), kahn_order(edges, first_in_first_out=True)
+    if len(order) == len(nodes):
+        return order
+    left = [n for n in nodes if n not in order]
+    if report == "leftovers":
+        raise error(left)
+    feeder = {v: u for u in left for v in edges.get(u, ()) if v in left}
+    walk = [left[0]]
+    while feeder[walk[-1]] not in walk:
+        walk.append(feeder[walk[-1]])
+    backwards = walk[walk.index(feeder[walk[-1]]):]
+    cycle = {"backwards": backwards, "sorted": sorted(backwards),
+             "set": list(set(backwards))}.get(report, backwards[::-1])
+    raise error(cycle)
 
 
 def _variant_reversed(edges):
@@ -245,79 +429,97 @@ def _variant_keys_only(edges):
                 if indeg[v] == 0:
                     ready.append(v)
     if len(order) < len(edges):
-        raise _cycle_error(find_cycle(edges))
+        raise _CycleError(find_cycle(edges))
     return order
 
 
 def _variant_no_cycle_check(edges):
-    indeg = {n: 0 for n in all_nodes(edges)}
-    for _, v in edge_list(edges):
-        indeg[v] += 1
-    ready = [n for n, d in indeg.items() if d == 0]
-    order = []
-    while ready:
-        u = ready.pop()
-        order.append(u)
-        for v in edges.get(u, ()):
-            indeg[v] -= 1
-            if indeg[v] == 0:
-                ready.append(v)
-    return order  # leftover nodes on a cycle are silently dropped
+    return kahn_order(edges)  # leftover nodes on a cycle are silently dropped
 
 
 def _variant_full_path(edges):
     return _dfs_postorder(edges, full_path=True)
 
 
+def _variant_wrong_exception(edges):
+    cycle = find_cycle(edges)
+    if cycle:
+        raise RuntimeError(f"the graph has a cycle: {cycle}")
+    return _kahn(edges)
+
+
+def _variant_library_error(edges):
+    from rnncourse.graph import CycleError
+
+    return _kahn(edges, error=CycleError)
+
+
+def _variant(report="cycle", **faults):
+    error = _error_class(**faults) if faults else _CycleError
+    return lambda edges: _kahn(edges, report=report, error=error)
+
+
 class TopologicalSortExercise(FunctionExercise):
     """``topological_sort``: many orders are right, so the judge checks the order's property
-    (every edge goes forward) instead of comparing with the reference's order."""
+    (every edge goes forward) instead of comparing with the reference's order, and for a graph
+    with a cycle judges the learner's CycleError: its class, its ``.cycle`` and its message."""
+
+    @staticmethod
+    def details(mistake, edges, outputs, early):
+        """What was raised, echoed after a named mistake: the exception, the ``.cycle`` and why
+        it is not a cycle, or the message that does not name it."""
+        error = outputs.get("error") or {}
+        if mistake.detect in (_wrong_exception, _no_cycle_attribute, _library_cycle_error,
+                              _not_value_error):
+            return f" Details: {early}"
+        if "cycle" not in error:
+            return ""
+        cycle = error["cycle"]
+        if mistake.detect is _message_without_cycle:
+            return f" Details: .cycle is {cycle!r} and the message is {error.get('message')!r}."
+        why = cycle_problem(edges, cycle)
+        return f" Details: .cycle is {cycle!r}" + (f": {why}." if why else ".")
 
     def judge_outputs(self, case, outputs):
-        """Any valid order passes; a cyclic graph must raise CycleError with a real cycle."""
+        """Any valid order passes; a cyclic graph must raise the learner's CycleError with a
+        real cycle (in edge order) and a message naming it."""
         edges = case["inputs"]["edges"]
-        mutation = self.mutation_text(outputs)
-        for mistake in self.mistakes:
-            if mistake.detect(case, outputs):
-                return Verdict(False, f"Likely mistake: {mistake.message}", mistake.name)
         status = outputs.get("status")
-        cyclic = find_cycle(edges) is not None
-        if status == "raised" and outputs["error"]["type"] == "NotImplementedError":
-            return Verdict(False, self.status_message(outputs))
-        if cyclic:
-            example = find_cycle(edges)
-            if status == "returned":
-                return Verdict(False, f"the graph has a cycle ({' -> '.join(map(repr, example))} -> "
-                                      f"{example[0]!r}) but the function returned "
-                                      f"{describe(outputs['value'])}; raise CycleError(cycle)")
-            if status != "raised":
-                return Verdict(False, self.status_message(outputs))
-            error = outputs["error"]
-            if "CycleError" not in error.get("mro", [error["type"]]):
-                return Verdict(False, exception_message(error, self.id)[:-1] + "; for a graph "
-                               "with a cycle raise CycleError(cycle) (from rnncourse.graph).")
-            if "cycle" not in error:
-                return Verdict(False, "raised CycleError without a .cycle attribute: pass the list "
-                                      "of nodes on the cycle, CycleError(cycle).")
-            why = cycle_problem(edges, error["cycle"])
+        error = outputs.get("error") or {}
+        early = self.status_message(outputs, case) if status != "returned" else None
+        if status == "raised" and error.get("type") == "NotImplementedError" or status not in (
+                "returned", "raised"):
+            return Verdict(False, early)
+        mistake = self.find_mistake(case, outputs, wrong=True)
+        if mistake is not None:
+            return Verdict(False, f"Likely mistake: {mistake.message}"
+                           + self.details(mistake, edges, outputs, early), mistake.name)
+        if case["cyclic"]:
+            why = cycle_problem(edges, error.get("cycle"))
             if why:
-                return Verdict(False, f"the CycleError's .cycle {error['cycle']!r} is not a cycle: "
-                                      f"{why}.")
+                return Verdict(False, f"the CycleError's .cycle {error.get('cycle')!r} is not a "
+                                      f"cycle: {why}; each node must feed the next and the last "
+                                      "the first.")
         else:
-            if status == "raised" and "CycleError" in outputs["error"].get("mro", ()):
-                return Verdict(False, exception_message(outputs["error"], self.id)[:-1]
-                               + ", but this graph has no cycle.")
-            early = self.status_message(outputs)
-            if early:
+            if status == "raised":
+                if "CycleError" in _mro(error):
+                    return Verdict(False, exception_message(error, self.id)[:-1]
+                                   + ", but this graph has no cycle.")
                 return Verdict(False, early)
+            if outputs.get("value") is None:
+                return Verdict(False, self.status_message(outputs))
             why = order_problem(edges, outputs["value"])
             if why:
                 return Verdict(False, f"not a topological order: {why}.")
+        mutation = self.mutation_text(outputs)
         if mutation:
             return Verdict(False, mutation[0].upper() + mutation[1:] + " (copy the in-degree counts "
                                                                        "or the dict first).")
         return Verdict(True, "correct")
 
+
+_OWN_CLASS = ("the exception class you define as the lesson shows: class CycleError(ValueError) "
+              "that stores .cycle and has a message naming the cycle")
 
 TOPOLOGICAL_SORT = TopologicalSortExercise(
     id="topological_sort",
@@ -339,9 +541,45 @@ TOPOLOGICAL_SORT = TopologicalSortExercise(
                 "when nodes are left over (Kahn) or a node on the current DFS path is reached "
                 "again, raise CycleError(cycle).", _variant_no_cycle_check,
                 detect=_no_cycle_check),
-        Mistake("path_not_cycle", "the CycleError's .cycle is not a cycle: report only the nodes "
-                "from where the back edge points to the end of the current DFS path, not the "
-                "whole path.", _variant_full_path, detect=_path_not_cycle),
+        Mistake("wrong_exception", f"for a graph with a cycle raise CycleError(cycle), {_OWN_CLASS}.",
+                _variant_wrong_exception, detect=_wrong_exception),
+        Mistake("library_cycle_error", "raised the library's CycleError (imported from "
+                f"rnncourse.graph): this exercise asks you to write your own, {_OWN_CLASS}. "
+                "Define it in your notebook and raise that one.", _variant_library_error,
+                detect=_library_cycle_error),
+        Mistake("cycle_error_not_value_error", "your CycleError is not a subclass of ValueError: "
+                "declare it as class CycleError(ValueError), as the lesson asks, so that code "
+                "catching ValueError for a bad graph catches it too.",
+                _variant(base=Exception), detect=_not_value_error),
+        Mistake("no_cycle_attribute", "raised CycleError without a .cycle attribute: store the "
+                "list of nodes around the cycle in __init__ (self.cycle = list(cycle)).",
+                _variant(attribute=False), detect=_no_cycle_attribute),
+        Mistake("cycle_reversed", "the CycleError's .cycle is a real cycle listed backwards: each "
+                "node must feed the NEXT one, and the last the first, as the edges point. Walking "
+                "from a node to a node that feeds it (tracing Kahn's leftovers back) goes against "
+                "the arrows, so reverse that walk: cycle[::-1]. (A DFS path, from the node the "
+                "back edge reaches to its end, is already in edge order.)",
+                _variant("backwards"), detect=_cycle_reversed),
+        Mistake("cycle_out_of_order", "the CycleError's .cycle has the nodes of one cycle but not "
+                "in the order around it: list them as you walk the cycle, each feeding the next "
+                "and the last feeding the first. Sorting them, or passing them through a set, "
+                "loses that order (a set's order can even change from one run of Python to the "
+                "next).", _variant("sorted"), detect=_cycle_out_of_order),
+        Mistake("leftover_nodes", "the CycleError's .cycle lists every node left over by Kahn's "
+                "algorithm, but the nodes a cycle feeds are left over too, so the leftovers are "
+                "not one cycle. To extract one: start at any left-over node and step to a "
+                "left-over node that feeds it, again and again, until a node repeats; the nodes "
+                "between the two visits of that node, reversed, go around one cycle.",
+                _variant("leftovers"), detect=_leftover_nodes),
+        Mistake("path_not_cycle", "the CycleError's .cycle includes nodes that only lead into (or "
+                "out of) the cycle: keep just the stretch that closes on itself, from the first "
+                "visit of the node that repeats (in a DFS: from the node the back edge reaches to "
+                "the end of the current path), with each node feeding the next.",
+                _variant_full_path, detect=_path_not_cycle),
+        Mistake("message_without_cycle", "the CycleError's message does not name the cycle: "
+                "pass a message listing its nodes on to ValueError, e.g. super().__init__("
+                "f\"the graph has a cycle: {' -> '.join(map(str, cycle))}\"), as the lesson "
+                "shows.", _variant(message=False), detect=_message_without_cycle),
     ),
 )
 

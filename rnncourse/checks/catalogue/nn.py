@@ -1,8 +1,9 @@
 """Lesson 1 exercises on feedforward layers: affine_forward, affine_backward, tanh_backward and
 softmax_cross_entropy (references in :mod:`rnncourse.nn`), each with its known mistakes.
 
-Letters: N batch, D inputs, M outputs, C classes. The first case of each exercise is square
-(D = M) so that a transposed weight gives wrong values rather than a shape error.
+Letters: N batch, D inputs, M outputs, C classes. The first case of each exercise (the one a
+failing check usually reports) has N, D and M all different, so a transposed array shows as a
+shape error; the second is square (N = D = M), where the same mistake gives wrong values.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from rnncourse.checks.engine import FunctionExercise, Mistake, label
 LESSON = "01_feedforward_backprop"
 
 
-_SIZES = [(3, 3, 3), (2, 4, 5), (1, 3, 2), (5, 2, 6)]  # (N, D, M)
+_SIZES = [(2, 3, 4), (3, 3, 3), (1, 3, 2), (5, 2, 6)]  # (N, D, M)
 
 
 # ----------------------------------------------------------------------------- affine_forward
@@ -65,12 +66,15 @@ def _affine_backward_cases(rng):
     return cases
 
 
-def _affine_backward_variant(mean_dW=False, mean_db=False, dx_W=False, dW_T=False):
+def _affine_backward_variant(mean_dW=False, mean_db=False, dx_W=False, dW_T=False,
+                             dW_x_not_T=False, dx_T=False):
     def variant(dout, cache):
         x, W, b = cache
         N = x.shape[0]
         dx = dout @ (W if dx_W else W.T)
-        dW = (dout.T @ x) if dW_T else (x.T @ dout)
+        if dx_T:
+            dx = W @ dout.T  # (D, M) @ (M, N) -> (D, N): dx transposed
+        dW = (dout.T @ x) if dW_T else (x @ dout) if dW_x_not_T else (x.T @ dout)
         db = dout.sum(axis=0)
         return dx, (dW / N if mean_dW else dW), (db / N if mean_db else db)
     return variant
@@ -85,7 +89,7 @@ AFFINE_BACKWARD = FunctionExercise(
     arg_names=("dout", "cache"),
     output_names=("dx", "dW", "db"),
     cases=_affine_backward_cases,
-    tuple_depth={"cache": 1},
+    containers={"cache": ("tuple",)},
     shapes={"dx": "(N, D)", "dW": "(D, M)", "db": "(M,)"},
     mistakes=(
         Mistake("mean_batch", "mean instead of sum over the batch for dW and db: each example "
@@ -100,6 +104,11 @@ AFFINE_BACKWARD = FunctionExercise(
                 _affine_backward_variant(dx_W=True)),
         Mistake("dW_transposed", "dW is transposed: dW = x.T @ dout, of shape (D, M) like W.",
                 _affine_backward_variant(dW_T=True)),
+        Mistake("dW_x_not_transposed", "dW uses x where x.T belongs: dW = x.T @ dout, (D, N) @ "
+                "(N, M) -> (D, M), the shape of W; x @ dout only runs when N = D, and then gives "
+                "wrong values.", _affine_backward_variant(dW_x_not_T=True)),
+        Mistake("dx_transposed", "dx is transposed: dx = dout @ W.T, (N, M) @ (M, D) -> (N, D), "
+                "the shape of x.", _affine_backward_variant(dx_T=True)),
     ),
 )
 
@@ -162,19 +171,31 @@ def _softmax_cases(rng):
     return cases
 
 
-def _softmax_variant(naive=False, loss_sum=False, grad_sum=False, no_minus_one=False):
+def _softmax_variant(naive=False, loss_sum=False, grad_sum=False, no_minus_one=False,
+                     columns_in_loss=False, columns_in_grad=False, sign=1.0):
+    """A ``softmax_cross_entropy`` with chosen mistakes; ``columns_in_*`` index ``p[:, y]`` (whole
+    columns: an (N, N) block) where ``p[np.arange(N), y]`` (one entry per row) belongs."""
     def variant(scores, y):
         N = scores.shape[0]
         shifted = scores if naive else scores - scores.max(axis=1, keepdims=True)
         e = np.exp(shifted)
         p = e / e.sum(axis=1, keepdims=True)
-        losses = -np.log(p[np.arange(N), y])
+        losses = -np.log(p[:, y] if columns_in_loss else p[np.arange(N), y])
         loss = float(losses.sum() if loss_sum else losses.mean())
         d = p.copy()
-        if not no_minus_one:
+        if columns_in_grad:
+            d[:, y] -= 1.0
+        elif not no_minus_one:
             d[np.arange(N), y] -= 1.0
-        return loss, (d if grad_sum else d / N)
+        return loss, sign * (d if grad_sum else d / N)
     return variant
+
+
+_MSG_COLUMNS = ("indexed p[:, y] where p[np.arange(N), y] belongs: p[:, y] takes whole columns "
+                "(an (N, N) block: every example's probability of every example's class), while "
+                "the loss needs one entry per row, example n's probability of its own class "
+                "y[n]. Use p[np.arange(N), y] in the loss and d[np.arange(N), y] -= 1 in the "
+                "gradient.")
 
 
 def _overflowed(case, outputs):
@@ -210,6 +231,14 @@ SOFTMAX_CROSS_ENTROPY = FunctionExercise(
                 _softmax_variant(grad_sum=True)),
         Mistake("forgot_minus_one", "forgot to subtract 1 at the true class: dscores = "
                 "(softmax(scores) - one_hot(y)) / N.", _softmax_variant(no_minus_one=True)),
+        Mistake("indexed_columns", _MSG_COLUMNS,
+                _softmax_variant(columns_in_loss=True, columns_in_grad=True)),
+        Mistake("indexed_columns_loss", _MSG_COLUMNS, _softmax_variant(columns_in_loss=True)),
+        Mistake("indexed_columns_grad", _MSG_COLUMNS, _softmax_variant(columns_in_grad=True)),
+        Mistake("gradient_sign_flipped", "dscores has the wrong sign: the gradient of the loss "
+                "is (softmax(scores) - one_hot(y)) / N, probabilities minus the one-hot, so "
+                "gradient descent lowers the wrong classes' scores and raises the true one's.",
+                _softmax_variant(sign=-1.0)),
     ),
 )
 

@@ -1,16 +1,18 @@
 """Seeded case builders the RNN exercises share (lessons 2-5); no exercises here.
 
 Letters: N batch, T time steps, D input size, H hidden size. ``Wh`` is never symmetric, so using
-``Wh.T`` for ``Wh`` changes the values. The first size has D = H so that a transposed ``Wx``
-gives wrong values rather than a shape error; the others have D != H, N = 1 or T = 1.
+``Wh.T`` for ``Wh`` changes the values. The first size (the case a failing check usually
+reports) has N, T, D and H all different, so a swapped or transposed array shows as a shape
+error; a later size has D = H, where the same mistake gives wrong values instead, and others
+have N = 1 or T = 1.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-STEP_SIZES = [(2, 3, 3), (3, 4, 5), (1, 2, 3), (4, 5, 2)]  # (N, D, H)
-SEQUENCE_SIZES = [(2, 4, 3, 3), (1, 3, 2, 4), (3, 1, 4, 3), (2, 6, 5, 2), (3, 5, 2, 4)]  # N, T, D, H
+STEP_SIZES = [(2, 3, 4), (3, 4, 4), (1, 2, 3), (4, 5, 2)]  # (N, D, H)
+SEQUENCE_SIZES = [(2, 4, 3, 5), (1, 3, 2, 4), (3, 1, 4, 3), (2, 6, 3, 3), (3, 5, 2, 4)]  # N, T, D, H
 STEP_CACHE_NAMES = ("x", "h_prev", "Wx", "Wh", "h_next")
 
 
@@ -38,3 +40,5 @@ def sequence_cache(p):
 
 MSG_WH_T_FORWARD = ("used Wh.T where Wh belongs: h_next = tanh(x @ Wx + h_prev @ Wh + b); Wh's "
                     "rows index the old state and its columns the new one.")
+MSG_SWAPPED_FORWARD = ("swapped Wx and Wh: the input goes through Wx (D, H) and the previous "
+                       "state through Wh (H, H), h_next = tanh(x @ Wx + h_prev @ Wh + b).")

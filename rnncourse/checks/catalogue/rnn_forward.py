@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncourse.checks.catalogue.rnn_cases import (MSG_WH_T_FORWARD, SEQUENCE_SIZES, STEP_CACHE_NAMES,
-                                                 rnn_params)
+from rnncourse.checks.catalogue.rnn_cases import (MSG_SWAPPED_FORWARD, MSG_WH_T_FORWARD,
+                                                 SEQUENCE_SIZES, STEP_CACHE_NAMES, rnn_params)
 from rnncourse.checks.engine import FunctionExercise, Mistake, label
 
 LESSON = "03_unrolling"
@@ -23,19 +23,30 @@ def _sequence_cases(rng):
     return cases
 
 
-def _forward_variant(carry=True, store_prev=False, Wh_T=False):
+def _forward_variant(carry=True, store_prev=False, Wh_T=False, swap=False, last_cache=False):
     def rnn_forward(x, h0, Wx, Wh, b):
         N, T, _ = x.shape
         h = np.zeros((N, T, h0.shape[1]))
         cache, h_prev = [], h0
+        A, B = (Wh, Wx) if swap else (Wx, Wh)
         for t in range(T):
-            h_next = np.tanh(x[:, t, :] @ Wx + h_prev @ (Wh.T if Wh_T else Wh) + b)
+            h_next = np.tanh(x[:, t, :] @ A + h_prev @ (B.T if Wh_T else B) + b)
             cache.append((x[:, t, :], h_prev, Wx, Wh, h_next))
             h[:, t, :] = h_prev if store_prev else h_next
             if carry:
                 h_prev = h_next
-        return h, cache
+        return h, (cache[-1] if last_cache else cache)
     return rnn_forward
+
+
+def _returned_step_cache(case, outputs):
+    """cache is ONE step's cache (5 arrays) where the list of T step caches belongs."""
+    value = outputs.get("value")
+    if outputs.get("status") != "returned" or not isinstance(value, list) or len(value) != 2:
+        return False
+    cache = value[1]
+    return (isinstance(cache, list) and len(cache) == len(STEP_CACHE_NAMES)
+            and all(isinstance(item, np.ndarray) for item in cache))
 
 
 RNN_FORWARD = FunctionExercise(
@@ -52,12 +63,18 @@ RNN_FORWARD = FunctionExercise(
     equivalents=("rnncourse.rnn.fast:rnn_forward_fast",),
     labels={"cache[t]": STEP_CACHE_NAMES},
     mistakes=(
+        Mistake("returned_step_cache", "returned one step's cache (a 5-tuple x, h_prev, Wx, Wh, "
+                "h_next) as cache: rnn_forward's cache is the list of all T step caches, in time "
+                "order (cache[t] is step t's 5-tuple). Append each step's cache to a list and "
+                "return the list.", _forward_variant(last_cache=True),
+                detect=_returned_step_cache),
         Mistake("h0_every_step", "the hidden state is not carried: every step used h0 instead of "
                 "the previous step's state. Set h_prev = h_next at the end of each step.",
                 _forward_variant(carry=False)),
         Mistake("stored_h_prev", "off by one in time: h[:, t] must be the state after step t "
                 "(h_next), not the one before it.", _forward_variant(store_prev=True)),
         Mistake("Wh_transposed", MSG_WH_T_FORWARD, _forward_variant(Wh_T=True)),
+        Mistake("Wx_Wh_swapped", MSG_SWAPPED_FORWARD, _forward_variant(swap=True)),
     ),
 )
 

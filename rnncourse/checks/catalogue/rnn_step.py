@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncourse.checks.catalogue.rnn_cases import (MSG_WH_T_FORWARD, STEP_CACHE_NAMES, STEP_SIZES,
-                                                 rnn_params)
+from rnncourse.checks.catalogue.rnn_cases import (MSG_SWAPPED_FORWARD, MSG_WH_T_FORWARD,
+                                                 STEP_CACHE_NAMES, STEP_SIZES, rnn_params)
 from rnncourse.checks.engine import FunctionExercise, Mistake, label
 
 LESSON = "02_recurrence_and_cycles"
@@ -26,8 +26,10 @@ def _step_cases(rng):
     return cases
 
 
-def _step_variant(Wh_T=False, Wx_T=False, tanh=True, bias=True, recur=True):
+def _step_variant(Wh_T=False, Wx_T=False, tanh=True, bias=True, recur=True, swap=False):
     def rnn_step_forward(x, h_prev, Wx, Wh, b):
+        if swap:
+            Wx, Wh = Wh, Wx
         a = x @ (Wx.T if Wx_T else Wx)
         if recur:
             a = a + h_prev @ (Wh.T if Wh_T else Wh)
@@ -58,6 +60,7 @@ RNN_STEP_FORWARD = FunctionExercise(
         Mistake("forgot_bias", "forgot the bias b inside the tanh.", _step_variant(bias=False)),
         Mistake("forgot_h_prev", "ignored h_prev: without the h_prev @ Wh term there is no "
                 "recurrence.", _step_variant(recur=False)),
+        Mistake("Wx_Wh_swapped", MSG_SWAPPED_FORWARD, _step_variant(swap=True)),
     ),
 )
 

@@ -3,7 +3,7 @@
 - :mod:`~rnncourse.checks.engine.protocol`: :class:`Exercise`, the protocol every kind of
   exercise implements; seeds derived from ``(seed, exercise id)``
 - :mod:`~rnncourse.checks.engine.function`: :class:`FunctionExercise` (the learner writes a
-  function), :class:`Mistake`, :class:`ArgBuilder`
+  function), :class:`Mistake`, :class:`Alternative`, :class:`ArgBuilder`
 - :mod:`~rnncourse.checks.engine.result`: :class:`Verdict` (one case) and :class:`Result`
   (what ``check`` returns)
 - :mod:`~rnncourse.checks.engine.runner`: :func:`run_check`, :func:`judge_cases`, :func:`aggregate`
@@ -15,7 +15,7 @@
 The exercises themselves live in :mod:`rnncourse.checks.catalogue`.
 """
 
-from rnncourse.checks.engine.function import (ArgBuilder, FunctionExercise, Mistake,
+from rnncourse.checks.engine.function import (Alternative, ArgBuilder, FunctionExercise, Mistake,
                                               exception_message, label, load_function)
 from rnncourse.checks.engine.plaindata import from_bytes, pack, to_bytes, unpack
 from rnncourse.checks.engine.protocol import (DEFAULT_TIME_LIMIT, Exercise, derive_seed,
@@ -23,7 +23,7 @@ from rnncourse.checks.engine.protocol import (DEFAULT_TIME_LIMIT, Exercise, deri
 from rnncourse.checks.engine.result import Result, Verdict
 from rnncourse.checks.engine.runner import aggregate, judge_cases, run_check
 
-__all__ = ["Exercise", "FunctionExercise", "Mistake", "ArgBuilder", "Result", "Verdict",
+__all__ = ["Exercise", "FunctionExercise", "Mistake", "Alternative", "ArgBuilder", "Result", "Verdict",
            "run_check", "judge_cases", "aggregate", "exception_message", "label",
            "load_function", "derive_seed", "lesson_number", "DEFAULT_TIME_LIMIT", "pack",
            "unpack", "to_bytes", "from_bytes"]

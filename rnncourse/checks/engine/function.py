@@ -16,6 +16,7 @@ for one exercise or one argument name.
 from __future__ import annotations
 
 import importlib
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,7 +26,7 @@ from rnncourse.checks.engine.compare import STRUCTURAL, compare, describe, summa
 from rnncourse.checks.engine.plaindata import plain
 from rnncourse.checks.engine.protocol import DEFAULT_TIME_LIMIT, Exercise
 from rnncourse.checks.engine.result import Verdict
-from rnncourse.checks.engine.running import build_args, invoke, run_limited
+from rnncourse.checks.engine.running import build_args, describe_exception, invoke, run_limited
 
 
 def load_function(dotted):
@@ -65,6 +66,25 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A way of computing the answer that differs from the reference's in the last digits only
+    (a convention, not a mistake): outputs that match it pass, with ``note`` shown to the learner.
+
+    Attributes
+    ----------
+    name : str, short id such as ``"epsilon_in_denominator"``
+    note : str, a kind sentence saying what was recognised and why it is fine here
+    detect : callable ``(case, outputs) -> bool``, True when the outputs are this alternative's
+    variant : callable with the exercise's signature computing this alternative (for the tests)
+    """
+
+    name: str
+    note: str
+    detect: Callable
+    variant: Callable | None = None
+
+
+@dataclass(frozen=True)
 class ArgBuilder:
     """An input that is not plain data, built by trusted code from its plain description.
 
@@ -96,10 +116,13 @@ class FunctionExercise(Exercise):
         case is a dict of plain data with ``"label"`` (the shapes, for messages), ``"dims"`` and
         ``"inputs"``
     mistakes : tuple of :class:`Mistake`, tried in order
+    alternatives : tuple of :class:`Alternative`, accepted variants that are not bit-exact
     shapes : dict output name -> symbolic shape, e.g. ``{"dx": "(N, T, D)"}``
     time_axes : dict output name -> axis of time steps
     labels : dict output name -> names of a cache's items
-    tuple_depth : dict input name -> how many list levels of a case input become tuples
+    containers : dict input name -> the container of each list level of a case input, outermost
+        first: ``("list", "tuple")`` for a sequence cache (a list of T step-cache tuples, as
+        ``rnn_forward`` returns it), ``("tuple",)`` for one step's cache
     arg_builders : dict input name -> :class:`ArgBuilder`, for inputs that are not plain data
     equivalents : tuple of ``"module:function"``, library functions besides ``reference`` that
         compute the same thing (calling one counts as calling the reference)
@@ -118,10 +141,11 @@ class FunctionExercise(Exercise):
     output_names: tuple
     cases: Callable
     mistakes: tuple = ()
+    alternatives: tuple = ()
     shapes: dict = field(default_factory=dict)
     time_axes: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
-    tuple_depth: dict = field(default_factory=dict)
+    containers: dict = field(default_factory=dict)
     arg_builders: dict = field(default_factory=dict)
     equivalents: tuple = ()
     rtol: float = 1e-7
@@ -147,7 +171,8 @@ class FunctionExercise(Exercise):
         return (self.reference,) + tuple(self.equivalents)
 
     def harness_spec(self):
-        return {"arg_names": list(self.arg_names), "tuple_depth": dict(self.tuple_depth),
+        return {"arg_names": list(self.arg_names),
+                "containers": {name: list(kinds) for name, kinds in self.containers.items()},
                 "builders": {name: [b.build.__name__, b.reads]
                              for name, b in self.arg_builders.items()}}
 
@@ -166,7 +191,7 @@ class FunctionExercise(Exercise):
     def build_args(self, case):
         """Fresh private arguments for one call, built from the plain ``case``."""
         builders = {name: (b.build, b.reads) for name, b in self.arg_builders.items()}
-        return build_args(self.arg_names, self.tuple_depth, case, builders)
+        return build_args(self.arg_names, self.containers, case, builders)
 
     def call(self, answer, case, time_limit=None):
         """Call ``answer`` on private copies of the case's inputs; return plain outputs."""
@@ -175,8 +200,17 @@ class FunctionExercise(Exercise):
 
     def run_trusted(self, fn, case):
         """Outputs of a trusted function (the reference or a variant) on private copies, or None."""
-        status, value = run_limited(lambda: fn(*self.build_args(case)))
-        return plain(value) if status == "returned" else None
+        outcome = self.trusted_outcome(fn, case)
+        return outcome.get("value") if outcome["status"] == "returned" else None
+
+    def trusted_outcome(self, fn, case):
+        """What a trusted function (a mistake's variant) does on private copies of ``case``:
+        ``{"status": "returned", "value": plain}`` or ``{"status": "raised", "error": {...}}``."""
+        args = self.build_args(case)
+        status, value = run_limited(lambda: fn(*args))
+        if status == "returned":
+            return {"status": status, "value": plain(value)}
+        return {"status": status, "error": describe_exception(value)}
 
     def expected(self, case):
         """The reference's outputs for ``case``, computed here on private copies."""
@@ -185,21 +219,61 @@ class FunctionExercise(Exercise):
             raise RuntimeError(f"the reference {self.reference} failed on {case['label']}: {value!r}")
         return plain(value)
 
+    def reference_seconds(self, case, repeats=3):
+        """How long the reference takes on ``case`` (the best of a few runs), in seconds."""
+        best = float("inf")
+        for _ in range(repeats):
+            args = self.build_args(case)
+            start = time.perf_counter()
+            run_limited(lambda: self.reference_function(*args))
+            best = min(best, time.perf_counter() - start)
+        return best
+
     # ---------------------------------------------------------------- generic judging
-    def status_message(self, outputs):
+    def status_message(self, outputs, case=None):
         """The message for an outcome that is not a returned value (or None), or None if fine."""
         status = outputs.get("status")
         if status == "timeout":
-            limit = outputs.get("time_limit", DEFAULT_TIME_LIMIT)
-            return (f"did not finish within the time limit ({limit:g} s): is there a loop that "
-                    "never ends (a while loop whose condition never changes)?")
+            return self.timeout_message(outputs, case)
         if status == "raised":
-            return exception_message(outputs["error"], self.id)
+            error = outputs["error"]
+            text = exception_message(error, self.id)
+            if error.get("type") == "TypeError" and not error.get("where"):
+                text = (text[:-1] + f": the function itself could not be called this way; "
+                        f"give it the parameters of {self.id}({', '.join(self.arg_names)}).")
+            return text
         if status != "returned":
             return f"no outputs to judge (status {status!r})"
         if outputs.get("value") is None:
             return f"returned None: did you forget return? It should return {self.returns_text}."
         return None
+
+    def timeout_message(self, outputs, case=None):
+        """A timeout, told apart: cases that returned before it mean slow, none means endless."""
+        limit = _number(outputs.get("time_limit"), DEFAULT_TIME_LIMIT)
+        reference = ""
+        if case is not None:
+            try:
+                reference = (f"the reference takes {duration(self.reference_seconds(case))} on this "
+                             "case")
+            except Exception:
+                reference = ""
+        before = int(_number(outputs.get("cases_before"), 0))
+        spent = _number(outputs.get("seconds_before"), 0.0)
+        if before > 0 and limit - spent < 3 * spent / before:  # it had less time than the others took
+            cases = "case" if before == 1 else f"{before} cases"
+            return (f"took longer than {limit:g} s, the time limit for all the cases together: "
+                    f"the {cases} before this one took {duration(spent)} "
+                    f"({duration(spent / before)} each) and this one did not finish in the "
+                    f"{duration(max(limit - spent, 0.0))} left" + (f"; {reference}" if reference
+                                                                    else "")
+                    + ". If the earlier cases pass, your function is right but too slow: look "
+                    "for work repeated inside a loop (recomputing earlier steps, copying whole "
+                    "arrays, Python loops over single entries).")
+        return (f"did not finish within the time limit ({limit:g} s)"
+                + (f"; {reference}" if reference else "") + ": is there a loop that never "
+                "ends (a while loop whose condition never changes), or one that repeats far "
+                "more work than needed?")
 
     @property
     def returns_text(self):
@@ -230,24 +304,58 @@ class FunctionExercise(Exercise):
                                 labels=self.labels)
         return problems
 
-    def find_mistake(self, case, outputs, got, value_problems):
-        """The first known mistake that explains ``outputs``, or None."""
+    def same_outcome(self, outputs, variant):
+        """Whether the learner's ``outputs`` are what a mistake's ``variant`` outcome is: the
+        same exception (type and text), or the same returned values (NaN equal to NaN)."""
+        if outputs.get("status") == "raised":
+            mine, theirs = outputs.get("error") or {}, variant.get("error") or {}
+            return (variant["status"] == "raised" and mine.get("type") == theirs.get("type")
+                    and mine.get("message") == theirs.get("message"))
+        if outputs.get("status") != "returned" or variant["status"] != "returned":
+            return False
+        got, bad = self.split_outputs(outputs.get("value"))
+        theirs, bad_theirs = self.split_outputs(variant["value"])
+        if bad or bad_theirs:
+            return not compare(outputs.get("value"), variant["value"], "value", rtol=self.rtol,
+                               atol=self.atol, equal_nan=True)
+        return not self.compare_outputs(got, theirs, equal_nan=True)
+
+    def find_mistake(self, case, outputs, wrong):
+        """The first known mistake that explains ``outputs``, or None.
+
+        A mistake with ``detect`` is recognised from the outputs themselves, whatever else is
+        wrong or right; one with only a ``variant`` matches when the outputs are wrong
+        (``wrong``) and the variant, run here on the same case, does exactly the same. When the
+        function raised, several mistakes can raise the very same error (``x @ Wh`` and
+        ``x @ Wx.T`` fail alike when D != H): all of them are named, as one mistake
+        ``"A or B"`` whose message gives each.
+        """
+        raised = outputs.get("status") == "raised"
+        matches = []
         for mistake in self.mistakes:
             if mistake.detect is not None:
                 try:
                     if mistake.detect(case, outputs):
-                        return mistake
+                        return mistake if not matches else _either(matches)
                 except Exception:
                     pass
                 continue
-            if mistake.variant is None or not value_problems:
+            if mistake.variant is None or not wrong:
                 continue
-            variant_out = self.run_trusted(mistake.variant, case)
-            if variant_out is None:
-                continue
-            v_list, bad = self.split_outputs(variant_out)
-            if bad is None and not self.compare_outputs(got, v_list, equal_nan=True):
-                return mistake
+            if self.same_outcome(outputs, self.trusted_outcome(mistake.variant, case)):
+                if not raised:
+                    return mistake
+                matches.append(mistake)  # an exception says less than values: keep looking
+        return _either(matches) if matches else None
+
+    def find_alternative(self, case, outputs):
+        """The first accepted :class:`Alternative` whose outputs these are, or None."""
+        for alternative in self.alternatives:
+            try:
+                if alternative.detect(case, outputs):
+                    return alternative
+            except Exception:
+                pass
         return None
 
     mutation_tolerance = 0.0
@@ -273,42 +381,106 @@ class FunctionExercise(Exercise):
                 "arrays, because the caller still needs its inputs")
 
     def judge_outputs(self, case, outputs):
-        """The generic judge: status, count, structure, values, in-place changes, known mistakes."""
-        early = self.status_message(outputs)
+        """The generic judge: status, count, structure, values, in-place changes, known mistakes.
+
+        A known mistake is looked for whenever something is wrong, whether the function raised,
+        returned the wrong number of values, the wrong shapes or the wrong numbers, so the
+        message can name it; a mistake recognised by ``detect`` fails even right values.
+        """
+        early = self.status_message(outputs, case)
         if early:
-            return Verdict(False, early)
+            unfinished = (outputs.get("error") or {}).get("type") == "NotImplementedError"
+            mistake = (self.find_mistake(case, outputs, wrong=True)
+                       if outputs.get("status") == "raised" and not unfinished else None)
+            return self.failure(mistake, early)
         got, bad_count = self.split_outputs(outputs["value"])
         if bad_count:
-            return Verdict(False, bad_count)
+            return self.failure(self.find_mistake(case, outputs, wrong=True), bad_count)
         exp, _ = self.split_outputs(self.expected(case))
         problems = self.compare_outputs(got, exp)
         structural = [p for p in problems if p.kind in STRUCTURAL]
-        if structural:
-            return Verdict(False, "; ".join(p.text for p in structural[:2]))
         mutation = self.mutation_text(outputs)
-        if not problems and not mutation:
+        mistake = self.find_mistake(case, outputs, wrong=bool(problems))
+        if structural:
+            return self.failure(mistake, "; ".join(p.text for p in structural[:2]) + ".")
+        if mistake is None and problems and not mutation:
+            alternative = self.find_alternative(case, outputs)
+            if alternative is not None:
+                return Verdict(True, "correct", note=alternative.note)
+        if not problems and not mutation and mistake is None:
             return Verdict(True, "correct")
-        mistake = self.find_mistake(case, outputs, got, problems)
         parts = []
         if mistake is not None:
             parts.append(f"Likely mistake: {mistake.message}")
         if problems:
             parts.append(("Details: " if mistake else "Wrong values: ")
                          + summarize(problems, self.output_names) + ".")
-        if mutation and (mistake is None or mistake.detect is None):
+        if mutation and not self.explains_mutation(mistake, case, outputs):
             parts.append(mutation[0].upper() + mutation[1:] + ".")
         if mistake is None and problems:
             parts.append("No known mistake matches; compare each line with the equations "
                          "in the lesson.")
         return Verdict(False, " ".join(parts), mistake.name if mistake else None)
 
+    @staticmethod
+    def explains_mutation(mistake, case, outputs):
+        """Whether ``mistake`` is recognised by the in-place change itself (so the message need
+        not repeat it): its ``detect`` no longer fires once the changes are taken away."""
+        if mistake is None or mistake.detect is None:
+            return False
+        try:
+            return not mistake.detect(case, {**outputs, "mutated": []})
+        except Exception:
+            return False
+
+    @staticmethod
+    def failure(mistake, text):
+        """A failing verdict for ``text`` (a finished sentence), led by ``mistake`` if one matched."""
+        if mistake is None:
+            return Verdict(False, text)
+        return Verdict(False, f"Likely mistake: {mistake.message} Details: {text}", mistake.name)
+
+
+def _either(mistakes):
+    """One mistake standing for several that fail the same way (or the only one)."""
+    if len(mistakes) == 1:
+        return mistakes[0]
+    return Mistake(" or ".join(m.name for m in mistakes),
+                   " Or: ".join(dict.fromkeys(m.message for m in mistakes)))
+
+
+def _number(value, default):
+    """``value`` as a float if it is a finite number (outputs may come from untrusted code)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value):
+        return float(value)
+    return default
+
+
+def duration(seconds):
+    """``0.00004`` -> ``"less than 0.1 ms"``, ``0.0004`` -> ``"0.4 ms"``, ``0.4`` -> ``"400 ms"``,
+    ``2.5`` -> ``"2.5 s"``."""
+    if seconds < 1e-4:
+        return "less than 0.1 ms"
+    if seconds < 0.01:
+        return f"{seconds * 1e3:.2g} ms"
+    if seconds < 1.0:
+        return f"{seconds * 1e3:.0f} ms"
+    return f"{seconds:.1f} s"
+
 
 def exception_message(error, fn_name):
-    """Message for a function that raised; ``error`` is from :func:`running.describe_exception`."""
+    """Message for a function that raised; ``error`` is from :func:`running.describe_exception`.
+
+    A ``NotImplementedError`` is a placeholder not replaced yet: the message names the exercise,
+    or, when the placeholder was reached through a function the exercise's function calls, the
+    function whose line it is (``CycleError.__init__`` rather than ``topological_sort``).
+    """
     where = f" ({error['where']})" if error.get("where") else ""
     if error["type"] == "NotImplementedError":
-        return (f"not written yet: replace the raise NotImplementedError line in {fn_name} with "
-                "your code, then run this check again.")
+        deeper = isinstance(error.get("depth"), int) and error["depth"] > 1
+        place = error.get("function") if deeper and isinstance(error.get("function"), str) else None
+        return (f"not written yet: replace the raise NotImplementedError line in "
+                f"{place or fn_name} with your code, then run this check again.")
     text = f": {error['message']}" if error.get("message") else ""
     return f"raised {error['type']}{text}{where}."
 
@@ -318,5 +490,5 @@ def label(**dims):
     return ", ".join(f"{k}={v}" for k, v in dims.items())
 
 
-__all__ = ["FunctionExercise", "Mistake", "ArgBuilder", "exception_message", "label",
-           "load_function"]
+__all__ = ["FunctionExercise", "Mistake", "Alternative", "ArgBuilder", "exception_message",
+           "label", "load_function", "duration"]

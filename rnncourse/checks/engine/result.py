@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 @dataclass
 class Verdict:
-    """The judgement of one case: ``passed``, a ``message``, and the ``mistake`` name if one matched."""
+    """The judgement of one case: ``passed``, a ``message``, the ``mistake`` name if one matched,
+    and a ``note`` for a passing answer worth a remark (an accepted alternative)."""
 
     passed: bool
     message: str
     mistake: str | None = None
     label: str = ""
+    note: str = ""
 
 
 class Result:

@@ -38,7 +38,8 @@ def aggregate(exercise, verdicts, n_cases):
     """Fold per-case verdicts into one :class:`Result` (all or nothing).
 
     Passing needs one passing verdict for each of ``n_cases`` (> 0) cases: no cases, or fewer
-    verdicts than cases, is a failure whose message says so.
+    verdicts than cases, is a failure whose message says so. A passing result lists the notes of
+    its verdicts (each once) after "All N test cases pass.".
     """
     failed = [(i, v) for i, v in enumerate(verdicts) if not v.passed]
     if n_cases <= 0:
@@ -46,8 +47,9 @@ def aggregate(exercise, verdicts, n_cases):
                       "nothing was checked; please report it to the course maintainers", 0,
                       exercise.points, None, verdicts)
     if not failed and len(verdicts) == n_cases:
-        return Result(exercise.id, True, f"All {n_cases} test cases pass.", exercise.points,
-                      exercise.points, None, verdicts)
+        notes = list(dict.fromkeys(v.note for v in verdicts if v.note))
+        return Result(exercise.id, True, "\n".join([f"All {n_cases} test cases pass."] + notes),
+                      exercise.points, exercise.points, None, verdicts)
     n_pass = sum(v.passed for v in verdicts)
     if not failed:
         return Result(exercise.id, False,

@@ -4,13 +4,22 @@ Everything here may run inside the learner's kernel, so it decides nothing: it r
 *outputs* dict of plain data that :meth:`rnncourse.checks.engine.protocol.Exercise.judge`
 reads later, possibly in another process::
 
-    {"status": "returned", "value": <plain data>, "mutated": [...], "seconds": 0.01}
-    {"status": "raised", "error": {"type", "mro", "message", "where", "cycle"?}, "mutated": [...]}
-    {"status": "timeout", "time_limit": 5.0, "mutated": []}
+    {"status": "returned", "value": <plain data>, "mutated": [...], "shared": [...],
+     "fp_errors": [...], "seconds": 0.01}
+    {"status": "raised", "error": {"type", "mro", "module", "qualname", "message", "where",
+                                   "function", "depth", "cycle"?}, "mutated": [...], ...}
+    {"status": "timeout", "time_limit": 5.0, "mutated": [], "cases_before": 3,
+     "seconds_before": 4.5}
 
 ``mutated`` lists every input the function changed in place:
 ``{"input": "cache[2][1]", "entries": 3, "max_change": 0.5}`` (``entries``/``max_change`` are
-``None`` when a list or dict changed its length or keys).
+``None`` when a list or dict changed its length or keys). ``shared`` lists every returned array
+that shares memory with an input array, ``{"output": "[0]['W']", "input": "grads['W']"}`` (the
+output path indexes the returned value; an exercise that asks for new arrays reads it).
+``fp_errors`` names the floating-point errors numpy met during the call (``"divide by zero"``,
+``"invalid value"``, ``"overflow"``), which the call itself does not show. ``cases_before`` and
+``seconds_before`` (set by :func:`call_cases` on the case that timed out) say how many cases
+returned before it and how long they took, so a slow function is told apart from an endless one.
 
 The grader's harness runs this module's source inside the learner's kernel (after the source of
 :mod:`~rnncourse.checks.engine.plaindata`, so the one course import below is already satisfied
@@ -20,18 +29,27 @@ there): keep it free of any other import from the course package.
 from __future__ import annotations
 
 import copy
+import linecache
 import os
+import re
 import signal
 import threading
 import time
-import traceback
 
 import numpy as np
 
 from rnncourse.checks.engine.plaindata import plain
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+_COURSE_DIR = os.path.dirname(os.path.dirname(_HERE))  # the rnncourse package
 _NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__))
+_LOCALS = re.compile(r"(?:[A-Za-z_][\w]*\.)*<locals>\.")
+_LAMBDA = re.compile(r"<lambda>")
+
+
+def _own_words(text):
+    """``outer.<locals>.f`` -> ``f`` and ``<lambda>`` -> ``lambda``: names the learner wrote."""
+    return _LAMBDA.sub("lambda", _LOCALS.sub("", text))
 
 
 class _TimeLimitReached(BaseException):
@@ -86,24 +104,35 @@ def find_mutations(before, after, path):
 
 # ----------------------------------------------------------------------------- exceptions
 def describe_exception(exc):
-    """Plain description of an exception: type, its class names, text, and where it happened.
+    """Plain description of an exception: its class, text, and where in the learner's code it happened.
 
-    ``where`` is the innermost line outside numpy and this package (the learner's own line, if
-    the traceback reaches it), e.g. ``"line 7, in rnn_backward: dx = da @ Wx"``.
+    ``where`` is the innermost line outside numpy and the course package (the learner's own
+    line), e.g. ``"line 7, in rnn_backward: dx = da @ Wx"``, or None when the traceback never
+    reaches the learner's code (e.g. the function was called with the wrong number of
+    arguments); ``function`` is that frame's function (``"CycleError.__init__"``) and ``depth``
+    the number of the learner's frames on the way (1: the function that was called). ``module``
+    and ``qualname`` name the exception's class, so a judge can tell the learner's own class from
+    the library's. Qualified names of nested functions (``outer.<locals>.f``) are shortened to
+    the function's own name in the text, and ``<lambda>`` is written ``lambda``.
     """
+    cls = type(exc)
     desc = {
-        "type": type(exc).__name__,
-        "mro": [c.__name__ for c in type(exc).__mro__],
-        "message": _safe_str(exc)[:500],
+        "type": cls.__name__,
+        "mro": [c.__name__ for c in cls.__mro__],
+        "module": str(getattr(cls, "__module__", "")),
+        "qualname": str(getattr(cls, "__qualname__", cls.__name__)),
+        "message": _own_words(_safe_str(exc))[:500],
         "where": None,
+        "function": None,
     }
-    frames = traceback.extract_tb(exc.__traceback__)
-    own = [f for f in frames
-           if not os.path.abspath(f.filename).startswith((_HERE, _NUMPY_DIR))]
-    frame = (own or list(frames) or [None])[-1]
+    frame, depth = _learners_frame(exc.__traceback__)
+    desc["depth"] = depth
     if frame is not None:
-        line = (frame.line or "").strip()
-        desc["where"] = f"line {frame.lineno}, in {frame.name}" + (f": {line}" if line else "")
+        code = frame.tb_frame.f_code
+        name = _own_words(getattr(code, "co_qualname", code.co_name))
+        line = (linecache.getline(code.co_filename, frame.tb_lineno) or "").strip()
+        desc["where"] = f"line {frame.tb_lineno}, in {name}" + (f": {line}" if line else "")
+        desc["function"] = name
     try:
         cycle = getattr(exc, "cycle", None)
     except Exception:
@@ -111,6 +140,21 @@ def describe_exception(exc):
     if cycle is not None:
         desc["cycle"] = plain(cycle)
     return desc
+
+
+def _learners_frame(tb):
+    """The innermost traceback entry in the learner's code (not numpy, not the course package,
+    not this module, whose source also runs under another file name in the grader's harness),
+    and how many of the learner's frames the traceback passes through."""
+    own_file = describe_exception.__code__.co_filename
+    found, depth = None, 0
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        path = os.path.abspath(filename)
+        if filename != own_file and not path.startswith((_COURSE_DIR + os.sep, _NUMPY_DIR)):
+            found, depth = tb, depth + 1
+        tb = tb.tb_next
+    return found, depth
 
 
 def _safe_str(exc):
@@ -121,23 +165,29 @@ def _safe_str(exc):
 
 
 # ----------------------------------------------------------------------------- time limit
-def run_limited(thunk, time_limit=None):
+def run_limited(thunk, time_limit=None, fp_errors=None):
     """Run ``thunk()`` with floating-point warnings silenced and an optional time limit (seconds).
 
-    Returns ``("returned", value)``, ``("raised", exception)`` or ``("timeout", None)``. In the
+    The kinds of floating-point error numpy met (``"divide by zero"``, ``"invalid value"``,
+    ``"overflow"``) are appended to the list ``fp_errors`` when one is given. Returns ``("returned", value)``, ``("raised", exception)`` or ``("timeout", None)``. In the
     main thread of a POSIX process an alarm interrupts a runaway loop; elsewhere the call runs in
     a daemon thread that is abandoned (it keeps running in the background) when time is up.
     """
     if time_limit is None:
-        return _run_plain(thunk)
+        return _run_plain(thunk, fp_errors)
     time_limit = max(float(time_limit), 1e-3)
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        return _run_with_alarm(thunk, time_limit)
-    return _run_in_thread(thunk, time_limit)
+        return _run_with_alarm(thunk, time_limit, fp_errors)
+    return _run_in_thread(thunk, time_limit, fp_errors)
 
 
-def _run_plain(thunk):
-    with np.errstate(all="ignore"):
+def _run_plain(thunk, fp_errors=None):
+    """Call ``thunk`` with numpy's floating-point warnings silenced (noted in ``fp_errors``)."""
+    def note(kind, flag):
+        if fp_errors is not None and kind not in fp_errors:
+            fp_errors.append(kind)
+
+    with np.errstate(divide="call", invalid="call", over="call", under="ignore", call=note):
         try:
             return "returned", thunk()
         except Exception as exc:
@@ -148,13 +198,13 @@ def _on_alarm(signum, frame):
     raise _TimeLimitReached()
 
 
-def _run_with_alarm(thunk, time_limit):
+def _run_with_alarm(thunk, time_limit, fp_errors=None):
     old_handler = signal.signal(signal.SIGALRM, _on_alarm)
     old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, time_limit)
     start = time.perf_counter()
     try:
         try:
-            return _run_plain(thunk)
+            return _run_plain(thunk, fp_errors)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _TimeLimitReached:
@@ -166,11 +216,11 @@ def _run_with_alarm(thunk, time_limit):
             signal.setitimer(signal.ITIMER_REAL, left, old_interval)
 
 
-def _run_in_thread(thunk, time_limit):
+def _run_in_thread(thunk, time_limit, fp_errors=None):
     box = {}
 
     def target():
-        box["result"] = _run_plain(thunk)
+        box["result"] = _run_plain(thunk, fp_errors)
 
     worker = threading.Thread(target=target, daemon=True, name="rnncourse-check")
     worker.start()
@@ -192,19 +242,51 @@ def invoke(fn, args, pristine, arg_names, time_limit=None):
     arg_names : tuple of str, names used when reporting a mutated input
     time_limit : float or None, seconds
     """
+    fp_errors = []
     start = time.perf_counter()
-    status, value = run_limited(lambda: fn(*args), time_limit)
+    status, value = run_limited(lambda: fn(*args), time_limit, fp_errors)
     outputs = {"status": status, "seconds": time.perf_counter() - start, "mutated": []}
     if status == "timeout":
         outputs["time_limit"] = float(time_limit)
         return outputs  # the function was stopped midway: its inputs tell nothing
     if status == "returned":
         outputs["value"] = plain(value)
+        outputs["shared"] = find_shared(value, args, arg_names)
     else:
         outputs["error"] = describe_exception(value)
+    outputs["fp_errors"] = list(fp_errors)
     for name, before, after in zip(arg_names, pristine, args):
         outputs["mutated"] += find_mutations(before, after, name)
     return outputs
+
+
+def _arrays(value, path, depth=0):
+    """``(path, array)`` for every numpy array inside lists, tuples and dicts (a few levels)."""
+    if isinstance(value, np.ndarray):
+        return [(path, value)]
+    if depth > 3:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [a for i, v in enumerate(value) for a in _arrays(v, f"{path}[{i}]", depth + 1)]
+    if isinstance(value, dict):
+        return [a for k, v in value.items() for a in _arrays(v, f"{path}[{k!r}]", depth + 1)]
+    return []
+
+
+def find_shared(value, args, arg_names):
+    """Returned arrays that share memory with an input array: ``[{"output", "input"}]``.
+
+    The output path indexes the returned value (``"[0]['W']"``: item 0 of the returned tuple,
+    key ``'W'``); ``""`` is the returned value itself.
+    """
+    inputs = [a for name, arg in zip(arg_names, args) for a in _arrays(arg, name)]
+    found = []
+    for out_path, out in _arrays(value, "")[:200]:
+        for in_path, arr in inputs:
+            if np.may_share_memory(out, arr):
+                found.append({"output": out_path, "input": in_path})
+                break
+    return found
 
 
 def private_copy(value):
@@ -212,26 +294,33 @@ def private_copy(value):
     return copy.deepcopy(value)
 
 
-def deep_tuples(value, depth):
-    """Turn the lists of a plain cache back into tuples, ``depth`` levels deep."""
-    if depth <= 0 or not isinstance(value, list):
+def as_containers(value, kinds):
+    """Give a plain nested list the containers the exercise promises, level by level.
+
+    ``kinds`` names the container of each level, outermost first: ``("list", "tuple")`` makes
+    a list of tuples (a sequence cache: the T step caches), ``("tuple",)`` a tuple (one step's
+    cache). Levels beyond ``kinds``, and values that are not lists, are left as they are.
+    """
+    if not kinds or not isinstance(value, list):
         return value
-    return tuple(deep_tuples(v, depth - 1) for v in value)
+    items = [as_containers(v, kinds[1:]) for v in value]
+    return tuple(items) if kinds[0] == "tuple" else items
 
 
-def build_args(arg_names, tuple_depth, case, builders=None):
+def build_args(arg_names, containers, case, builders=None):
     """Fresh private arguments for one call, built from the plain ``case``.
 
     Parameters
     ----------
     arg_names : sequence of str, the parameters in order (keys of ``case["inputs"]``)
-    tuple_depth : dict input name -> how many list levels become tuples (caches)
+    containers : dict input name -> the container of each list level, e.g. ``("list",
+        "tuple")`` for a list of step caches (see :func:`as_containers`)
     case : dict with ``"inputs"``, plain data
     builders : dict input name -> ``(build, reads)`` or None, for inputs that are not plain
         data: the argument becomes ``build(its plain description, the private argument named
         reads)``, e.g. ``numerical_gradient``'s test function ``f`` that reads ``x``
     """
-    args = {name: deep_tuples(private_copy(case["inputs"][name]), tuple_depth.get(name, 0))
+    args = {name: as_containers(private_copy(case["inputs"][name]), containers.get(name, ()))
             for name in arg_names}
     for name, (build, reads) in (builders or {}).items():
         args[name] = build(case["inputs"][name], args[reads])
@@ -243,10 +332,12 @@ def call_cases(call_one, cases, time_limit):
 
     Returns one outputs dict per case. Once a case times out (or no time is left) every later
     case gets ``{"status": "timeout", ...}`` without being called; a timeout's ``time_limit`` is
-    the whole ``time_limit``. Judging stops at the first timeout
-    (:func:`rnncourse.checks.engine.runner.judge_cases`).
+    the whole ``time_limit``, and the first one also says how many cases returned before it
+    (``cases_before``) and in how many seconds (``seconds_before``). Judging stops at the first
+    timeout (:func:`rnncourse.checks.engine.runner.judge_cases`).
     """
-    deadline = time.perf_counter() + float(time_limit)
+    start = time.perf_counter()
+    deadline = start + float(time_limit)
     outputs, stopped = [], False
     for case in cases:
         remaining = deadline - time.perf_counter()
@@ -255,6 +346,9 @@ def call_cases(call_one, cases, time_limit):
         else:
             out = call_one(case, remaining)
         if out["status"] == "timeout":
+            if not stopped:
+                out["cases_before"] = len(outputs)
+                out["seconds_before"] = float(sum(o.get("seconds", 0.0) for o in outputs))
             out["time_limit"] = float(time_limit)
             stopped = True
         outputs.append(out)
