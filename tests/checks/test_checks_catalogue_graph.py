@@ -260,10 +260,21 @@ def test_a_wrong_exception_is_told_to_define_cycle_error_not_to_import_it():
     assert "from rnncourse.graph" not in r.message
 
 
-def test_the_library_reference_itself_is_refused_for_its_cycle_error():
-    """The lesson asks for the learner's own CycleError, so even the library's function fails."""
+def test_the_library_reference_itself_passes_its_own_check():
+    """A learner's function and the library's can be swapped (DESIGN.md): the library's
+    topological_sort raises the library's CycleError, which is right for it."""
     graph = pytest.importorskip("rnncourse.graph")
     r = check("topological_sort", graph.topological_sort)
+    assert r.passed, r.message
+
+
+def test_a_learner_function_raising_the_library_cycle_error_is_still_refused():
+    graph = pytest.importorskip("rnncourse.graph")
+
+    def wrapped(edges):  # the learner's own function, but the library's exception class
+        return graph.topological_sort(edges)
+
+    r = check("topological_sort", wrapped)
     assert not r.passed and r.mistake == "library_cycle_error"
 
 

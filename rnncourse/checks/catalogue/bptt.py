@@ -209,7 +209,6 @@ RNN_BACKWARD = FunctionExercise(
     time_axes={"dx": 1},
     equivalents=("rnncourse.rnn.fast:rnn_backward_fast",
                  "rnncourse.rnn.truncated:rnn_backward_truncated"),
-    notebook_seed_offset=21,  # 04_bptt prints case 1 of this stream ("by up to 0.99")
     mistakes=(
         Mistake("overwrite_shared", "the shared-weight gradients are overwritten at every time "
                 "step instead of summed: Wx, Wh and b are used at every step, so accumulate "

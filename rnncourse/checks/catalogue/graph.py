@@ -286,6 +286,8 @@ LIBRARY_CYCLE_ERROR = ("rnncourse.graph.toposort", "CycleError")
 
 
 def _library_cycle_error(case, outputs):
+    if outputs.get("library_reference"):  # the library's own function, checked as a reference
+        return False
     error = _named_cycle_error(case, outputs)
     return error is not None and (error.get("module"), error.get("qualname")) == LIBRARY_CYCLE_ERROR
 
@@ -479,6 +481,16 @@ class TopologicalSortExercise(FunctionExercise):
             return f" Details: .cycle is {cycle!r} and the message is {error.get('message')!r}."
         why = cycle_problem(edges, cycle)
         return f" Details: .cycle is {cycle!r}" + (f": {why}." if why else ".")
+
+    def call(self, answer, case, time_limit=None):
+        """As for every exercise; when ``answer`` IS the library's ``topological_sort`` (a learner
+        and the library swap functions freely), its CycleError is the right one, so the outputs
+        say so. The grader's kernel harness never sets this: there, handing in the library's
+        function is flagged as calling the reference."""
+        outputs = super().call(answer, case, time_limit)
+        if answer is self.reference_function:
+            outputs["library_reference"] = True
+        return outputs
 
     def judge_outputs(self, case, outputs):
         """Any valid order passes; a cyclic graph must raise the learner's CycleError with a

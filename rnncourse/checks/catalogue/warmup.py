@@ -63,7 +63,6 @@ WARMUP = FunctionExercise(
     output_names=("total",),
     cases=_make_cases,
     rtol=1e-9,
-    notebook_seed_offset=0,  # 00_welcome prints a case of this stream ("off by up to 2.56")
     atol=1e-12,
     mistakes=(
         Mistake("square_of_sum", "squared the sum instead of summing the squares: square each "

@@ -127,9 +127,6 @@ class FunctionExercise(Exercise):
     equivalents : tuple of ``"module:function"``, library functions besides ``reference`` that
         compute the same thing (calling one counts as calling the reference)
     rtol, atol : float, tolerances of every comparison
-    notebook_seed_offset : int or None; None (every new exercise) derives the cases' seed from
-        ``(seed, id)``. An int keeps the older stream ``seed + offset`` for an exercise whose
-        random cases are quoted in stored notebook outputs, until those notebooks are re-run
     """
 
     id: str
@@ -150,14 +147,8 @@ class FunctionExercise(Exercise):
     equivalents: tuple = ()
     rtol: float = 1e-7
     atol: float = 1e-9
-    notebook_seed_offset: int | None = None
 
     # ---------------------------------------------------------------- the protocol
-    def case_seed(self, seed):
-        if self.notebook_seed_offset is not None:
-            return int(seed) + self.notebook_seed_offset
-        return super().case_seed(seed)
-
     def make_cases(self, seed):
         return self.cases(np.random.default_rng(self.case_seed(seed)))
 
