@@ -25,6 +25,23 @@ def test_usage_errors_return_2_with_a_message(tmp_path):
     assert not (tmp_path / "g.csv").exists()
 
 
+def test_without_a_working_sandbox_grading_stops_and_says_why(tmp_path, monkeypatch):
+    from rnncourse.grading import bubblewrap, grade_one, grade_paths
+    from rnncourse.grading.bubblewrap import SandboxUnavailable
+
+    monkeypatch.setattr(bubblewrap, "_probed", {})
+    monkeypatch.setattr(bubblewrap.shutil, "which", lambda name: None)
+    write(lesson_notebook(), tmp_path / "a.ipynb")
+    out = io.StringIO()
+    assert grade_paths([tmp_path], out=tmp_path / "g.csv", stream=out) == 3
+    text = out.getvalue()
+    assert "cannot grade in a sandbox here: bubblewrap (bwrap) is not installed" in text
+    assert "sudo apt install bubblewrap" in text and "--unsafe-same-user" in text
+    assert not (tmp_path / "g.csv").exists()  # no silent downgrade: nothing was graded
+    with pytest.raises(SandboxUnavailable, match="not installed"):
+        grade_one(tmp_path / "a.ipynb")
+
+
 GRADE_ONE = r"""
 import json, sys
 from rnncourse.grading import grade_one
