@@ -8,9 +8,9 @@
   names the grader);
 - ``RLIMIT_AS`` (address space) set to the memory limit, no core files, a cap on file sizes;
 - its own session, and ``PR_SET_PDEATHSIG`` so it dies if the grading process dies;
-- the user id, limits and path mapping of its :class:`~rnncourse.grading.launchers.Launcher`
-  (a fresh unprivileged user id when the grader runs as root and can, else the instructor's own;
-  see docs/grading.md for what that does not protect).
+- the command, user id, limits and path mapping of its
+  :class:`~rnncourse.grading.launchers.Launcher` (the bubblewrap sandbox by default, where the
+  private folder is ``/home/student``; see docs/grading.md).
 
 Use it as a context manager, so the kernel is killed however the block ends::
 
@@ -18,7 +18,8 @@ Use it as a context manager, so the kernel is killed however the block ends::
         if kernel.start():
             kernel.execute("x = 1", timeout=10)
 
-The kernel talks over ZeroMQ ``ipc`` sockets inside the private folder. Only the shell channel
+The kernel talks over ZeroMQ ``ipc`` sockets inside the private folder (no network needed; a
+launcher that remaps paths gets a second connection file naming them as the kernel sees them). Only the shell channel
 is read (execute replies: status, exception name and text); the kernel's printed output
 (iopub) is never subscribed to, so flooding stdout costs the student time, not the grader memory.
 """
