@@ -47,7 +47,12 @@ KILL_ALL = """import os, signal
 # guard: only inside the sandbox's PID namespace (we are PID 2 under bwrap's PID 1); as root
 # outside one, kill(-1) would kill the machine's processes
 if os.getpid() == 2 and open('/proc/1/cmdline', 'rb').read().split(b'\\0')[0].endswith(b'bwrap'):
-    os.kill(-1, signal.SIGKILL)
+    import subprocess
+    child = subprocess.Popen(['sleep', '60'])
+    os.kill(-1, signal.SIGKILL)  # everything it can see but itself and PID 1: here, the child
+    assert child.wait(timeout=5) == -signal.SIGKILL
+else:
+    raise RuntimeError('not inside the sandbox: kill(-1) skipped')
 """
 
 FORK_BOMB = """import os, time

@@ -96,6 +96,13 @@ def test_malformed_input_gets_an_invalid_row(batch, name):
     assert row["total"] == "0"
 
 
+def test_the_kill_all_attack_really_ran_inside_the_sandbox(batch):
+    # its cell raises when its guard finds no sandbox PID namespace (then it kills nothing), or
+    # when kill(-1) did not kill the child it started
+    last = batch["reports"]["kill_all.ipynb"]["cells"][-1]
+    assert last["status"] == "ok", last
+
+
 def test_the_same_file_twice_is_marked_duplicate(batch):
     assert batch["rows"]["good.ipynb (2)"]["status"].startswith("invalid notebook: duplicate of")
 
