@@ -276,7 +276,6 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     rnncourse.grading.bubblewrap.SandboxUnavailable
         when the sandbox cannot run here and ``unsafe_same_user`` is False (it says why).
     """
-    launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
     before = course_files_digest()
     preload()
     forced = resolve_lesson(lesson) if lesson else None
@@ -284,6 +283,7 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     if len(submissions) != 1 or not str(path).endswith(".ipynb"):
         raise ValueError(f"grade_one grades one notebook file; {str(path)!r} is not one "
                          "(use grade_paths for a folder)")
+    launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
     containment.set_subreaper()
     existing = set(containment.children(os.getpid()))
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
@@ -327,14 +327,6 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     cannot run here (nothing graded; the message says why and how to fix it)
     """
     stream = stream or sys.stderr
-    try:
-        launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
-    except SandboxUnavailable as exc:
-        print(f"rnncourse grade: error: cannot grade in a sandbox here: {exc.reason}.\n"
-              f"  To fix: {exc.fix}; then check with: rnncourse doctor\n"
-              "  Or grade WITHOUT a sandbox with --unsafe-same-user: student code then runs as "
-              "you and can read and change your files (docs/grading.md, section 5).", file=stream)
-        return 3
     before = course_files_digest()
     preload()
     try:
@@ -347,6 +339,14 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         shown = ", ".join(repr(str(p)) for p in paths)
         print(f"rnncourse grade: error: no notebooks (*.ipynb) found in {shown}", file=stream)
         return 2
+    try:
+        launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
+    except SandboxUnavailable as exc:
+        print(f"rnncourse grade: error: cannot grade in a sandbox here: {exc.reason}.\n"
+              f"  To fix: {exc.fix}; then check with: rnncourse doctor\n"
+              "  Or grade WITHOUT a sandbox with --unsafe-same-user: student code then runs as "
+              "you and can read and change your files (docs/grading.md, section 5).", file=stream)
+        return 3
     containment.set_subreaper()
     # processes this caller already had (e.g. when called from Python, not the command line) are
     # not ours to kill; everything that appears below us later is

@@ -39,7 +39,7 @@ import sys
 import tempfile
 
 from rnncourse.grading import containment
-from rnncourse.grading.launchers import PROCESS_LIMIT, Launcher
+from rnncourse.grading.launchers import PROCESS_LIMIT, Launcher, hand_over
 from rnncourse.grading.sandbox import kernel_environment
 
 SANDBOX_HOME = "/home/student"
@@ -57,10 +57,17 @@ if uid is not None:
     os.setresuid(uid, uid, uid)
 resource.setrlimit(resource.RLIMIT_NPROC, ({nproc}, {nproc}))
 os.chdir({home!r})
-os.execv(sys.argv[1], sys.argv[1:])
+if sys.argv[2:3] == ["-m"]:  # python -m MODULE ...: run it here, saving a second interpreter start
+    import runpy
+    sys.argv = sys.argv[3:]
+    del os, resource, uid
+    runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+else:
+    os.execv(sys.argv[1], sys.argv[1:])
 """
-"""Run inside the sandbox before the kernel: drop to ``uid`` (root only), limit processes, enter
-the private folder (after dropping: root without capabilities may not enter it), exec."""
+"""Run inside the sandbox before the kernel, by the kernel's interpreter (``python -c STARTUP
+python ARGS...``): drop to ``uid`` (root only), limit processes, enter the private folder (after
+dropping: root without capabilities may not enter it), then run ``python ARGS``."""
 
 _ASK_PYTHON = """import importlib.util, json, os, sys
 found = {"roots": [sys.base_prefix, sys.prefix, sys.base_exec_prefix, sys.exec_prefix],
@@ -165,9 +172,7 @@ class BubblewrapLauncher(Launcher):
         self.private_dir = os.path.abspath(private_dir)
         if self.as_root:
             self.uid = 2_000_000_000 + secrets.randbelow(100_000_000)
-            for root, dirs, files in os.walk(private_dir):
-                for name in [root] + [os.path.join(root, n) for n in dirs + files]:
-                    os.lchown(name, self.uid, self.uid)
+            hand_over(private_dir, self.uid)
         os.chmod(private_dir, 0o700)
 
     def place(self, host_path):

@@ -57,6 +57,14 @@ def interpreter_world_readable(executable=sys.executable):
     return True
 
 
+def hand_over(private_dir, uid):
+    """Give ``private_dir`` and everything in it to ``uid``, readable by that user only."""
+    for root, dirs, files in os.walk(private_dir):
+        for name in [root] + [os.path.join(root, n) for n in dirs + files]:
+            os.lchown(name, uid, uid)
+    os.chmod(private_dir, 0o700)
+
+
 class Launcher(abc.ABC):
     """How to start the kernel process and share files with it (see the module docstring)."""
 
@@ -126,10 +134,7 @@ class SeparateUidLauncher(Launcher):
         self.description = f"unprivileged user id {self.uid}"
 
     def prepare(self, private_dir):
-        for root, dirs, files in os.walk(private_dir):
-            for name in [root] + [os.path.join(root, n) for n in dirs + files]:
-                os.lchown(name, self.uid, self.uid)
-        os.chmod(private_dir, 0o700)
+        hand_over(private_dir, self.uid)
 
     def place(self, host_path):
         os.lchown(host_path, self.uid, self.uid)
@@ -174,4 +179,4 @@ def choose_launcher(drop_privileges="auto", sandbox=True):
 
 
 __all__ = ["Launcher", "SameUserLauncher", "SeparateUidLauncher", "choose_launcher",
-           "interpreter_world_readable"]
+           "hand_over", "interpreter_world_readable"]

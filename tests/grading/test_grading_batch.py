@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from conftest import require_sandbox
 from test_grading_corpus import CORRECT, LESSON, POSSIBLE, lesson_notebook, write
 
 
@@ -52,6 +53,7 @@ print(json.dumps(result.to_dict()))
 
 @pytest.mark.slow
 def test_grade_one_grades_a_single_notebook_and_writes_nothing(tmp_path, private_python):
+    require_sandbox()
     (tmp_path / "subs").mkdir()
     write(lesson_notebook(dict(CORRECT)), tmp_path / "subs" / "alice.ipynb")
     proc = subprocess.run([private_python, "-c", GRADE_ONE, str(tmp_path / "subs" / "alice.ipynb")],
@@ -61,4 +63,5 @@ def test_grade_one_grades_a_single_notebook_and_writes_nothing(tmp_path, private
     assert (result["status"], result["total"], result["possible"]) == ("ok", POSSIBLE, POSSIBLE)
     assert (result["name"], result["seed"], result["lesson"]) == ("alice.ipynb", 11, LESSON)
     assert result["course_files_changed"] is False
+    assert result["without_sandbox"] is False and result["isolation"].startswith("bubblewrap")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["subs"]  # no gradebook, no reports
