@@ -8,6 +8,10 @@ prints the time per submission and the ratios the issue sets targets for:
 - grading / bare execution per submission   (target <= 1.3)
 - ``--jobs 1`` / ``--jobs 2`` wall time       (target >= 1.7 on 2 cores)
 
+Grading runs in the bubblewrap sandbox (the default). The sandbox's own start-up cost is the
+mean kernel start-up time (``timing.kernel_start`` in the JSON reports) of a ``--jobs 1`` run in
+the sandbox minus that of a ``--jobs 1 --unsafe-same-user`` run, which is also printed.
+
 Both sides run the kernel with ``MPLBACKEND=agg`` and one BLAS thread, so the comparison is
 about the grader's overhead (sandbox, harness, judging), not figure rendering. This is a
 benchmark, not a test: it prints numbers and asserts nothing.
@@ -20,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -56,10 +61,10 @@ def bare(copies, workdir):
     return times
 
 
-def grade(folder, jobs, out, lesson):
+def grade(folder, jobs, out, lesson, *extra):
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "rnncourse", "grade", "--jobs", str(jobs),
-                           "--lesson", lesson, "--out", str(out), str(folder)],
+                           "--lesson", lesson, "--out", str(out), *extra, str(folder)],
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 1):
@@ -67,6 +72,13 @@ def grade(folder, jobs, out, lesson):
     totals = [line.rsplit(",", 2)[-2:] for line in out.read_text().splitlines()[1:]]
     full = sum(1 for got, possible in totals if got == possible and int(possible) > 0)
     return seconds, full
+
+
+def kernel_start(out):
+    """Mean seconds from a worker's start to its kernel answering, from the JSON reports."""
+    reports = Path(out).parent / f"{Path(out).stem}-reports"
+    times = [json.loads(p.read_text())["timing"]["kernel_start"] for p in reports.glob("*.json")]
+    return sum(times) / max(len(times), 1)
 
 
 def main(argv=None):
@@ -96,6 +108,8 @@ def main(argv=None):
         lesson = source.stem if source != tmp / "built.ipynb" else "01_feedforward_backprop"
         one, full1 = grade(folder, 1, tmp / "jobs1.csv", lesson)
         two, full2 = grade(folder, 2, tmp / "jobs2.csv", lesson)
+        bare1, full0 = grade(folder, 1, tmp / "unsafe.csv", lesson, "--unsafe-same-user")
+        start_sandbox, start_bare = kernel_start(tmp / "jobs1.csv"), kernel_start(tmp / "unsafe.csv")
         n = args.copies
         bare_each = sum(bare_times) / n
         print(f"bare nbclient execution : {bare_each:6.2f} s per submission "
@@ -104,6 +118,10 @@ def main(argv=None):
               f"{full1}/{n} full marks)")
         print(f"rnncourse grade --jobs 2: {two / n:6.2f} s per submission ({two:.1f} s in all; "
               f"{full2}/{n} full marks)")
+        print(f"--unsafe-same-user -j 1 : {bare1 / n:6.2f} s per submission ({bare1:.1f} s in all; "
+              f"{full0}/{n} full marks; no sandbox)")
+        print(f"kernel start, sandbox   : {start_sandbox:6.2f} s; without: {start_bare:.2f} s; "
+              f"sandbox start-up cost {start_sandbox - start_bare:+.2f} s per submission")
         print(f"grading / bare          : {one / n / bare_each:6.2f}x   (target <= 1.3)")
         print(f"jobs 1 / jobs 2         : {one / two:6.2f}x   (target >= 1.7 on 2 cores)")
         print(f"load average at end     : {os.getloadavg()[0]:.1f}")

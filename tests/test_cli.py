@@ -336,6 +336,8 @@ def test_serve_kills_jupyterlab_when_it_does_not_stop_within_the_grace_period(tm
 @pytest.fixture
 def healthy(monkeypatch, lessons):
     monkeypatch.setattr(doctor, "check_kernel", lambda: CheckResult("python3 kernel", True, "mocked"))
+    monkeypatch.setattr(doctor, "check_grading_sandbox",
+                        lambda: CheckResult("grading sandbox", True, "mocked"))
     monkeypatch.setattr(layout, "course_root", lambda: lessons.parent)
 
 
@@ -345,10 +347,10 @@ def test_doctor_all_fine_prints_one_ok_line_per_check(healthy, capsys):
     assert code == 0
     lines = out.splitlines()
     checks = [line for line in lines if line.startswith(("OK ", "PROBLEM "))]
-    assert len(checks) == 1 + len(doctor.PACKAGES) + 3
+    assert len(checks) == 1 + len(doctor.PACKAGES) + 4
     assert all(line.startswith("OK ") for line in checks)
     for name in ("python", "numpy", "matplotlib", "ipywidgets", "jupyterlab", "nbformat", "nbclient",
-                 "ipykernel", "python3 kernel", "widgets in JupyterLab", "lessons"):
+                 "ipykernel", "python3 kernel", "widgets in JupyterLab", "lessons", "grading sandbox"):
         assert any(line.startswith(f"OK       {name}:") for line in checks), name
     assert "2 notebooks in" in out
 
@@ -386,6 +388,16 @@ def test_doctor_kernel_check_really_starts_a_kernel():
     result = doctor.check_kernel(timeout=30)
     assert result.ok, result.line()
     assert "1+1 = 2" in result.detail
+
+
+def test_doctor_says_why_the_grading_sandbox_cannot_run(monkeypatch):
+    from rnncourse.grading import bubblewrap
+
+    monkeypatch.setattr(bubblewrap.shutil, "which", lambda name: None)
+    result = doctor.check_grading_sandbox()
+    assert not result.ok
+    assert "bubblewrap (bwrap) is not installed" in result.detail
+    assert "sudo apt install bubblewrap" in result.fix and "sudo dnf install bubblewrap" in result.fix
 
 
 # --- grade: options --------------------------------------------------------------------------------------
@@ -429,7 +441,9 @@ def test_grade_passes_parsed_options_to_the_grader(tmp_path, monkeypatch):
     assert code == 0
     assert calls == [([submission, tmp_path], {
         "lesson": "04_bptt", "jobs": 2, "timeout": 12.5, "memory_mb": 512,
-        "out": tmp_path / "book.csv", "feedback": tmp_path / "fb"})]
+        "out": tmp_path / "book.csv", "feedback": tmp_path / "fb", "unsafe_same_user": False})]
+    assert main(["grade", "--unsafe-same-user", str(submission)]) == 0
+    assert calls[-1][1]["unsafe_same_user"] is True
 
 
 def test_grade_defaults(tmp_path, monkeypatch):

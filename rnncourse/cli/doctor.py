@@ -147,23 +147,39 @@ def check_lessons():
     return CheckResult(name, True, f"{count} notebooks in {folder}")
 
 
+def check_grading_sandbox():
+    """Whether ``rnncourse grade`` can run student kernels in its bubblewrap sandbox here."""
+    name = "grading sandbox"
+    try:
+        from rnncourse.grading.bubblewrap import SandboxUnavailable, probe
+    except ImportError as exc:
+        return CheckResult(name, False, f"the grader cannot be loaded ({exc})", REINSTALL)
+    try:
+        launcher = probe()
+    except SandboxUnavailable as exc:
+        return CheckResult(name, False, f"rnncourse grade cannot sandbox student code: {exc.reason} "
+                           "(only instructors who grade need this)", exc.fix)
+    return CheckResult(name, True, f"bubblewrap works ({launcher.bwrap}); {launcher.description}")
+
+
 def all_checks():
     """Run every check, in order, and return the list of :class:`CheckResult`."""
     minimums = minimum_versions()
     results = [check_python()]
     results += [check_package(name, minimums.get(name)) for name in PACKAGES]
-    results += [check_kernel(), check_widgets(), check_lessons()]
+    results += [check_kernel(), check_widgets(), check_lessons(), check_grading_sandbox()]
     return results
 
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
         "doctor",
-        help="check Python, packages, the kernel, widgets and lessons; say what to fix",
+        help="check Python, packages, the kernel, widgets, lessons and the grading sandbox; say what to fix",
         description=(
             "Check that this machine can run the course: Python version, package versions, that a "
             "python3 kernel starts and runs code, that the JupyterLab widget extension is installed "
-            "and that the lessons are found. Prints one line per check; exit code 1 if any failed."
+            "and that the lessons are found, and whether the grader's bubblewrap sandbox works here. "
+            "Prints one line per check; exit code 1 if any failed."
         ),
     )
     parser.set_defaults(run=run, parser=parser)

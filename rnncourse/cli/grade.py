@@ -16,9 +16,11 @@ def add_parser(subparsers):
         "grade",
         help="autograde submitted lesson notebooks into a gradebook CSV",
         description=(
-            "Grade students' lesson notebooks. Each submission runs in its own sandboxed kernel; "
-            "verdicts are computed outside it. Writes a gradebook CSV (one row per submission) "
-            "and, with --feedback, one feedback file per student."
+            "Grade students' lesson notebooks. Each submission runs in its own kernel inside a "
+            "bubblewrap sandbox (no view of your files, no network); verdicts are computed outside "
+            "it. Writes a gradebook CSV (one row per submission) and, with --feedback, one feedback "
+            "file per student. Exit codes: 0 graded, 1 course files changed during the run, 2 usage "
+            "error, 3 the sandbox cannot run here (the message says how to fix it)."
         ),
     )
     parser.add_argument("paths", metavar="PATH", nargs="+", type=Path,
@@ -36,6 +38,12 @@ def add_parser(subparsers):
                         help="gradebook file to write (default: gradebook.csv)")
     parser.add_argument("--feedback", metavar="DIR", type=Path, default=None,
                         help="folder for one readable feedback file per submission (default: none)")
+    parser.add_argument("--unsafe-same-user", action="store_true",
+                        help="grade WITHOUT the bubblewrap sandbox, when it cannot run here: "
+                             "student code then runs as you (or, as root, as a fresh user id) and "
+                             "can read your files, such as solutions and other submissions, and "
+                             "use the network; every row and report is marked as graded without "
+                             "a sandbox")
     parser.set_defaults(run=run, parser=parser)
     return parser
 
@@ -68,4 +76,5 @@ def run(args):
         memory_mb=args.memory,
         out=args.out,
         feedback=args.feedback,
+        unsafe_same_user=args.unsafe_same_user,
     )

@@ -1,8 +1,9 @@
 """The homework autograder behind ``rnncourse grade``: load -> sandboxed kernel -> judge -> report.
 
-The submission is treated as hostile. Its notebook runs in a separate ipykernel, in a private
-temporary folder, with time and memory limits, under a process that is a child subreaper so no
-process it starts outlives its grading. The verdicts are computed outside that kernel: the grader
+The submission is treated as hostile. Its notebook runs in a separate ipykernel inside a
+bubblewrap sandbox (its own mount, PID and network namespaces; only the system, Python and the
+course package, read-only, and a private folder), with time, memory, file-size and process
+limits, under a process that is a child subreaper so no process it starts outlives its grading. The verdicts are computed outside that kernel: the grader
 sends freshly seeded inputs, the kernel only calls the student's functions and hands back plain
 arrays, and the trusted process compares them with values it computed itself. See
 docs/grading.md for the instructor guide and for what this does and does not protect against.
@@ -13,6 +14,7 @@ Modules (one step each):
 - :mod:`~rnncourse.grading.snapshot`: hash the course package, preload what judging needs
 - :mod:`~rnncourse.grading.containment`: subreaper, descendants, kill them all
 - :mod:`~rnncourse.grading.launchers`: how the kernel is launched (user, limits, paths it sees)
+- :mod:`~rnncourse.grading.bubblewrap`: the sandbox launcher (the default) and its probe
 - :mod:`~rnncourse.grading.sandbox`: the kernel process and its one channel (a context manager)
 - :mod:`~rnncourse.grading.harness`: the code sent into the kernel to call the functions
 - :mod:`~rnncourse.grading.references`: static detection of calls to the reference implementation

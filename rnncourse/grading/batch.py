@@ -15,6 +15,12 @@ anything. Both do, in this order:
 5. kills whatever is left and checks the course files again; :func:`grade_paths` then runs the
    writers (:mod:`rnncourse.grading.writers`) itself.
 
+Before any of that, the launcher is chosen once (:func:`~rnncourse.grading.launchers.choose_launcher`):
+the bubblewrap sandbox, which must work here, or with ``unsafe_same_user`` today's unsandboxed
+modes, which mark every result as graded without a sandbox. Each worker's private folder lives in
+one temporary folder of the batch, which this process removes, so nothing is left behind even
+when a submission kills its worker.
+
 A text progress bar on stderr shows how far the batch is.
 """
 
@@ -27,17 +33,20 @@ import secrets
 import selectors
 import signal
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
 
 from rnncourse.grading import containment, writers
+from rnncourse.grading.bubblewrap import SandboxUnavailable
 from rnncourse.grading.launchers import choose_launcher
 from rnncourse.grading.loading import lesson_of, load_submissions, resolve_lesson
 from rnncourse.grading.results import Status, SubmissionResult, lesson_exercises
 from rnncourse.grading.sandbox import KERNEL_START_TIMEOUT
 from rnncourse.grading.snapshot import changed_files, course_files_digest, preload
-from rnncourse.grading.worker import EXERCISE_TIME_LIMIT, HARNESS_SLACK, grade_submission
+from rnncourse.grading.worker import (EXERCISE_TIME_LIMIT, HARNESS_SLACK, grade_submission,
+                                      remove_tree)
 
 MAX_RESULT_BYTES = 32 * 1024 * 1024
 
@@ -66,12 +75,13 @@ class Progress:
 
 # ----------------------------------------------------------------------------- workers
 class _Running:
-    def __init__(self, index, pid, fd, deadline):
+    def __init__(self, index, pid, fd, deadline, workdir):
         self.index, self.pid, self.fd, self.deadline = index, pid, fd, deadline
+        self.workdir = workdir
         self.chunks, self.size, self.overflow = [], 0, False
 
 
-def _child(sub, lesson, settings, seed, write_fd, close_fds):
+def _child(sub, lesson, settings, seed, write_fd, close_fds, workdir):
     """Body of a forked worker; never returns."""
     code = 0
     try:
@@ -84,10 +94,10 @@ def _child(sub, lesson, settings, seed, write_fd, close_fds):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         containment.set_subreaper()
         containment.die_with_parent(signal.SIGKILL)
-        launcher = choose_launcher(settings["drop_privileges"])
+        launcher = choose_launcher(settings["drop_privileges"], sandbox=settings["sandbox"])
         try:
-            result = grade_submission(sub, lesson, settings, seed, launcher)
-            result.details["isolation"] = launcher.description
+            result = grade_submission(sub, lesson, settings, seed, launcher, workdir)
+            result.isolation = launcher.description
         except Exception:
             result = SubmissionResult(lesson=lesson, status=Status.KERNEL_DIED, problems=[
                 "internal error in the grader: " + traceback.format_exc()[-1500:]])
@@ -112,18 +122,20 @@ def _run_workers(jobs_list, settings, seed, progress):
     n_exercises = max((len(lesson_exercises(lesson)) for _, _, lesson in jobs_list), default=0)
     budget = (settings["timeout"] + KERNEL_START_TIMEOUT + 30.0
               + n_exercises * (EXERCISE_TIME_LIMIT + HARNESS_SLACK + 5.0))
+    batch_dir = tempfile.mkdtemp(prefix="rnncourse-grade-")
     try:
         while pending or running:
             while pending and len(running) < settings["jobs"]:
                 index, sub, lesson = pending.pop(0)
                 read_fd, write_fd = os.pipe()
                 others = [r.fd for r in running.values()] + [read_fd]
+                workdir = os.path.join(batch_dir, str(index))
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover - runs in the child
-                    _child(sub, lesson, settings, seed, write_fd, others)
+                    _child(sub, lesson, settings, seed, write_fd, others, workdir)
                 os.close(write_fd)
                 os.set_blocking(read_fd, False)
-                job = _Running(index, pid, read_fd, time.monotonic() + budget)
+                job = _Running(index, pid, read_fd, time.monotonic() + budget, workdir)
                 running[read_fd] = job
                 selector.register(read_fd, selectors.EVENT_READ, job)
             for key, _ in selector.select(timeout=0.2):
@@ -160,6 +172,7 @@ def _run_workers(jobs_list, settings, seed, progress):
                 pass
         containment.kill_descendants(keep=settings["keep"])
         selector.close()
+        remove_tree(batch_dir)
     return results
 
 
@@ -181,16 +194,30 @@ def _finish(job, running, selector, results, progress, keep):
         result = SubmissionResult(status=Status.TIMEOUT, problems=[
             "the submission's grading ran past its total time and was stopped"])
     results[job.index] = result
-    # a worker killed from inside leaves orphans here (we are their subreaper): kill them
+    # a worker killed from inside leaves orphans here (we are their subreaper): kill them, then
+    # remove its private folder (a killed worker could not)
     containment.kill_descendants(keep={j.pid for j in running.values()} | set(keep))
+    remove_tree(job.workdir)
     progress.step()
 
 
 # ----------------------------------------------------------------------------- entry points
-def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep):
+def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep, unsafe_same_user):
     return {"jobs": int(jobs), "timeout": float(timeout), "memory_mb": int(memory_mb),
             "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
-            "keep": keep}
+            "keep": keep, "sandbox": not unsafe_same_user}
+
+
+NO_SANDBOX = "NO SANDBOX (--unsafe-same-user): "
+
+
+def _mark_isolation(results, launcher):
+    """Every result says how kernels were isolated, and whether without a sandbox."""
+    for r in results:
+        r.without_sandbox = not launcher.sandboxed
+        r.isolation = r.isolation or launcher.description
+        if r.without_sandbox and not r.isolation.startswith(NO_SANDBOX):
+            r.isolation = NO_SANDBOX + r.isolation
 
 
 def _grade_submissions(submissions, forced, settings, seed, progress):
@@ -235,7 +262,7 @@ def _mark_changed(results, before):
 
 
 def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=None,
-              drop_privileges="auto", seed=None, stream=None):
+              drop_privileges="auto", seed=None, stream=None, unsafe_same_user=False):
     """Grade one notebook; returns its :class:`~rnncourse.grading.results.SubmissionResult`.
 
     Writes nothing (pass the result to :mod:`rnncourse.grading.writers` for files). The
@@ -246,6 +273,8 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     ------
     ValueError
         for an unknown ``lesson``, or a ``path`` that is not one notebook file.
+    rnncourse.grading.bubblewrap.SandboxUnavailable
+        when the sandbox cannot run here and ``unsafe_same_user`` is False (it says why).
     """
     before = course_files_digest()
     preload()
@@ -254,19 +283,22 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     if len(submissions) != 1 or not str(path).endswith(".ipynb"):
         raise ValueError(f"grade_one grades one notebook file; {str(path)!r} is not one "
                          "(use grade_paths for a folder)")
+    launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
     containment.set_subreaper()
     existing = set(containment.children(os.getpid()))
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
-    settings = _settings(1, timeout, memory_mb, cell_timeout, drop_privileges, existing)
+    settings = _settings(1, timeout, memory_mb, cell_timeout, drop_privileges, existing,
+                         unsafe_same_user)
     progress = Progress(1, stream or io.StringIO())
     result = _grade_submissions(submissions, forced, settings, seed, progress)[0]
     _mark_changed([result], before)
+    _mark_isolation([result], launcher)
     return result
 
 
 def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
                 out="gradebook.csv", feedback=None, cell_timeout=None, drop_privileges="auto",
-                seed=None, stream=None):
+                seed=None, stream=None, unsafe_same_user=False):
     """Grade every notebook under ``paths``; write the gradebook and reports; return an exit code.
 
     Parameters
@@ -280,15 +312,19 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     out : str or Path, the gradebook CSV; JSON reports go to ``<out stem>-reports/`` beside it
     feedback : str, Path or None, folder for one readable feedback file per submission
     cell_timeout : float or None, seconds per cell (default: ``timeout``)
-    drop_privileges : "auto", True or False, run kernels as a fresh unprivileged user when root
+    drop_privileges : "auto", True or False; with ``unsafe_same_user``, run kernels as a fresh
+        unprivileged user when root
     seed : int or None, seed of the test cases (default: a fresh random one, recorded)
     stream : file for the progress bar and messages (default: stderr; for :func:`grade_one`,
         nothing is shown unless a stream is given)
+    unsafe_same_user : bool, grade without the bubblewrap sandbox (kernels run as the grader's
+        user, or a fresh uid when root) and mark every row and report so
 
     Returns
     -------
     int, 0 when grading ran, 1 when course files changed during the run (the gradebook is
-    written but marked), 2 for a usage error (unknown lesson, no notebooks)
+    written but marked), 2 for a usage error (unknown lesson, no notebooks), 3 when the sandbox
+    cannot run here (nothing graded; the message says why and how to fix it)
     """
     stream = stream or sys.stderr
     before = course_files_digest()
@@ -303,12 +339,21 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         shown = ", ".join(repr(str(p)) for p in paths)
         print(f"rnncourse grade: error: no notebooks (*.ipynb) found in {shown}", file=stream)
         return 2
+    try:
+        launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
+    except SandboxUnavailable as exc:
+        print(f"rnncourse grade: error: cannot grade in a sandbox here: {exc.reason}.\n"
+              f"  To fix: {exc.fix}; then check with: rnncourse doctor\n"
+              "  Or grade WITHOUT a sandbox with --unsafe-same-user: student code then runs as "
+              "you and can read and change your files (docs/grading.md, section 5).", file=stream)
+        return 3
     containment.set_subreaper()
     # processes this caller already had (e.g. when called from Python, not the command line) are
     # not ours to kill; everything that appears below us later is
     existing = set(containment.children(os.getpid()))
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
-    settings = _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, existing)
+    settings = _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, existing,
+                         unsafe_same_user)
     lessons = sorted({stem for sub in submissions if sub.valid
                       for stem in [lesson_of(sub, forced)[0]] if stem})
     if len(lessons) > 1:
@@ -317,10 +362,14 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     progress = Progress(len(submissions), stream)
     results = _grade_submissions(submissions, forced, settings, seed, progress)
     changed = _mark_changed(results, before)
+    _mark_isolation(results, launcher)
     writers.write_all(results, writers.exercise_columns(results),
                       {"seed": seed, "course_files_changed": changed,
                        "settings": {k: v for k, v in settings.items() if k != "keep"}},
                       {"out": Path(out), "feedback": Path(feedback) if feedback else None})
+    if unsafe_same_user:
+        print("rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user); every "
+              "row says so.", file=stream)
     if changed:
         print("rnncourse grade: WARNING: course files changed during grading, so these scores "
               f"cannot be trusted: {', '.join(changed[:10])}. Reinstall the course package "

@@ -10,10 +10,15 @@ and the worker need, behind one interface:
 - :meth:`~Launcher.place`: hand a file the grader wrote to the kernel and return its path *as the
   kernel sees it* (:meth:`~Launcher.kernel_path`), which is what the harness is given.
 
-Two launchers exist today: :class:`SameUserLauncher` (the grader's own user id) and
-:class:`SeparateUidLauncher` (a fresh unprivileged user id, when the grader runs as root).
-:func:`choose_launcher` picks one. A container launcher (bubblewrap) is one more subclass whose
-``argv`` wraps the command and whose ``kernel_path`` maps host paths into its mount namespace.
+- :meth:`~Launcher.kernel_pid` and :meth:`~Launcher.exit_code`: the kernel's own process id (for
+  an interrupt) and its exit code, when the launcher puts a process between us and the kernel.
+
+:class:`~rnncourse.grading.bubblewrap.BubblewrapLauncher` (the default) runs the kernel in a
+bubblewrap sandbox: its ``argv`` wraps the command and its ``kernel_path`` maps the private folder
+into the sandbox. Without a sandbox (``--unsafe-same-user``), :class:`SameUserLauncher` (the
+grader's own user id) or :class:`SeparateUidLauncher` (a fresh unprivileged user id, when the
+grader runs as root) are today's modes. :func:`choose_launcher` picks one, and never falls back
+from the sandbox silently.
 """
 
 from __future__ import annotations
@@ -52,10 +57,20 @@ def interpreter_world_readable(executable=sys.executable):
     return True
 
 
+def hand_over(private_dir, uid):
+    """Give ``private_dir`` and everything in it to ``uid``, readable by that user only."""
+    for root, dirs, files in os.walk(private_dir):
+        for name in [root] + [os.path.join(root, n) for n in dirs + files]:
+            os.lchown(name, uid, uid)
+    os.chmod(private_dir, 0o700)
+
+
 class Launcher(abc.ABC):
     """How to start the kernel process and share files with it (see the module docstring)."""
 
     description = ""
+    sandboxed = False
+    """True when the kernel runs in a sandbox (it cannot see the instructor's files)."""
 
     def prepare(self, private_dir):
         """Make ``private_dir`` (already holding the kernel's folders) ready for the kernel."""
@@ -76,6 +91,14 @@ class Launcher(abc.ABC):
     def popen_kwargs(self):
         """Extra ``subprocess.Popen`` arguments (e.g. the user and groups to run as)."""
         return {}
+
+    def kernel_pid(self, process):
+        """The process id to signal to reach the kernel started as ``process``."""
+        return process.pid
+
+    def exit_code(self, code):
+        """The kernel's exit code (negative: killed by that signal) from ``process.returncode``."""
+        return code
 
     def preexec(self, memory_mb):
         """The function run in the child between fork and exec: limits and parent-death signal."""
@@ -111,10 +134,7 @@ class SeparateUidLauncher(Launcher):
         self.description = f"unprivileged user id {self.uid}"
 
     def prepare(self, private_dir):
-        for root, dirs, files in os.walk(private_dir):
-            for name in [root] + [os.path.join(root, n) for n in dirs + files]:
-                os.lchown(name, self.uid, self.uid)
-        os.chmod(private_dir, 0o700)
+        hand_over(private_dir, self.uid)
 
     def place(self, host_path):
         os.lchown(host_path, self.uid, self.uid)
@@ -127,18 +147,26 @@ class SeparateUidLauncher(Launcher):
         return [(resource.RLIMIT_NPROC, PROCESS_LIMIT)]
 
 
-def choose_launcher(drop_privileges="auto"):
-    """The launcher for this grader: a fresh unprivileged uid when we are root and it can work.
+def choose_launcher(drop_privileges="auto", sandbox=True):
+    """The launcher for this grader: the bubblewrap sandbox, or (``sandbox=False``) today's modes.
 
     Parameters
     ----------
-    drop_privileges : "auto", True or False; True insists (an error if it cannot work)
+    drop_privileges : "auto", True or False; without a sandbox, run kernels as a fresh
+        unprivileged uid when we are root and it can work (True insists: an error if it cannot)
+    sandbox : bool; True (the default) requires the bubblewrap sandbox, probed once per process
 
     Raises
     ------
+    rnncourse.grading.bubblewrap.SandboxUnavailable
+        when ``sandbox`` is True and bubblewrap is missing or cannot start here (it says why).
     RuntimeError
         when ``drop_privileges`` is True and the interpreter is not readable by other users.
     """
+    if sandbox:
+        from rnncourse.grading import bubblewrap
+
+        return bubblewrap.probe_once()
     if drop_privileges is False or os.name != "posix" or os.geteuid() != 0:
         return SameUserLauncher()
     if not interpreter_world_readable():
@@ -151,4 +179,4 @@ def choose_launcher(drop_privileges="auto"):
 
 
 __all__ = ["Launcher", "SameUserLauncher", "SeparateUidLauncher", "choose_launcher",
-           "interpreter_world_readable"]
+           "hand_over", "interpreter_world_readable"]

@@ -7,7 +7,8 @@ derived, never parsed back:
 - ``ok``, ``timeout``, ``memory``, ``kernel died`` or ``invalid notebook: <reason>``;
 - then, when an exercise was flagged, ``flagged: <exercise>: <reason>; ...`` (alone after ``ok``,
   else after ``; ``);
-- then ``; course files changed during grading`` when the course package changed mid-batch.
+- then ``; course files changed during grading`` when the course package changed mid-batch;
+- then ``; graded without a sandbox`` when the batch ran with ``--unsafe-same-user``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from rnncourse.checks import exercises_for_lesson
 
 CHANGED_TEXT = "course files changed during grading"
+NO_SANDBOX_TEXT = "graded without a sandbox"
 
 
 class Status(enum.Enum):
@@ -55,7 +57,9 @@ class SubmissionResult:
     exercises : dict exercise id -> plain dict (points, possible, passed, message, flag, cases)
     total, possible : int, points (set by :meth:`score`)
     course_files_changed : bool
-    details : dict, extra facts for the JSON report (timing, isolation, seconds)
+    without_sandbox : bool, the batch ran with ``--unsafe-same-user`` (no bubblewrap sandbox)
+    isolation : str, how the kernel was isolated (the launcher's description)
+    details : dict, extra facts for the JSON report (timing, seconds)
     """
 
     name: str = ""
@@ -71,6 +75,8 @@ class SubmissionResult:
     total: int = 0
     possible: int = 0
     course_files_changed: bool = False
+    without_sandbox: bool = False
+    isolation: str = ""
     details: dict = field(default_factory=dict)
 
     @classmethod
@@ -94,6 +100,8 @@ class SubmissionResult:
             text = flagged if self.status is Status.OK else f"{text}; {flagged}"
         if self.course_files_changed:
             text += f"; {CHANGED_TEXT}"
+        if self.without_sandbox:
+            text += f"; {NO_SANDBOX_TEXT}"
         return text
 
     def score(self):
@@ -116,7 +124,9 @@ class SubmissionResult:
         return {"name": self.name, "path": self.path, "sha256": self.sha256, "seed": self.seed,
                 "lesson": self.lesson, "status": self.status_text, "outcome": self.status.value,
                 "reason": self.reason, "flags": self.flags,
-                "course_files_changed": self.course_files_changed, "problems": self.problems,
+                "course_files_changed": self.course_files_changed,
+                "without_sandbox": self.without_sandbox, "isolation": self.isolation,
+                "problems": self.problems,
                 "cells": self.cells, "exercises": self.exercises, "total": self.total,
                 "possible": self.possible, **self.details}
 
@@ -130,8 +140,8 @@ class SubmissionResult:
             for an ``outcome`` that is not a :class:`Status` value.
         """
         known = {"name", "path", "sha256", "seed", "lesson", "status", "outcome", "reason",
-                 "flags", "course_files_changed", "problems", "cells", "exercises", "total",
-                 "possible"}
+                 "flags", "course_files_changed", "without_sandbox", "isolation", "problems",
+                 "cells", "exercises", "total", "possible"}
         return cls(name=data.get("name", ""), path=data.get("path", ""),
                    sha256=data.get("sha256", ""), seed=data.get("seed"),
                    lesson=data.get("lesson"), status=Status(data.get("outcome", "ok")),
@@ -140,7 +150,10 @@ class SubmissionResult:
                    exercises=dict(data.get("exercises") or {}),
                    total=int(data.get("total", 0)), possible=int(data.get("possible", 0)),
                    course_files_changed=bool(data.get("course_files_changed", False)),
+                   without_sandbox=bool(data.get("without_sandbox", False)),
+                   isolation=str(data.get("isolation") or ""),
                    details={k: v for k, v in data.items() if k not in known})
 
 
-__all__ = ["Status", "SubmissionResult", "SEVERITY", "CHANGED_TEXT", "lesson_exercises"]
+__all__ = ["Status", "SubmissionResult", "SEVERITY", "CHANGED_TEXT", "NO_SANDBOX_TEXT",
+           "lesson_exercises"]

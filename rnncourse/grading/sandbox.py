@@ -8,9 +8,9 @@
   names the grader);
 - ``RLIMIT_AS`` (address space) set to the memory limit, no core files, a cap on file sizes;
 - its own session, and ``PR_SET_PDEATHSIG`` so it dies if the grading process dies;
-- the user id, limits and path mapping of its :class:`~rnncourse.grading.launchers.Launcher`
-  (a fresh unprivileged user id when the grader runs as root and can, else the instructor's own;
-  see docs/grading.md for what that does not protect).
+- the command, user id, limits and path mapping of its
+  :class:`~rnncourse.grading.launchers.Launcher` (the bubblewrap sandbox by default, where the
+  private folder is ``/home/student``; see docs/grading.md).
 
 Use it as a context manager, so the kernel is killed however the block ends::
 
@@ -18,7 +18,8 @@ Use it as a context manager, so the kernel is killed however the block ends::
         if kernel.start():
             kernel.execute("x = 1", timeout=10)
 
-The kernel talks over ZeroMQ ``ipc`` sockets inside the private folder. Only the shell channel
+The kernel talks over ZeroMQ ``ipc`` sockets inside the private folder (no network needed; a
+launcher that remaps paths gets a second connection file naming them as the kernel sees them). Only the shell channel
 is read (execute replies: status, exception name and text); the kernel's printed output
 (iopub) is never subscribed to, so flooding stdout costs the student time, not the grader memory.
 """
@@ -120,18 +121,32 @@ class Kernel:
             os.makedirs(os.path.join(self.private_dir, sub), exist_ok=True)
         self.launcher.prepare(self.private_dir)
 
+    def _connection_files(self):
+        """Write the connection file (ipc sockets in the private folder); returns its path for
+        us and the path of the kernel's copy, which names the sockets as the kernel sees them
+        (the same file when the launcher does not remap paths)."""
+        conn_file = os.path.join(self.private_dir, ".kernel.json")
+        _, info = write_connection_file(conn_file, transport="ipc",
+                                        ip=os.path.join(self.private_dir, ".k"),
+                                        key=secrets.token_hex(16).encode())
+        seen_ip = self.launcher.kernel_path(info["ip"])
+        if seen_ip == info["ip"]:
+            return conn_file, conn_file
+        kernel_conn = os.path.join(self.private_dir, ".kernel-inside.json")
+        ports = {k: v for k, v in info.items() if k.endswith("_port")}
+        write_connection_file(kernel_conn, transport="ipc", ip=seen_ip, key=info["key"].encode(),
+                              signature_scheme=info["signature_scheme"], **ports)
+        return conn_file, kernel_conn
+
     def start(self, timeout=KERNEL_START_TIMEOUT):
         """Start the kernel and wait until it answers; returns False (see ``start_error``) if not."""
-        conn_file = os.path.join(self.private_dir, ".kernel.json")
         self._prepare_dirs()
-        write_connection_file(conn_file, transport="ipc",
-                              ip=os.path.join(self.private_dir, ".k"),
-                              key=secrets.token_hex(16).encode())
+        conn_file, kernel_conn = self._connection_files()
         launcher = self.launcher
         seen_dir = launcher.kernel_path(self.private_dir)  # HOME etc. as the kernel sees them;
         # Popen's cwd is applied on this side (a container launcher changes folder in its argv)
         cmd = launcher.argv([sys.executable, "-m", "ipykernel_launcher", "-f",
-                             launcher.place(conn_file), "--HistoryManager.enabled=False",
+                             launcher.place(kernel_conn), "--HistoryManager.enabled=False",
                              "--IPKernelApp.quiet=True"])
         self.process = subprocess.Popen(
             cmd, cwd=self.private_dir, env=kernel_environment(seen_dir),
@@ -204,15 +219,17 @@ class Kernel:
         """SIGINT the kernel (like Jupyter's stop button); True if it stays alive and answers."""
         if not self.alive():
             return False
+        pid = self.launcher.kernel_pid(self.process)
         try:
-            os.kill(self.process.pid, signal.SIGINT)
-        except OSError:
+            os.kill(pid, signal.SIGINT)
+        except (OSError, TypeError):
             return False
         probe = self.execute("pass", wait)
         return probe.status == "ok"
 
     def exit_description(self):
         code = self.process.returncode if self.process is not None else None
+        code = self.launcher.exit_code(code)
         if code is None:
             return "still running"
         if code < 0:

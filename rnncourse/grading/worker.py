@@ -68,11 +68,31 @@ def function_names(notebook, exercises):
     return names
 
 
-def grade_submission(sub, lesson, settings, seed, launcher=None):
+def remove_tree(path):
+    """Remove ``path`` and everything in it, even folders the student's code made unreadable."""
+    def unlock(function, failed, _exc):
+        for folder in {os.path.dirname(failed), failed}:
+            try:
+                os.chmod(folder, 0o700)
+            except OSError:
+                pass
+        try:
+            function(failed)
+        except OSError:
+            pass
+    if os.path.lexists(path):
+        shutil.rmtree(path, onerror=unlock)
+        if os.path.lexists(path):  # a second pass after the first one unlocked the folders
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
     """Grade one valid submission for ``lesson``; returns a :class:`SubmissionResult`.
 
     ``launcher`` (:mod:`rnncourse.grading.launchers`) says how the kernel runs; only exercises
-    answered by a function are called in the kernel.
+    answered by a function are called in the kernel. ``workdir`` is a folder to create for the
+    private files (the batch removes it even if this process is killed); default: a new
+    temporary folder.
     """
     start = time.monotonic()
     exercises = [ex for ex in lesson_exercises(lesson) if ex.harness_spec() is not None]
@@ -80,7 +100,10 @@ def grade_submission(sub, lesson, settings, seed, launcher=None):
                               lesson=lesson)
     names = function_names(sub.notebook, exercises)
     flags = static_flags(sub.notebook, names)
-    workdir = tempfile.mkdtemp(prefix="rnncourse-grade-")
+    if workdir is None:
+        workdir = tempfile.mkdtemp(prefix="rnncourse-grade-")
+    else:
+        os.makedirs(workdir, mode=0o700)
     private = os.path.join(workdir, "work")
     os.makedirs(private)
     events = set()
@@ -101,7 +124,7 @@ def grade_submission(sub, lesson, settings, seed, launcher=None):
             result.details["timing"]["judging"] = round(time.monotonic() - judge_start, 3)
     finally:
         containment.kill_descendants()
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove_tree(workdir)
     result.status = next((status for status in SEVERITY if status in events), Status.OK)
     result.details["seconds"] = round(time.monotonic() - start, 3)
     return result

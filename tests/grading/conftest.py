@@ -64,3 +64,16 @@ def private_python():
         yield str(python)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def require_sandbox():
+    """Skip (or, under CI, fail) when the bubblewrap sandbox cannot run here; says why."""
+    from rnncourse.grading.bubblewrap import SandboxUnavailable, probe_once
+
+    try:
+        return probe_once()
+    except SandboxUnavailable as exc:
+        message = f"the bubblewrap sandbox cannot run here: {exc}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI must exercise the sandbox: .ci/run installs bubblewrap)")
+        pytest.skip(message)

@@ -1,111 +1,37 @@
-"""Hostile submissions, graded in one batch (``rnncourse grade --jobs 2``) in a subprocess.
+"""A hostile class graded in the bubblewrap sandbox: one ``rnncourse grade --jobs 2`` batch.
 
-Every hostile notebook answers ``affine_forward`` (and most others) correctly and
-``tanh_backward`` wrongly, then attacks. For each attack: the wrong answer earns nothing, the
-honest submissions keep their scores, every submission has a row, and no process survives.
+Every hostile notebook answers the lesson correctly except ``tanh_backward``, then attacks (see
+``hostile_corpus.py``). For each attack: the wrong answer earns nothing, the honest submissions
+keep their full marks, the batch exits 0 with a row for everyone, the submissions folder, the
+course package and the checkout are byte-identical afterwards, nothing reached a server on
+127.0.0.1, and no process or temporary folder survives. ``test_grading_unsafe.py`` grades the
+same corpus without the sandbox and shows what that mode does not protect.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import os
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
-from test_grading_corpus import CORRECT, POSSIBLE, STUB, lesson_notebook, with_wrong_tanh, write
+from conftest import require_sandbox
+from hostile_corpus import HONEST, run_batch
+from test_grading_corpus import POSSIBLE
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="process containment is Linux-only (prctl, /proc)")
-
-MARK = f"98{os.getpid() % 1000:03d}"  # unique sleep durations identify our detached children
-FORK_SLEEP = f"{MARK}1.5"
-SETSID_SLEEP = f"{MARK}2.5"
-
-def _hostile(tmp, gradebook):
-    other = tmp / "subs" / "good.ipynb"
-    return {
-        "checker_replaced": with_wrong_tanh(after=[
-            "check = lambda *a, **k: type('R', (), {'passed': True, 'points': 99})()\n"
-            "import rnncourse.checks as _c, rnncourse.checks.engine.running as _r\n"
-            "import rnncourse.checks.engine.protocol as _p, rnncourse.checks.engine.plaindata as _d\n"
-            "_c.check = check\n"
-            "_r.invoke = lambda *a, **k: {'status': 'returned', 'value': None, 'mutated': []}\n"
-            "_r.call_cases = lambda *a, **k: []\n"
-            "_d.plain = lambda value, depth=0: value\n"
-            "_p.Exercise.judge = lambda self, case, outputs: None\n"]),
-        "allclose_replaced": with_wrong_tanh(after=[
-            "np.allclose = lambda *a, **k: True\n"
-            "np.testing.assert_allclose = lambda *a, **k: None\n"
-            "np.array_equal = lambda *a, **k: True\n"
-            "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n"]),
-        "input_transformer": with_wrong_tanh(before=[
-            "get_ipython().input_transformers_post.append(lambda lines: [])\n"]),
-        "file_tamper": with_wrong_tanh(after=[
-            "import os, glob\n"
-            f"open({str(gradebook)!r}, 'w').write('submission,total\\nfile_tamper.ipynb,999\\n')\n"
-            f"os.remove({str(other)!r})\n"
-            "open('gradebook.csv', 'w').write('everyone,0\\n')\n"]),
-        "env_detect": lesson_notebook(dict(CORRECT, tanh_backward=(
-            "import os, importlib\n"
-            "_graded = any(k.upper().startswith(('NBGRADER', 'RNNCOURSE', 'GRAD', 'OTTER'))"
-            " for k in os.environ) or os.getcwd().startswith('/tmp')\n"
-            "if _graded:\n"
-            "    _ref = getattr(importlib.import_module('rnncourse.' + 'nn'), 'tanh_' + 'backward')\n"
-            "    def tanh_backward(dout, cache):\n"
-            "        return _ref(dout, cache)\n"
-            "else:\n"
-            "    def tanh_backward(dout, cache):\n"
-            "        return dout * (1.0 - cache)\n"))),
-        "os_exit": with_wrong_tanh(after=["import os\nos._exit(0)\n"]),
-        "kill_kernel": with_wrong_tanh(after=["import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"]),
-        "kill_parent": with_wrong_tanh(after=[
-            "import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(5)\n"]),
-        "infinite_loop": with_wrong_tanh(after=[
-            "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
-            "    except BaseException:\n        pass\n"]),
-        "output_flood": with_wrong_tanh(after=[
-            "import sys\nline = 'x' * 100_000 + '\\n'\nfor _ in range(300):\n    sys.stdout.write(line)\n"]),
-        "memory_bomb": with_wrong_tanh(after=[
-            "hog = []\nwhile True:\n    hog.append(bytearray(50_000_000))\n",
-            "big = np.ones((100_000, 100_000))\n"]),
-        "fork_detach": with_wrong_tanh(after=[
-            "import os, subprocess\n"
-            f"subprocess.Popen(['sleep', '{SETSID_SLEEP}'], start_new_session=True)\n"
-            "pid = os.fork()\n"
-            "if pid == 0:\n"
-            "    os.setsid()\n"
-            "    if os.fork() == 0:\n"
-            f"        os.execvp('sleep', ['sleep', '{FORK_SLEEP}'])\n"
-            "    os._exit(0)\n"
-            "os.waitpid(pid, 0)\n"]),
-        "endless_function": lesson_notebook(dict(CORRECT, tanh_backward=(
-            "def tanh_backward(dout, cache):\n    while True:\n        pass\n"))),
-        "reference_import": lesson_notebook(dict(CORRECT, tanh_backward=(
-            "from rnncourse.nn import tanh_backward as _tb\n"
-            "def tanh_backward(dout, cache):\n    return _tb(dout, cache)\n"))),
-        "reference_module": lesson_notebook(dict(CORRECT, tanh_backward=(
-            "import rnncourse.nn as lib\n"
-            "def _helper(a, b):\n    return lib.tanh_backward(a, b)\n"
-            "def tanh_backward(dout, cache):\n    return _helper(dout, cache)\n"))),
-    }
-
+                                reason="the sandbox and process containment are Linux-only")
 
 EXPECTED_STATUS = {
     "checker_replaced": "ok", "allclose_replaced": "ok", "input_transformer": "ok",
-    "file_tamper": "ok", "env_detect": "flagged: tanh_backward", "os_exit": "kernel died",
-    "kill_kernel": "kernel died", "kill_parent": "kernel died", "infinite_loop": "timeout",
-    "output_flood": "ok", "memory_bomb": "memory", "fork_detach": "ok", "endless_function": "ok",
+    "file_tamper": "ok", "classmate_copy": "ok", "solutions_search": "ok",
+    "package_tamper": "ok", "network": "ok", "large_file": "ok", "env_detect": "flagged: tanh_backward",
+    "os_exit": "kernel died", "kill_kernel": "kernel died", "kill_parent": "ok",
+    "kill_all": "ok", "fork_bomb": "ok", "infinite_loop": "timeout", "output_flood": "ok",
+    "memory_bomb": "memory", "fork_detach": "ok", "endless_function": "ok",
     "reference_import": "flagged: tanh_backward", "reference_module": "flagged: tanh_backward",
 }
-EXPECTED_TOTAL = {
-    "input_transformer": 0, "os_exit": 0, "kill_kernel": 0, "kill_parent": 0,
-    "infinite_loop": 0,
-}
+EXPECTED_TOTAL = {"input_transformer": 0, "os_exit": 0, "kill_kernel": 0, "infinite_loop": 0}
 
 MALFORMED = {
     "empty.ipynb": (b"", "empty file"),
@@ -117,78 +43,41 @@ MALFORMED = {
 }
 
 
-def _processes_matching(*needles):
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if any(n in cmd for n in needles):
-            found.append((int(pid), cmd))
-    return found
-
-
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory, private_python):
-    tmp = tmp_path_factory.mktemp("hostile")
-    subs = tmp / "subs"
-    subs.mkdir()
-    gradebook = tmp / "out" / "gradebook.csv"
-    write(lesson_notebook(), subs / "good.ipynb")
-    write(lesson_notebook(STUB), subs / "stub.ipynb")
-    for name, nb in _hostile(tmp, gradebook).items():
-        write(nb, subs / f"{name}.ipynb")
+def batch(tmp_path_factory):
+    launcher = require_sandbox()
+    assert launcher.sandboxed
+    tmp = tmp_path_factory.mktemp("hostile-sandbox")
+    (tmp / "subs").mkdir()
     for name, (data, _) in MALFORMED.items():
-        (subs / name).write_bytes(data)
-    odd = subs / "odd\nname,=1+1.ipynb"
-    write(lesson_notebook(), odd)
-    kernels_before = {p for p, _ in _processes_matching("rnncourse-grade-")}
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-    start = time.monotonic()
-    proc = subprocess.run(
-        [private_python, "-m", "rnncourse", "grade", "--jobs", "2", "--timeout", "8",
-         "--memory", "1024", "--out", str(gradebook), "--feedback", str(tmp / "feedback"),
-         str(subs), str(subs / "good.ipynb")],
-        capture_output=True, text=True, timeout=300, env=env, cwd=tmp)
-    seconds = time.monotonic() - start
-    time.sleep(0.2)
-    leftovers = _processes_matching(f"sleep {FORK_SLEEP}", f"sleep {SETSID_SLEEP}")
-    kernels_after = [p for p, _ in _processes_matching("rnncourse-grade-")
-                     if p not in kernels_before]
-    with open(gradebook, newline="") as fh:
-        rows = {row["submission"]: row for row in csv.DictReader(fh)}
-    return {"proc": proc, "rows": rows, "leftovers": leftovers, "kernels": kernels_after,
-            "tmp": tmp, "seconds": seconds, "gradebook": gradebook}
+        (tmp / "subs" / name).write_bytes(data)
+    from test_grading_corpus import lesson_notebook, write
+    write(lesson_notebook(), tmp / "subs" / "odd\nname,=1+1.ipynb")
+    (tmp / "subs" / "copy").mkdir()
+    write(lesson_notebook(), tmp / "subs" / "copy" / "good.ipynb")
+    return run_batch(tmp, sandbox=True, extra_paths=[tmp / "subs" / "good.ipynb"])
 
 
 def test_the_batch_ran_and_exited_zero(batch):
-    # the batch grades a private copy of the course (see conftest.py), so nothing but a
-    # submission could change it: exit 1 ("course files changed") is a failure here
     proc = batch["proc"]
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "course files changed" not in proc.stderr
-    assert not [name for name, row in batch["rows"].items()
-                if "course files changed" in row["status"]]
-    assert "[####################]" in batch["proc"].stderr
-    assert batch["seconds"] < 150
+    assert "[####################]" in proc.stderr
+    assert batch["seconds"] < 240
 
 
 def test_every_submission_has_a_row(batch):
-    names = set(batch["rows"])
-    expected = ({"good.ipynb", "stub.ipynb", "good.ipynb (2)", "odd\\nname,=1+1.ipynb"}
+    expected = ({"good.ipynb", "victim.ipynb", "stub.ipynb", "odd\\nname,=1+1.ipynb",
+                 "copy/good.ipynb", "good.ipynb (2)"}
                 | {f"{n}.ipynb" for n in EXPECTED_STATUS} | set(MALFORMED))
-    assert names == expected
+    assert set(batch["rows"]) == expected
 
 
-def test_honest_submissions_keep_full_and_zero_marks(batch):
+def test_honest_submissions_keep_full_marks(batch):
     rows = batch["rows"]
-    assert (rows["good.ipynb"]["status"], rows["good.ipynb"]["total"]) == ("ok", str(POSSIBLE))
-    assert rows["good.ipynb"]["possible"] == str(POSSIBLE)
+    for name in HONEST + ("odd\\nname,=1+1.ipynb", "copy/good.ipynb"):
+        assert (rows[name]["status"], rows[name]["total"]) == ("ok", str(POSSIBLE)), rows[name]
     assert (rows["stub.ipynb"]["status"], rows["stub.ipynb"]["total"]) == ("ok", "0")
-    assert rows["odd\\nname,=1+1.ipynb"]["total"] == str(POSSIBLE)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_STATUS))
@@ -207,34 +96,55 @@ def test_malformed_input_gets_an_invalid_row(batch, name):
     assert row["total"] == "0"
 
 
+def test_the_kill_all_attack_really_ran_inside_the_sandbox(batch):
+    # its cell raises when its guard finds no sandbox PID namespace (then it kills nothing), or
+    # when kill(-1) did not kill the child it started
+    last = batch["reports"]["kill_all.ipynb"]["cells"][-1]
+    assert last["status"] == "ok", last
+
+
 def test_the_same_file_twice_is_marked_duplicate(batch):
     assert batch["rows"]["good.ipynb (2)"]["status"].startswith("invalid notebook: duplicate of")
 
 
-def test_no_process_outlives_the_run(batch):
+@pytest.mark.parametrize("what", ["subs", "package", "checkout", "feedback"])
+def test_nothing_of_the_instructors_changed(batch, what):
+    # the submissions folder, the course package the kernels import, the checkout with its
+    # solutions/, and an earlier run's feedback file: byte-identical
+    assert batch["after"][what] == batch["before"][what]
+
+
+def test_nothing_reached_the_network(batch):
+    assert batch["seen"] == []
+
+
+def test_no_process_or_temporary_folder_survives(batch):
     assert batch["leftovers"] == []
-    assert batch["kernels"] == []
+    assert batch["temp_left"] == []
+
+
+def test_every_row_says_it_was_sandboxed(batch):
+    assert not [n for n, r in batch["rows"].items() if "without a sandbox" in r["status"]]
+    for name, report in batch["reports"].items():
+        assert report["without_sandbox"] is False, name
+        assert report["isolation"].startswith("bubblewrap sandbox"), name
 
 
 def test_the_tampered_files_did_not_matter(batch):
-    text = batch["gradebook"].read_text()
+    text = (batch["tmp"] / "out" / "gradebook.csv").read_text()
     assert "999" not in text and "everyone" not in text
     assert not (batch["tmp"] / "gradebook.csv").exists()  # the kernel's cwd was private
 
 
 def test_feedback_and_json_reports_exist_for_everyone(batch):
-    feedback = list((batch["tmp"] / "feedback").glob("*.txt"))
-    reports = list((batch["tmp"] / "out" / "gradebook-reports").glob("*.json"))
-    assert len(feedback) == len(reports) == len(batch["rows"])
-    good = next(p for p in reports if p.name.startswith("good-"))
-    data = json.loads(good.read_text())
-    assert data["exercises"]["tanh_backward"]["passed"] is True
-    assert isinstance(data["seed"], int)
-    text = next(p for p in feedback if p.name.startswith("env_detect")).read_text()
-    assert "FLAGGED" in text and "tanh_backward" in text
+    feedback = [p for p in (batch["tmp"] / "feedback").glob("*.txt") if p.name != "earlier-run.txt"]
+    assert len(feedback) == len(batch["reports"]) == len(batch["rows"])
+    good = batch["reports"]["good.ipynb"]
+    assert good["exercises"]["tanh_backward"]["passed"] is True
+    assert isinstance(good["seed"], int)
 
 
 def test_the_spreadsheet_cannot_run_a_name_as_a_formula(batch):
-    raw = batch["gradebook"].read_text()
+    raw = (batch["tmp"] / "out" / "gradebook.csv").read_text()
     assert "odd\\nname,=1+1.ipynb" in raw  # quoted by csv, newline escaped
     assert "\n=1" not in raw

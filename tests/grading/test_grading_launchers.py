@@ -49,9 +49,10 @@ def test_a_separate_uid_launcher_hands_files_to_its_user(tmp_path):
     assert os.stat(tmp_path / "work" / "b").st_uid == 2_000_000_123
 
 
-def test_choose_launcher():
-    assert isinstance(choose_launcher(False), SameUserLauncher)
-    chosen = choose_launcher("auto")
+def test_choose_launcher_without_a_sandbox():
+    assert isinstance(choose_launcher(False, sandbox=False), SameUserLauncher)
+    chosen = choose_launcher("auto", sandbox=False)
+    assert chosen.sandboxed is False
     if os.geteuid() == 0 and interpreter_world_readable():
         assert isinstance(chosen, SeparateUidLauncher)
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import require_sandbox
 from rnncourse.checks import LESSONS as LESSON_STEMS
 from rnncourse.checks import exercises_for_lesson, points_for_lesson
 
@@ -33,6 +34,7 @@ def _possible(stem):
 
 @pytest.fixture(scope="module")
 def gradebook(tmp_path_factory, private_python):
+    require_sandbox()
     tmp = tmp_path_factory.mktemp("real")
     out = tmp / "gradebook.csv"
     paths = [str(p) for p in SOLUTIONS + LESSONS]

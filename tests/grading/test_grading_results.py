@@ -24,6 +24,9 @@ def _entry(points, flag=None):
     (SubmissionResult(status=Status.TIMEOUT, exercises={"a": _entry(0, "a calls x")}),
      "timeout; flagged: a: a calls x"),
     (SubmissionResult(course_files_changed=True), "ok; course files changed during grading"),
+    (SubmissionResult(without_sandbox=True), "ok; graded without a sandbox"),
+    (SubmissionResult.invalid("empty file", without_sandbox=True, course_files_changed=True),
+     "invalid notebook: empty file; course files changed during grading; graded without a sandbox"),
     (SubmissionResult(status=Status.MEMORY, course_files_changed=True,
                       exercises={"a": _entry(0, "f")}),
      "memory; flagged: a: f; course files changed during grading"),
@@ -43,10 +46,13 @@ def test_scoring_counts_the_lessons_exercises_and_names_what_was_not_graded():
 
 def test_a_result_survives_the_workers_json_round_trip():
     r = SubmissionResult(name="a.ipynb", seed=3, lesson="00_welcome", status=Status.TIMEOUT,
-                         problems=["cell 2 did not finish"], details={"isolation": "same user"},
+                         problems=["cell 2 did not finish"], isolation="same user",
+                         without_sandbox=True, details={"timing": {"kernel_start": 1.0}},
                          exercises={"warmup_sum_of_squares": _entry(0, "f")}).score()
     data = r.to_dict()
-    assert data["status"] == "timeout; flagged: warmup_sum_of_squares: f"
+    assert data["status"] == ("timeout; flagged: warmup_sum_of_squares: f; graded without a "
+                              "sandbox")
+    assert data["without_sandbox"] is True
     assert data["outcome"] == "timeout" and data["isolation"] == "same user"
     back = SubmissionResult.from_dict(data)
     assert back == r
