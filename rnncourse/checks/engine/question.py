@@ -157,7 +157,7 @@ class QuestionExercise(Exercise):
     # ------------------------------------------------------------------ answers
     def example(self):
         """A sample answer of the right kind (never the key), for messages."""
-        return {"choice": "'a'", "choices": "{'a', 'c'}", "number": "0.25"}[self.kind]
+        return {"choice": "'a'", "choices": "{'b', 'd'}", "number": "0.25"}[self.kind]
 
     def accepts(self, answer):
         how = f"check({self.id!r}, {self.example()})"
