@@ -1,8 +1,9 @@
 """The release step for self-check questions: the solution's answer becomes ``...`` in the lesson.
 
 In a solution notebook a question's graded check cell holds the answer,
-``check("q04_total_vs_partial", "b")``; :func:`blank_question_answers` turns it into
-``check("q04_total_vs_partial", ...)  # your answer in place of ...: one letter in quotes, e.g. "a"``
+``check("q04_total_vs_partial", "d")``; :func:`blank_question_answers` turns it into
+``check("q04_total_vs_partial", ...)  # your answer in place of ...: the letter of one option,
+in quotes``
 so the lesson carries no key. ``check`` says "not answered yet" for ``...`` and never raises, so
 Run All on an untouched lesson still reaches the end.
 """
@@ -17,9 +18,9 @@ from rnncourse.authoring.markup import (MarkupError, MarkupProblem, cell_source,
                                         is_check_cell)
 
 QUESTION_ID = re.compile(r"^q\d{2}_[a-z0-9_]+$")
-HINTS = {"choice": 'one letter in quotes, e.g. "a"',
-         "choices": 'a set of letters, e.g. {"b", "d"}',
-         "number": "a number, e.g. 0.25"}
+HINTS = {"choice": "the letter of one option, in quotes",
+         "choices": "a set of option letters, in quotes, in braces",
+         "number": "a number"}
 
 
 def blank_line(question_id, kind):

@@ -26,9 +26,9 @@ def notebook(*cells):
 
 
 @pytest.mark.parametrize("qid, answer, kind_hint", [
-    ("q04_total_vs_partial", '"b"', 'one letter in quotes, e.g. "a"'),
-    ("q05_what_clipping_fixes", '{"a", "c"}', 'a set of letters, e.g. {"b", "d"}'),
-    ("q05_bound_lag40", "1.3e-4", "a number, e.g. 0.25"),
+    ("q04_total_vs_partial", '"b"', 'the letter of one option, in quotes'),
+    ("q05_what_clipping_fixes", '{"a", "c"}', 'a set of option letters, in quotes, in braces'),
+    ("q05_bound_lag40", "1.3e-4", "a number"),
 ])
 def test_the_answer_becomes_an_ellipsis_with_a_hint(qid, answer, kind_hint):
     solution = notebook(question_cell(f'check("{qid}", {answer})', qid))

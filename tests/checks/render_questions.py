@@ -82,7 +82,7 @@ def render_module(lesson, questions):
                 f"    prompt={_literal(q['prompt'], 11)},"]
         if q.get("options"):
             out.append("    options={")
-            out += [f'        "{k}": {_literal(v, 13)},' for k, v in q["options"].items()]
+            out += [f'        "{k}": {_literal(v, 13)},' for k, v in sorted(q["options"].items())]
             out.append("    },")
         out.append("    accepted={")
         for text in accepted_texts(q, lesson):

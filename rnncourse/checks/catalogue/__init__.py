@@ -95,8 +95,10 @@ def graded_for_lesson(stem):
 
 
 def points_for_lesson(stem):
-    """Total points of a lesson's exercises and questions (the gradebook's ``possible``)."""
-    return sum(ex.points for ex in graded_for_lesson(stem))
+    """Total points of a lesson's exercises and questions (the gradebook's ``possible``): an int
+    when whole, else a float (questions are worth half a point by default)."""
+    total = sum(ex.points for ex in graded_for_lesson(stem))
+    return int(total) if float(total).is_integer() else total
 
 
 __all__ = ["EXERCISES", "QUESTIONS", "LESSONS", "MODULES", "build_registry",

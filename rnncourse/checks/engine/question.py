@@ -1,7 +1,7 @@
 """Conceptual questions: a plain answer (a letter, a set of letters, a number), judged by hash.
 
 A question is an :class:`~rnncourse.checks.engine.protocol.Exercise` whose ``answer_kind`` is
-``"value"``: ``check("q04_total_vs_partial", "b")`` goes through the same ``check`` as a function
+``"value"``: ``check("q04_total_vs_partial", "d")`` goes through the same ``check`` as a function
 exercise, and the grader reads the literal answer from the submitted notebook instead of calling
 anything in the kernel.
 
@@ -95,6 +95,17 @@ class Misconception:
         return f"{unseal(salt, answer_text, self.sealed)} See {self.section}."
 
 
+def _shown(answer):
+    """``repr`` of an answer, with a set's items sorted (so messages never depend on hash order)."""
+    if isinstance(answer, (set, frozenset)):
+        try:
+            return "{" + ", ".join(sorted(map(repr, answer))) + "}"
+        except TypeError:
+            return f"a set of {len(answer)} items"
+    text = repr(answer)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _letters_of(answer):
     """The letters of a several-letter answer as a sorted tuple, or None if it is not one."""
     if isinstance(answer, str):
@@ -150,7 +161,7 @@ class QuestionExercise(Exercise):
                              "explanation}} (see docs/checks.md, 'Adding a question')")
         self.id, self.lesson, self.kind, self.prompt = id, lesson, kind, prompt
         self.salt, self.accepted, self.section = salt, dict(accepted), section
-        self.options = dict(options or {})
+        self.options = dict(sorted((options or {}).items()))  # shown in letter order
         self.wrong = dict(wrong or {})
         self.digits, self.points = int(digits), points
 
@@ -166,15 +177,15 @@ class QuestionExercise(Exercise):
                     "the cell again (or use the buttons above).")
         if self.kind == "number":
             if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-                return f"{answer!r} is not a number; answer with a number, e.g. {how}"
+                return f"{_shown(answer)} is not a number; answer with a number, e.g. {how}"
             if not math.isfinite(float(answer)):
-                return f"{answer!r} is not a finite number; answer with a number, e.g. {how}"
+                return f"{_shown(answer)} is not a finite number; answer with a number, e.g. {how}"
             return None
         letters = _letters_of(answer) if self.kind == "choices" else (
             (answer.strip().lower(),) if isinstance(answer, str) else None)
         if not letters or (self.kind == "choice" and len(letters) != 1):
             what = "one letter in quotes" if self.kind == "choice" else "a set of letters"
-            return f"{answer!r} is not an answer here; answer with {what}, e.g. {how}"
+            return f"{_shown(answer)} is not an answer here; answer with {what}, e.g. {how}"
         unknown = [x for x in letters if x not in self.options]
         if unknown:
             return (f"{', '.join(map(repr, unknown))} is not one of the options "

@@ -70,23 +70,23 @@ Q01_CONSUMER_SUM = QuestionExercise(
     prompt=('A node u feeds two operations, v1 and v2, and both lead to the loss L. What is '
             'dL/du?'),
     options={
-        "a": 'dL/dv1 dv1/du + dL/dv2 dv2/du',
+        "a": 'the larger of the two terms',
         "b": 'dL/dv1 dv1/du x dL/dv2 dv2/du',
-        "c": 'the larger of the two terms',
+        "c": 'dL/dv1 dv1/du + dL/dv2 dv2/du',
         "d": 'their average',
     },
     accepted={
-        "fbded56f7663f43f5c3258b9":
-            "T9sejt/VYzHPyjIai1BlwmtzkF5fsbTeolEoT3WXUgXZe7ocI0vWMmD2CEbs4P1Bnwr0jrFE6Ni7moexNbaNiajO9y8Yn5Gs+aY+Ce0BPZ5FrbYo4nAMh+MmULt2qJUW",
+        "9c919d0f0416dbb6ab831fbc":
+            "C/uoiCkQGedWFta+f1xPCA2ZbmF90spr6F2jqxwps/K9ShgMApxbBQ+89xAY69Z/8sIhkNyNoW9bUD50wAYX8fs8NivDU29gvnWaOoq0nGuGR+Du3R85usaSImJ1eKsM",
     },
     wrong={
         "be1f29bb18f59717971c18b5": Misconception(
             "multiply_paths",
             "I5SxvrXu4yF7F/M5PW1cvmfYwhWftc5um3EqgxkLP0+Pr4PLP6O7OteAKWxz7Nvkq/cJKYTM2dIkeQ8EZIxRHBkhPanYQVcfGxbbtRdCSosy76YhO/QBeeiot6LtDibJLOkuoyVfjiCBNZTWM6OXnG7LHEOG1DE35+GFkP8mlh7JoA==",
             'section 4 (the sum in the chain rule)'),
-        "9c919d0f0416dbb6ab831fbc": Misconception(
+        "fbded56f7663f43f5c3258b9": Misconception(
             "larger_path",
-            "BOGwlGAQFOoeBJq8fk0KSWHJeH1wkMp/rFTsvBoo8KG9BUgPGYBAH0y24x0E8ZV++dggldyNoWNcHms2xkkd9+YlJDvTGA==",
+            "QMEGkpbVbjyH2H4YikEggwcjhkJS87TK5lhnWHOWEVbZNOofOFfNKCP8HEvw+r5AlBD1i7FE6NS81NLzM/mHj7XX5T8I1A==",
             'section 4 (the sum in the chain rule)'),
         "d5d5718d82df2adddd8d1d01": Misconception(
             "average_paths",
@@ -101,20 +101,20 @@ Q01_TINY_ENTRY = QuestionExercise(
     prompt=('A gradient check fails on one entry: analytic 2.0e-09, numerical 1.998e-09, '
             'relative error 2e-04. Every other entry agrees to 1e-10. What is most likely?'),
     options={
-        "a": ('the gradient is fine: next to a tiny entry the round-off of central differences '
+        "a": 'the gradient formula is wrong for that entry',
+        "b": ('the gradient is fine: next to a tiny entry the round-off of central differences '
               'gives a large relative error'),
-        "b": 'the gradient formula is wrong for that entry',
         "c": 'the step h = 1e-5 is too large; take h = 1e-12 and the check passes',
         "d": 'rel_error has a bug: the floor 1e-8 should be removed',
     },
     accepted={
-        "531ac3c38a4c08ffd5d86548":
-            "mEww8RMUXaw0qMztaKWRlXdqFRX2fAeJ2WypoyZ2/8cdh5Gl9iyd1556QZdaE0HEhm+IjzG7yZTgwAQ03TEfLcK6N4JBnwk43LJ2b/nuMMNb2jQeixouRxAK8Sj36UULsVBKR2W0LLvFoNKgtScR1+DbmMX1kAmEuWxpANrfGgiLE851LHhKqphW3EMara7sq7WbSJ2DAipHd9IwSP7vn/qJV65KaWdIG661KmmtzG9qc6B7aYLspxQva0tl5/oZZY2640ZiFqBW",
+        "e545828c6ec7e0da169fdeb9":
+            "RiwmMek+g1ndQCloe22TlRODz3Or2inOT24exp8Cpc3u1SedKysieVfS7VKfe72S9LyhpfG5GoLjnFkMNVAhdbkbO3BqpDdFgCHaomGe34MyHUBigrKDveKdbV8qyI0JwzxE6XtZtAN2HJ4npoOOdNEmZS5gl5wrLfEttpaLN3fNtQPUJ4AR4UQyN/1LKHGwAERInGBidnAf+pM3PoYvRsGp1icm93v4U6lxuvOiOg7kO9c9rcMSoP13YtNDSE/YyQqz65xzFpyW",
     },
     wrong={
-        "e545828c6ec7e0da169fdeb9": Misconception(
+        "531ac3c38a4c08ffd5d86548": Misconception(
             "trust_relative_error_blindly",
-            "SCw9Muk6mQ3bQSk7Om6Sn1+Z3XCr3DmIXWMJg4IArZLuhiDDdXV3ZEHSrVjHJOuEu76u8+u0BYPt3mEMIwI6crBCfXp2vTBQwWjH8S2e1o5hX1UjlrSUs6+ld19knIRIy31Z7XND/Q==",
+            "lkwr8hMQR/gyqcy+KaaQnztwBxb2ehfPy2G+5jt095gd1Jb7qHLIyoh6AZ0CTBfSyW2H2Su21pXugjw0y2MEKsvjcYhdhg4tnftrPLXuOc4ImCFfnxw5SV0y6yi5vUxKuRFXQ22uZQ==",
             'section 6 (gradient checking)'),
         "ca84e4817b3a84fc77c6ec93": Misconception(
             "smaller_h_is_better",

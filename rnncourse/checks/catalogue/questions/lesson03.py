@@ -100,13 +100,13 @@ Q03_SHARED_GRADIENT = QuestionExercise(
             "dL/dW_h^(t) (one per step's hWh[t])?"),
     options={
         "a": "it is the last step's term, dL/dW_h^(T)",
-        "b": 'it is the sum of the T terms',
+        "b": "it is the first step's term, which carries all the later ones",
         "c": 'it is their average',
-        "d": "it is the first step's term, which carries all the later ones",
+        "d": 'it is the sum of the T terms',
     },
     accepted={
-        "220f04287a54be96479654f6":
-            "b6q1dk0KmNm2qhDYM40hBm5qTthtyWbZHrXAxELgL4O5r517/p2oiGI4aIU22kWmdnM5G86qcY7dUtgbgYzmkNjF9UQvwID18Zg3mKHGiKBvElujzXlTmn4Bh2yiSbcg6MtxDsf5nGAij7pVrnEwMVJ3I5lVXLXCRqwVrahdFuNocIP8hktlHgqUJfWfhG8=",
+        "c3c74014f2226a08b1bb9ba3":
+            "fYju32p/ANP+2XE91sxqMdm8soQoUJXKsm3Fit3qgl1p16IKZneZjlbB+87t/MCuWIQhG8DxHKF+44pCf7jOtH7cmziqBo7vzVmK8jIaCLQAT5G6UCAoRC+UWGB0UzcfkkweVSwFm/NjqbodcBKGB02jeLoPXH6HfTe+tX9ISqeeV6BmNUYoMYfWVhUG3Es=",
     },
     wrong={
         "ca79defcd120a75543b050d1": Misconception(
@@ -117,9 +117,9 @@ Q03_SHARED_GRADIENT = QuestionExercise(
             "average_of_uses",
             "gM0K1fhFnlaq0z6ztWhq8uv73vKzweoliYZuifKm6jLhxmA5f4hDPZIy/ayAtf4ZKkF78E+TbEndSonxpwz0OvhXjlSFzPaIuj6Kk7ZEBwQJjY0cYkghJAXXG9PtS7Z4tkPPX/mbyyI5wXWq+xU=",
             'section 6 (shared weights: the gradient is the sum over the uses)'),
-        "c3c74014f2226a08b1bb9ba3": Misconception(
+        "220f04287a54be96479654f6": Misconception(
             "first_use_only",
-            "f5f9yDM6FMPz2WwvwMxqMdm8soQoUIbEsGCMhNfx9XZpiaIIcmeblRjJtfzBtIGySMAoEcfxG6J+p4xJL7jFsz3cnD/vQqSp232htA==",
+            "bbWmYRRPjMm7qg3KJY0hBm5qTthtyXXXHLiJykj7WKi58Z156o2qkywwJrcakgS6ZjcwEcmqdo3dFt4Q0Yztl5vF8kNqhKqz57wc3g==",
             'section 6 (shared weights: the gradient is the sum over the uses)'),
     },
     section='section 6 (shared weights: the gradient is the sum over the uses)',

@@ -70,22 +70,22 @@ Q04_ORDER_FORCED = QuestionExercise(
     prompt='Why does the BPTT loop visit the steps from t = T down to t = 1?',
     options={
         "a": 'it is a convention; any order gives the same gradients',
-        "b": "dL/dh_t needs the result of step t+1's backward, so step t+1 must be done first",
-        "c": 'because the caches are stored in reverse',
+        "b": 'because the caches are stored in reverse',
+        "c": "dL/dh_t needs the result of step t+1's backward, so step t+1 must be done first",
         "d": 'to save memory',
     },
     accepted={
-        "93696194fd9178c5fb3730fe":
-            "acVtk7xS1D7oBTuWA7UmmY3K/KejidOqJrjAzeberj/WZkqyoOrbZYUKU9sE8pIdlhfj7/AQAOt3kfsboFkn/0TybmnR7HK00/OHRZdhbmTUWjxlNaZqzwYZejAmntUc8+R6NALggVeDx5bbrCGo+CGV5sT/IO0aeFvjCv0z7L+1EesSxrZacbpfIy5m",
+        "ade0ed1fb21b477094002637":
+            "jIbFGfYLN4x9GgvtlIPf97hs7LjOdDym8UUDP8ubVEQan1K/pJpsJABeXlmohmoIQKOgMakTziH0BfCB2UPBOBUhs16PrSZ6hmG7XmJeYbI2CsFBShA67QC1cxiTdygn6yayA6lCeGwzTksPVPaW/jwuETx7QoeDPXaOVd2UI1jJYekJDpTH6/J4koNN",
     },
     wrong={
         "14c477458360b998565d39d8": Misconception(
             "order_free",
             "meSSEP8RAfSyo7R40KNdS3VpJR6j+32pQ+3ADzPzyXilaZSZv8dbLztiko2D30gKxOzJXmVz0o7EY4lV8aJbpFPvKnH96MBi6RG4nl51EFx0RbVTUAcPg4IvCSTzO3M=",
             'section 4 (the order is forced)'),
-        "ade0ed1fb21b477094002637": Misconception(
+        "93696194fd9178c5fb3730fe": Misconception(
             "cache_order",
-            "u4/DUeE1INQ+NELriYPIz/J4pJOdJyHl9Go0LsjfT28BzRz74L8tYBxoG0ij2DFMQbnfe6QYjWa1Pv6x3xTFJBVps0uT6HI42iKEBSNbbfcrHYVKV0Qx6wO3IFuaaCI56zSoCeQQaWcjHF4TT+3Iu35hFnM9RICPaSWTSY+CLFiV",
+            "Xsxr26tsw2arK3KQHrUxocfetIzw2s7pI5f33OWatRTNNAT25M+aIZk8FsoPrMlZlw2cpf0bQ6w2qvUrpg4j40S6bnzNqSb2j7C4HtZkYiHJTXhuKPJhyQUbKXMvgd8C8/ZgPk+ykFyTlYPHtzr2vWPa4Yu5JuoWLAj+Fq8l47/p",
             'section 4 (the order is forced)'),
         "f2f0cd7dd16484a73bb9b805": Misconception(
             "memory_reason",
