@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from question_key import SPEC  # noqa: E402
+from question_key import SPEC, SPEC_PENDING  # noqa: E402
 
 from rnncourse.checks.engine.question import QuestionExercise  # noqa: E402
 
@@ -102,8 +102,9 @@ def render_module(lesson, questions):
 
 
 def rendered():
-    """``{path: text}`` of every question module."""
-    return {OUT / f"lesson{lesson[:2]}.py": render_module(lesson, qs) for lesson, qs in SPEC.items()}
+    """``{path: text}`` of every question module (also those of lessons not merged yet)."""
+    return {OUT / f"lesson{lesson[:2]}.py": render_module(lesson, qs)
+            for lesson, qs in {**SPEC, **SPEC_PENDING}.items()}
 
 
 if __name__ == "__main__":
