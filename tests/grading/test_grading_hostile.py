@@ -17,7 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from test_grading_corpus import CORRECT, POSSIBLE, STUB, lesson_notebook, with_wrong_tanh, write
+from test_grading_corpus import (CORRECT, LESSON, POSSIBLE, STUB, lesson_notebook, with_wrong_tanh,
+                                 write)
+
+from rnncourse.checks import questions_for_lesson
+from rnncourse.grading.results import points_number
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="process containment is Linux-only (prctl, /proc)")
@@ -102,9 +106,12 @@ EXPECTED_STATUS = {
     "output_flood": "ok", "memory_bomb": "memory", "fork_detach": "ok", "endless_function": "ok",
     "reference_import": "flagged: tanh_backward", "reference_module": "flagged: tanh_backward",
 }
+# the questions' points survive whatever the kernel does (they are read from the file, never
+# run), unless the worker grading the submission is killed: then nothing is judged at all
+QUESTIONS_TOTAL = points_number(sum(q.points for q in questions_for_lesson(LESSON)))
 EXPECTED_TOTAL = {
-    "input_transformer": 0, "os_exit": 0, "kill_kernel": 0, "kill_parent": 0,
-    "infinite_loop": 0,
+    "input_transformer": QUESTIONS_TOTAL, "os_exit": QUESTIONS_TOTAL,
+    "kill_kernel": QUESTIONS_TOTAL, "kill_parent": 0, "infinite_loop": QUESTIONS_TOTAL,
 }
 
 MALFORMED = {
@@ -138,7 +145,7 @@ def batch(tmp_path_factory, private_python):
     subs.mkdir()
     gradebook = tmp / "out" / "gradebook.csv"
     write(lesson_notebook(), subs / "good.ipynb")
-    write(lesson_notebook(STUB), subs / "stub.ipynb")
+    write(lesson_notebook(STUB, questions={}), subs / "stub.ipynb")
     for name, nb in _hostile(tmp, gradebook).items():
         write(nb, subs / f"{name}.ipynb")
     for name, (data, _) in MALFORMED.items():
