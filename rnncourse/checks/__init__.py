@@ -53,6 +53,13 @@ clip_gradients               05_training_in_practice     1       optim.clip_grad
 
 The lesson-0 warm-up is ``warmup_sum_of_squares(x) -> float``, the sum of the squares of every
 entry of the array ``x``.
+
+Self-check questions
+--------------------
+:data:`QUESTIONS` holds the conceptual questions of lessons 1-5 (``q<lesson>_<name>``, 0.5
+point each by default), answered with a plain value through the same :func:`check`
+(``check(question_id, ...)`` says "not answered yet") or with the widget of :func:`ask`. Their
+key is stored as salted digests (:mod:`rnncourse.checks.engine.question`; docs/checks.md).
 """
 
 from __future__ import annotations
