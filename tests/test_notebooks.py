@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from rnncourse.checks import EXERCISES, LESSONS, exercises_for_lesson
+from rnncourse.checks import EXERCISES, LESSONS, QUESTIONS, exercises_for_lesson, questions_for_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 LESSON_FILES = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 CHECK_LINE = re.compile(r"""^check\(\s*["']([A-Za-z0-9_]+)["']\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$""")
+# a self-check question's graded cell: check("q04_name", <a literal answer>) in a solution
+QUESTION_LINE = re.compile(r"""^check\(\s*"(q\d\d_[a-z0-9_]+)"\s*,\s*(.+)\)$""")
 
 
 def _load(path):
@@ -64,9 +66,17 @@ def test_every_lesson_has_a_solution_notebook():
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
 def test_solution_teaches_every_catalogue_exercise_of_its_lesson(path):
     nb = _load(path)
-    found = {}
+    found, questions = {}, {}
     for i, cell in _check_cells(nb):
-        m = CHECK_LINE.match(_source(cell).strip())
+        source = _source(cell).strip()
+        question = QUESTION_LINE.match(source)
+        if question:
+            q_id = question.group(1)
+            assert _nbgrader(cell)["grade_id"] == q_id
+            assert _nbgrader(cell)["points"] == QUESTIONS[q_id].points, f"{q_id}: points differ"
+            questions[q_id] = i
+            continue
+        m = CHECK_LINE.match(source)
         assert m, f"{path.name} cell {i + 1}: a check cell must be one `check(\"id\", fn)` line"
         ex_id = m.group(1)
         assert _nbgrader(cell)["grade_id"] == ex_id
@@ -74,6 +84,8 @@ def test_solution_teaches_every_catalogue_exercise_of_its_lesson(path):
         found[ex_id] = i
     expected = [ex.id for ex in exercises_for_lesson(path.stem)]
     assert list(found) == expected, f"{path.name} checks {list(found)}, catalogue has {expected}"
+    asked = [q.id for q in questions_for_lesson(path.stem)]
+    assert list(questions) == asked, f"{path.name} asks {list(questions)}, catalogue has {asked}"
     answers = {_nbgrader(c)["grade_id"]: i for i, c in _solution_cells(nb)}
     for ex_id, check_index in found.items():
         assert answers.get(f"{ex_id}-answer", 10**9) < check_index, f"{ex_id}: answer after check"
@@ -84,9 +96,11 @@ def test_lesson_metadata_points_agree_with_the_catalogue(path):
     """Points are defined once, in the catalogue; the release copies them into each lesson."""
     meta = _load(path)["metadata"]["rnncourse"]
     catalogue = exercises_for_lesson(path.stem)
+    questions = questions_for_lesson(path.stem)
     assert meta["lesson"] == path.stem
-    assert meta["exercises"] == [ex.id for ex in catalogue]
-    assert meta["points"] == {ex.id: ex.points for ex in catalogue}
+    assert [i for i in meta["exercises"] if i not in QUESTIONS] == [ex.id for ex in catalogue]
+    assert [i for i in meta["exercises"] if i in QUESTIONS] == [q.id for q in questions]
+    assert meta["points"] == {ex.id: ex.points for ex in catalogue + questions}
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
@@ -133,7 +147,7 @@ FINISH_FIRST = re.compile(r"finish `([A-Za-z0-9_]+)` first \(exercise (\d+) of t
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.stem)
 def test_untouched_lesson_runs_to_the_last_cell(path):
     """Run All on a lesson with every exercise still a placeholder: no cell raises, each check
-    fails cleanly with "not written yet", and each cell that needs a learner's function says which
+    fails cleanly with "not written yet" (a question's check: "not answered yet"), and each cell that needs a learner's function says which
     exercise to finish first (and that exercise is one of this lesson's, with its right number)."""
     nb = _load(path)
     for i, cell in _solution_cells(nb):
@@ -145,12 +159,17 @@ def test_untouched_lesson_runs_to_the_last_cell(path):
     code_cells = [c for c in run.cells if c.cell_type == "code"]
     assert all(c.get("execution_count") for c in code_cells if c.source.strip()), "Run All stopped early"
     guarded = 0
+    questions_seen = []
     for index, cell in enumerate(run.cells):
         errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
         assert not errors, (f"{path.name} cell {index + 1} raised {errors[0].ename}: {errors[0].evalue}"
                             f"\n{cell.source[:300]}")
         text = _text_of_outputs(cell)
-        if cell.metadata.get("nbgrader", {}).get("grade"):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("grade") and grade_id in QUESTIONS:
+            assert "FAILED" in text and "not answered yet" in text, f"{path.name}: {text!r}"
+            questions_seen.append(grade_id)
+        elif cell.metadata.get("nbgrader", {}).get("grade"):
             assert "FAILED" in text and "not written yet" in text, f"{path.name}: {text!r}"
         if cell.cell_type == "code" and "skip_if_unfinished()" in cell.source:
             guarded += 1
@@ -159,3 +178,4 @@ def test_untouched_lesson_runs_to_the_last_cell(path):
             assert int(match.group(2)) == order.index(match.group(1)) + 1
     expected_guarded = {"00_welcome": 1, "01_feedforward_backprop": 2}.get(path.stem, 0)
     assert guarded == expected_guarded, f"{path.name}: {guarded} guarded cells"
+    assert questions_seen == [q.id for q in questions_for_lesson(path.stem)], questions_seen

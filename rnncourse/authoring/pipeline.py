@@ -5,10 +5,12 @@ single-purpose steps, in this order (see :data:`RELEASE_STEPS`):
 
 1. :func:`check_markup`              stop on any markup mistake (notebook, cell and fix named)
 2. :func:`replace_solutions`         every solution block becomes a ``raise NotImplementedError``
-3. :func:`clear_outputs`             no outputs, no execution counts
-4. :func:`strip_solution_metadata`   drop run-time metadata (timings, widget state), keep nbgrader's
-5. :func:`default_kernelspec`        a notebook without a kernelspec gets ``python3``
-6. :func:`write_lesson_metadata`     ``metadata.rnncourse``: lesson name, exercises, points
+3. :func:`blank_question_answers`    a self-check question's answer becomes ``...``
+   (:mod:`rnncourse.authoring.questions`)
+4. :func:`clear_outputs`             no outputs, no execution counts
+5. :func:`strip_solution_metadata`   drop run-time metadata (timings, widget state), keep nbgrader's
+6. :func:`default_kernelspec`        a notebook without a kernelspec gets ``python3``
+7. :func:`write_lesson_metadata`     ``metadata.rnncourse``: lesson name, exercises, points
 
 and then :func:`serialize_notebook` writes normalised JSON, so the same solution always gives
 byte-identical lesson text. Every step takes ``(nb, lesson_name)`` and returns a new notebook; none
@@ -25,6 +27,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4.rwbase import rejoin_lines
 
+from rnncourse.authoring.questions import blank_question_answers
 from rnncourse.checks.unfinished import placeholder as placeholder_line
 
 from rnncourse.authoring.markup import (
@@ -156,6 +159,7 @@ def check_markup(nb, lesson_name):
 RELEASE_STEPS = (
     check_markup,
     replace_solutions,
+    blank_question_answers,
     clear_outputs,
     strip_solution_metadata,
     default_kernelspec,

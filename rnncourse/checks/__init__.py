@@ -53,13 +53,21 @@ clip_gradients               05_training_in_practice     1       optim.clip_grad
 
 The lesson-0 warm-up is ``warmup_sum_of_squares(x) -> float``, the sum of the squares of every
 entry of the array ``x``.
+
+Self-check questions
+--------------------
+:data:`QUESTIONS` holds the conceptual questions of lessons 1-5 (``q<lesson>_<name>``, 0.5
+point each by default), answered with a plain value through the same :func:`check`
+(``check(question_id, ...)`` says "not answered yet") or with the widget of :func:`ask`. Their
+key is stored as salted digests (:mod:`rnncourse.checks.engine.question`; docs/checks.md).
 """
 
 from __future__ import annotations
 
 import difflib
 
-from rnncourse.checks.catalogue import EXERCISES, LESSONS, exercises_for_lesson, points_for_lesson
+from rnncourse.checks.catalogue import (EXERCISES, LESSONS, QUESTIONS, exercises_for_lesson,
+                                        graded_for_lesson, points_for_lesson, questions_for_lesson)
 from rnncourse.checks.engine import (DEFAULT_TIME_LIMIT, Exercise, FunctionExercise, Mistake,
                                      Result, Verdict, aggregate, from_bytes, pack, run_check,
                                      to_bytes, unpack)
@@ -71,9 +79,11 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
 
     Parameters
     ----------
-    exercise_id : str, e.g. ``"rnn_backward"`` (see :data:`EXERCISES`)
-    fn : the learner's answer: for every exercise today a function with the exercise's
-        signature (a question's answer, later, is a plain value)
+    exercise_id : str, e.g. ``"rnn_backward"`` (see :data:`EXERCISES`) or a question id such as
+        ``"q04_total_vs_partial"`` (see :data:`QUESTIONS`)
+    fn : the learner's answer: a function with the exercise's signature, or for a question a
+        plain value (a letter ``"b"``, a set of letters ``{"a", "c"}``, a number); ``...`` or
+        ``None`` means "not answered yet"
     seed : int, seeds the random test cases
     time_limit : float, seconds for all the cases together
 
@@ -83,7 +93,9 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
         ``.passed``, ``.message``, ``.points``, ``.possible``; never raises for a wrong, crashing,
         or endless ``fn``.
     """
-    exercise = EXERCISES.get(exercise_id) if isinstance(exercise_id, str) else None
+    exercise = None
+    if isinstance(exercise_id, str):
+        exercise = EXERCISES.get(exercise_id) or QUESTIONS.get(exercise_id)
     if exercise is None:
         return _unknown(exercise_id)
     try:
@@ -95,13 +107,22 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
 
 
 def _unknown(exercise_id):
-    close = difflib.get_close_matches(str(exercise_id), list(EXERCISES), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(str(exercise_id), [*EXERCISES, *QUESTIONS], n=3, cutoff=0.5)
     hint = (f"did you mean {', '.join(close)}?" if close
             else f"known ids: {', '.join(EXERCISES)}")
     return Result(str(exercise_id), False, f"unknown exercise id {exercise_id!r}: {hint}", 0, 0)
 
 
-__all__ = ["check", "skip_if_unfinished", "EXERCISES", "LESSONS", "exercises_for_lesson", "points_for_lesson",
+def ask(question_id):
+    """The answer widget of a self-check question (radio buttons, checkboxes or a number box, and
+    a Check button that runs the same :func:`check`); see :mod:`rnncourse.checks.widgets`."""
+    from rnncourse.checks.widgets import ask as _ask  # late: ipywidgets only when a widget is shown
+
+    return _ask(question_id)
+
+
+__all__ = ["check", "ask", "skip_if_unfinished", "EXERCISES", "QUESTIONS", "LESSONS",
+           "exercises_for_lesson", "questions_for_lesson", "graded_for_lesson", "points_for_lesson",
            "Exercise", "FunctionExercise", "Mistake",
            "Result", "Verdict", "aggregate", "run_check", "pack", "unpack", "to_bytes",
            "from_bytes"]

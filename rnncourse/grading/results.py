@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from rnncourse.checks import exercises_for_lesson
+from rnncourse.checks import graded_for_lesson
 
 CHANGED_TEXT = "course files changed during grading"
 NO_SANDBOX_TEXT = "graded without a sandbox"
@@ -37,8 +37,15 @@ SEVERITY = (Status.KERNEL_DIED, Status.TIMEOUT, Status.MEMORY)
 
 
 def lesson_exercises(lesson):
-    """The exercises graded for ``lesson`` (``[]`` when no lesson could be determined)."""
-    return exercises_for_lesson(lesson) if lesson else []
+    """The exercises and self-check questions graded for ``lesson`` (``[]`` when no lesson
+    could be determined)."""
+    return graded_for_lesson(lesson) if lesson else []
+
+
+def points_number(value):
+    """Points as the gradebook shows them: a whole number as an int, else a float (0.5)."""
+    value = float(value)
+    return int(value) if value.is_integer() else round(value, 4)
 
 
 @dataclass
@@ -55,7 +62,7 @@ class SubmissionResult:
     problems : list of str, notes behind the status (a cell that timed out, ...)
     cells : list of dict, each code cell's outcome
     exercises : dict exercise id -> plain dict (points, possible, passed, message, flag, cases)
-    total, possible : int, points (set by :meth:`score`)
+    total, possible : int, or float when a question's half point is in them (set by :meth:`score`)
     course_files_changed : bool
     without_sandbox : bool, the batch ran with ``--unsafe-same-user`` (no bubblewrap sandbox)
     isolation : str, how the kernel was isolated (the launcher's description)
@@ -115,8 +122,8 @@ class SubmissionResult:
                          "message": "not graded: " + self.status_text, "cases": []}
                 self.exercises[ex.id] = entry
             possible += ex.points
-            total += int(entry.get("points", 0))
-        self.total, self.possible = total, possible
+            total += entry.get("points", 0) or 0
+        self.total, self.possible = points_number(total), points_number(possible)
         return self
 
     def to_dict(self):
@@ -148,7 +155,8 @@ class SubmissionResult:
                    reason=data.get("reason"), problems=list(data.get("problems") or []),
                    cells=list(data.get("cells") or []),
                    exercises=dict(data.get("exercises") or {}),
-                   total=int(data.get("total", 0)), possible=int(data.get("possible", 0)),
+                   total=points_number(data.get("total", 0)),
+                   possible=points_number(data.get("possible", 0)),
                    course_files_changed=bool(data.get("course_files_changed", False)),
                    without_sandbox=bool(data.get("without_sandbox", False)),
                    isolation=str(data.get("isolation") or ""),
@@ -156,4 +164,4 @@ class SubmissionResult:
 
 
 __all__ = ["Status", "SubmissionResult", "SEVERITY", "CHANGED_TEXT", "NO_SANDBOX_TEXT",
-           "lesson_exercises"]
+           "lesson_exercises", "points_number"]

@@ -22,6 +22,7 @@ from rnncourse.checks import to_bytes
 from rnncourse.grading import containment
 from rnncourse.grading.evaluate import judge_exercise, read_outputs, runtime_flag
 from rnncourse.grading.harness import forbidden_code_keys, harness_request
+from rnncourse.grading.questions import grade_questions
 from rnncourse.grading.references import static_flags
 from rnncourse.grading.results import SEVERITY, Status, SubmissionResult, lesson_exercises
 from rnncourse.grading.sandbox import Kernel
@@ -92,7 +93,8 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
     ``launcher`` (:mod:`rnncourse.grading.launchers`) says how the kernel runs; only exercises
     answered by a function are called in the kernel. ``workdir`` is a folder to create for the
     private files (the batch removes it even if this process is killed); default: a new
-    temporary folder.
+    temporary folder. Self-check questions are judged from the literal answers of their graded
+    cells (:mod:`rnncourse.grading.questions`), outside the kernel.
     """
     start = time.monotonic()
     exercises = [ex for ex in lesson_exercises(lesson) if ex.harness_spec() is not None]
@@ -121,6 +123,7 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
             judge_start = time.monotonic()
             result.exercises = _judge_all(kernel, exercises, names, flags, private, seed, result,
                                           events)
+            result.exercises.update(grade_questions(sub.notebook, lesson, seed))  # never run
             result.details["timing"]["judging"] = round(time.monotonic() - judge_start, 3)
     finally:
         containment.kill_descendants()

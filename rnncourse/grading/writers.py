@@ -30,15 +30,16 @@ import os
 import tempfile
 from pathlib import Path
 
-from rnncourse.checks import EXERCISES
+from rnncourse.checks import EXERCISES, QUESTIONS
 from rnncourse.grading.loading import safe_file_stem
 from rnncourse.grading.results import Status
 
 
 def exercise_columns(results):
-    """Exercise ids of every lesson in the batch, in catalogue order."""
+    """Exercise ids, then question ids, of every lesson in the batch, in catalogue order."""
     lessons = {r.lesson for r in results}
-    return [ex_id for ex_id, ex in EXERCISES.items() if ex.lesson in lessons]
+    return [ex_id for ex_id, ex in [*EXERCISES.items(), *QUESTIONS.items()]
+            if ex.lesson in lessons]
 
 
 def _cell(value):
@@ -84,7 +85,8 @@ def feedback_text(r):
         for text_line in str(entry.get("message", "")).splitlines():
             lines.append(f"    {text_line}")
     lines += ["", "The grader ran your notebook from the top in a fresh kernel, then tested each "
-              "function on new random inputs (not the ones your notebook's checks use)."]
+              "function on new random inputs (not the ones your notebook's checks use). "
+              "Self-check questions were graded from the answer written in their graded cell."]
     return "\n".join(lines) + "\n"
 
 

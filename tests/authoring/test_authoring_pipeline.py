@@ -87,7 +87,7 @@ def test_the_pipeline_runs_its_steps_in_the_documented_order():
     from rnncourse.authoring import RELEASE_STEPS
 
     assert [step.__name__ for step in RELEASE_STEPS] == [
-        "check_markup", "replace_solutions", "clear_outputs", "strip_solution_metadata",
+        "check_markup", "replace_solutions", "blank_question_answers", "clear_outputs", "strip_solution_metadata",
         "default_kernelspec", "write_lesson_metadata"]
     # ... and in the order the module's documentation gives (an independent list)
     from rnncourse.authoring import pipeline

@@ -6,7 +6,7 @@ import types
 import pytest
 
 import rnncourse.checks
-from rnncourse.checks import EXERCISES, LESSONS, exercises_for_lesson, points_for_lesson
+from rnncourse.checks import QUESTIONS, EXERCISES, LESSONS, exercises_for_lesson, points_for_lesson
 from rnncourse.checks.catalogue import MODULES, build_registry
 
 NAMED_MISTAKES = {
@@ -109,6 +109,6 @@ def test_points_are_defined_once_and_the_docstring_table_agrees():
     rows = re.findall(r"^(\w+)\s+(\d\d_\w+)\s+(\d+)\s+\S+$", rnncourse.checks.__doc__, re.M)
     assert [(i, lesson, int(p)) for i, lesson, p in rows] == [
         (ex.id, ex.lesson, ex.points) for ex in EXERCISES.values()]
-    assert points_for_lesson("04_bptt") == 5
-    assert sum(points_for_lesson(stem) for stem in LESSONS) == sum(
-        ex.points for ex in EXERCISES.values()) == 22
+    assert points_for_lesson("04_bptt") == 7  # 5 for the exercises, 4 questions x 0.5
+    assert sum(ex.points for ex in EXERCISES.values()) == 22
+    assert sum(points_for_lesson(stem) for stem in LESSONS) == 22 + 0.5 * len(QUESTIONS)

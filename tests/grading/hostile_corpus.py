@@ -272,7 +272,7 @@ def run_batch(tmp, sandbox, extra_paths=()):
     subs = tmp / "subs"
     write(lesson_notebook(), subs / "good.ipynb")
     write(lesson_notebook(), subs / "victim.ipynb")
-    write(lesson_notebook(STUB), subs / "stub.ipynb")
+    write(lesson_notebook(STUB, questions={}), subs / "stub.ipynb")
     for name, nb in hostile_notebooks(tmp, listener.port, sandbox).items():
         write(nb, subs / f"{name}.ipynb")
     (tmp / "feedback" / "earlier-run.txt").write_text("last week's feedback\n")

@@ -11,10 +11,16 @@ import numpy as np
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from rnncourse import nn
-from rnncourse.checks import EXERCISES, points_for_lesson
+from rnncourse.checks import EXERCISES, QUESTIONS, points_for_lesson, questions_for_lesson
 
 LESSON = "01_feedforward_backprop"
-POSSIBLE = points_for_lesson(LESSON)  # 8
+POSSIBLE = points_for_lesson(LESSON)  # 8 for the exercises + 4 questions x 0.5 = 10
+
+# the lesson's self-check questions, answered rightly (the key is known to the tests:
+# tests/checks/question_key.py); the grader reads them from the graded cells, never runs them
+QUESTION_ANSWERS = {"q01_backprop_order": '"a"', "q01_chain_rule_number": "0.917",
+                    "q01_consumer_sum": '"c"', "q01_tiny_entry": '"b"'}
+assert list(QUESTION_ANSWERS) == [q.id for q in questions_for_lesson(LESSON)]
 
 CORRECT = {
     "affine_forward": "def affine_forward(x, W, b):\n    out = x @ W + b\n    return out, (x, W, b)\n",
@@ -65,10 +71,13 @@ def check_cell(ex_id, fn_name=None):
         "schema_version": 3}})
 
 
-def lesson_notebook(answers=None, before=(), after=(), lesson=LESSON):
-    """A lesson-1 style notebook: imports, then answer + check cell per exercise.
+def lesson_notebook(answers=None, before=(), after=(), lesson=LESSON, questions=None):
+    """A lesson-1 style notebook: imports, then answer + check cell per exercise, then the
+    graded cell of each question.
 
     answers : dict exercise id -> source (default: the correct ones)
+    questions : dict question id -> answer literal (default: the right ones; the stub passes
+        ``{}`` for questions left as ``...``)
     before, after : extra code sources placed before the first answer / after the last check
     """
     answers = dict(CORRECT if answers is None else answers)
@@ -79,6 +88,12 @@ def lesson_notebook(answers=None, before=(), after=(), lesson=LESSON):
         if ex_id in answers:
             cells.append(answer_cell(ex_id, answers[ex_id]))
         cells.append(check_cell(ex_id))
+    questions = QUESTION_ANSWERS if questions is None else questions
+    for q_id in QUESTION_ANSWERS:
+        answer = questions.get(q_id, "...")
+        cells.append(new_code_cell(f'check("{q_id}", {answer})', metadata={"nbgrader": {
+            "solution": False, "grade": True, "locked": False, "grade_id": q_id,
+            "points": QUESTIONS[q_id].points, "schema_version": 3}}))
     cells += [new_code_cell(src) for src in after]
     nb = new_notebook(cells=cells)
     nb.metadata["rnncourse"] = {"lesson": lesson, "exercises": list(CORRECT),

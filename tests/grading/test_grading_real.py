@@ -14,7 +14,7 @@ import pytest
 
 from conftest import require_sandbox
 from rnncourse.checks import LESSONS as LESSON_STEMS
-from rnncourse.checks import exercises_for_lesson, points_for_lesson
+from rnncourse.checks import exercises_for_lesson, points_for_lesson, questions_for_lesson
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -53,6 +53,10 @@ def test_a_solution_gets_full_marks(gradebook, stem):
     row = gradebook[f"solutions/{stem}.ipynb"]
     assert row["status"] == "ok", row
     assert row["total"] == row["possible"] == str(_possible(stem)), row
+    questions = questions_for_lesson(stem)
+    assert questions or stem == "00_welcome"
+    for q in questions:  # graded from the literal answer of the check cell, outside the kernel
+        assert row[q.id] == f"{q.points:g}", (q.id, row)
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in LESSONS if p.stem in GRADED])
@@ -61,3 +65,4 @@ def test_a_generated_lesson_gets_zero_with_status_ok(gradebook, stem):
     assert row["status"] == "ok", row
     assert row["lesson"] == stem  # from the metadata written by rnncourse release
     assert (row["total"], row["possible"]) == ("0", str(_possible(stem))), row
+    assert all(row[q.id] == "0" for q in questions_for_lesson(stem)), row

@@ -39,7 +39,7 @@ def test_scoring_counts_the_lessons_exercises_and_names_what_was_not_graded():
     r = SubmissionResult(status=Status.KERNEL_DIED, lesson="04_bptt", exercises={
         "rnn_step_backward": {"points": 2, "possible": 2, "passed": True, "flag": None,
                               "message": "All 4 test cases pass."}}).score()
-    assert (r.total, r.possible) == (2, 5)
+    assert (r.total, r.possible) == (2, 7)  # 5 for the exercises, 4 questions x 0.5
     assert r.exercises["rnn_backward"]["message"] == "not graded: kernel died"
     assert SubmissionResult.invalid("empty file").score().possible == 0
 

@@ -54,6 +54,15 @@ def build_registry(modules, lessons=LESSONS):
 EXERCISES = build_registry(MODULES)
 """Every exercise, by id, in lesson order."""
 
+from rnncourse.checks.catalogue.questions import QUESTION_MODULES  # noqa: E402
+
+QUESTIONS = build_registry(QUESTION_MODULES)
+"""Every self-check question (``q<lesson>_<name>``), by id, in lesson order."""
+
+if set(QUESTIONS) & set(EXERCISES):
+    raise ValueError(f"ids used both by an exercise and a question: "
+                     f"{sorted(set(QUESTIONS) & set(EXERCISES))}; give each its own id")
+
 
 def exercises_for_lesson(stem):
     """The exercises of one lesson (e.g. ``"04_bptt"``), in order; ``[]`` for a lesson without any.
@@ -68,10 +77,29 @@ def exercises_for_lesson(stem):
     return [ex for ex in EXERCISES.values() if ex.lesson == stem]
 
 
+def questions_for_lesson(stem):
+    """The self-check questions of one lesson, in order; ``[]`` for a lesson without any.
+
+    Raises
+    ------
+    ValueError
+        for an unknown lesson stem, listing the known ones.
+    """
+    exercises_for_lesson(stem)  # validates the stem
+    return [q for q in QUESTIONS.values() if q.lesson == stem]
+
+
+def graded_for_lesson(stem):
+    """Everything the grader scores for a lesson: its exercises, then its questions."""
+    return exercises_for_lesson(stem) + questions_for_lesson(stem)
+
+
 def points_for_lesson(stem):
-    """Total points of a lesson's exercises (the gradebook's ``possible``)."""
-    return sum(ex.points for ex in exercises_for_lesson(stem))
+    """Total points of a lesson's exercises and questions (the gradebook's ``possible``): an int
+    when whole, else a float (questions are worth half a point by default)."""
+    total = sum(ex.points for ex in graded_for_lesson(stem))
+    return int(total) if float(total).is_integer() else total
 
 
-__all__ = ["EXERCISES", "LESSONS", "MODULES", "build_registry", "exercises_for_lesson",
-           "points_for_lesson"]
+__all__ = ["EXERCISES", "QUESTIONS", "LESSONS", "MODULES", "build_registry",
+           "exercises_for_lesson", "questions_for_lesson", "graded_for_lesson", "points_for_lesson"]

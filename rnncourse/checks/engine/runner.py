@@ -39,9 +39,15 @@ def aggregate(exercise, verdicts, n_cases):
 
     Passing needs one passing verdict for each of ``n_cases`` (> 0) cases: no cases, or fewer
     verdicts than cases, is a failure whose message says so. A passing result lists the notes of
-    its verdicts (each once) after "All N test cases pass.".
+    its verdicts (each once) after "All N test cases pass.". A question (``answer_kind ==
+    "value"``) with its one case judged says just that verdict's message.
     """
     failed = [(i, v) for i, v in enumerate(verdicts) if not v.passed]
+    if exercise.answer_kind == "value" and n_cases == 1 and len(verdicts) == 1:
+        only = verdicts[0]  # a question: its one verdict is the whole message, no case counts
+        return Result(exercise.id, only.passed, only.message,
+                      exercise.points if only.passed else 0, exercise.points,
+                      None if only.passed else only.mistake, verdicts)
     if n_cases <= 0:
         return Result(exercise.id, False, "no test cases were made for this exercise, so "
                       "nothing was checked; please report it to the course maintainers", 0,

@@ -1,0 +1,94 @@
+"""Grading self-check questions: read the literal answer statically, judge it outside the kernel.
+
+A question's graded check cell is one line such as ``check("q04_total_vs_partial", "d")``. The
+grader never runs it in the trusted process: :func:`read_answers` parses the submitted cell's
+source with :mod:`ast` and takes the second argument with :func:`ast.literal_eval` (a string, a
+number, a set/list/tuple of strings; ``...`` means "not answered yet"). :func:`grade_questions`
+then judges each answer with the question's hashed key through the same ``judge_cases`` and
+``aggregate`` as ``check`` (via :func:`~rnncourse.grading.evaluate.judge_exercise`), so the
+notebook's check and the grade say the same words and give the same points.
+
+What the kernel did with the cell is irrelevant: a student who re-binds ``check`` or edits the
+answer in another cell is graded on the literal in the graded cell.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from rnncourse.checks import questions_for_lesson
+from rnncourse.grading.evaluate import judge_exercise
+
+MAX_SOURCE_CHARS = 10_000
+"""A graded question cell longer than this is not parsed (an answer is one short line)."""
+
+NOT_A_LITERAL = ("the answer in the graded cell is not a plain value; write it as a literal, e.g. "
+                 'check("{id}", "b"), check("{id}", {{"a", "c"}}) or check("{id}", 0.25)')
+
+
+def _graded_sources(notebook):
+    """``{grade id: source}`` of the graded code cells (the last one wins if an id repeats)."""
+    sources = {}
+    for cell in notebook.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader") if isinstance(cell, dict) else None
+        if (cell.get("cell_type") != "code" or not isinstance(meta, dict)
+                or meta.get("grade") is not True or not isinstance(meta.get("grade_id"), str)):
+            continue
+        source = cell.get("source", "")
+        sources[meta["grade_id"]] = "".join(source) if isinstance(source, list) else str(source)
+    return sources
+
+
+def read_answer(source, question_id):
+    """``(answer, problem)`` from one cell's source: the literal second argument of
+    ``check(question_id, ...)``; ``problem`` is None when an answer (maybe ``...``) was read."""
+    if len(source) > MAX_SOURCE_CHARS:
+        return None, f"the graded cell is longer than {MAX_SOURCE_CHARS} characters"
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None, "the graded cell is not valid Python"
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "check" and len(node.args) >= 2
+                and isinstance(node.args[0], ast.Constant) and node.args[0].value == question_id):
+            try:
+                return ast.literal_eval(node.args[1]), None
+            except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+                return None, NOT_A_LITERAL.format(id=question_id)
+    return None, f'the graded cell does not call check("{question_id}", <answer>)'
+
+
+def read_answers(notebook, questions):
+    """``{question id: (answer, problem)}`` for every question, from the graded check cells."""
+    sources = _graded_sources(notebook)
+    answers = {}
+    for q in questions:
+        if q.id not in sources:
+            answers[q.id] = (None, f"no graded check cell for {q.id} was found (it must keep its "
+                                   "nbgrader metadata)")
+        else:
+            answers[q.id] = read_answer(sources[q.id], q.id)
+    return answers
+
+
+def grade_questions(notebook, lesson, seed=0):
+    """``{question id: report entry}`` for the questions of ``lesson`` (as exercises' entries,
+    plus ``answer``: the repr of what was read, or None)."""
+    questions = questions_for_lesson(lesson) if lesson else []
+    answers = read_answers(notebook, questions)
+    judged = {}
+    for q in questions:
+        answer, problem = answers[q.id]
+        cases = q.make_cases(seed)
+        report = None if problem else {"outputs": [q.call(answer, case) for case in cases]}
+        entry = judge_exercise(q, cases, report, problem)
+        unanswered = problem is None and answer is ...
+        entry["answer"] = None if problem or unanswered else repr(answer)
+        entry["function"] = ("not answered" if problem or unanswered
+                             else f"answered {entry['answer']}")
+        judged[q.id] = entry
+    return judged
+
+
+__all__ = ["read_answer", "read_answers", "grade_questions", "MAX_SOURCE_CHARS"]

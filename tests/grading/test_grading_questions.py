@@ -1,0 +1,100 @@
+"""grading.questions: answers read statically from the graded cell, judged with the hashed key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rnncourse.checks import points_for_lesson, questions_for_lesson
+from rnncourse.grading.questions import NOT_A_LITERAL, grade_questions, read_answer
+from rnncourse.grading.results import SubmissionResult
+from rnncourse.grading.writers import exercise_columns, feedback_text, gradebook_text
+
+ROOT = Path(__file__).resolve().parents[2]
+STEMS = [p.stem for p in sorted((ROOT / "solutions").glob("0[1-9]_*.ipynb"))]
+
+
+def _load(folder, stem):
+    return json.loads((ROOT / folder / f"{stem}.ipynb").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("source, answer", [
+    ('check("q04_x", "b")', "b"),
+    ("check('q04_x', {'a', 'c'})", {"a", "c"}),
+    ('check("q04_x", ["c", "a"])', ["c", "a"]),
+    ('check("q04_x", 1.3e-4)', 1.3e-4),
+    ('check("q04_x", -2)', -2),
+    ('check("q04_x", ...)  # your answer in place of ...', ...),
+    ('x = 1\ncheck("q04_x", "d")\n', "d"),
+])
+def test_the_literal_answer_is_read(source, answer):
+    assert read_answer(source, "q04_x") == (answer, None)
+
+
+@pytest.mark.parametrize("source, problem", [
+    ('check("q04_x", __import__("os").system("touch /tmp/pwned-by-a-question"))',
+     NOT_A_LITERAL.format(id="q04_x")),
+    ('answer = "b"\ncheck("q04_x", answer)', NOT_A_LITERAL.format(id="q04_x")),
+    ('check("q04_y", "b")', 'the graded cell does not call check("q04_x", <answer>)'),
+    ('check("q04_x", "b"', "the graded cell is not valid Python"),
+    ("check('q04_x', " + "[" * 200 + "]" * 200 + ")", None),  # deep but a literal: fine or refused
+    ('check("q04_x", "' + "b" * 20000 + '")', "the graded cell is longer than 10000 characters"),
+])
+def test_anything_else_is_a_problem_and_nothing_is_run(source, problem):
+    answer, found = read_answer(source, "q04_x")
+    if problem is not None:
+        assert (answer, found) == (None, problem)
+    assert not Path("/tmp/pwned-by-a-question").exists()
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_a_solution_earns_every_question_and_a_lesson_none(stem):
+    questions = questions_for_lesson(stem)
+    assert 3 <= len(questions) <= 6
+    solved = grade_questions(_load("solutions", stem), stem)
+    assert list(solved) == [q.id for q in questions]
+    assert all(e["passed"] and e["points"] == e["possible"] == 0.5 for e in solved.values()), solved
+    assert all(e["message"].startswith("Right. ") for e in solved.values())
+    untouched = grade_questions(_load("lessons", stem), stem)
+    assert all(e["points"] == 0 and not e["passed"] for e in untouched.values())
+    assert all(e["message"].startswith("not answered yet") for e in untouched.values())
+    assert all(e["function"] == "not answered" for e in untouched.values())
+
+
+def test_a_wrong_answer_gets_its_misconception_in_the_gradebook_and_feedback():
+    nb = _load("lessons", "04_bptt")
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "q04_total_vs_partial":
+            cell["source"] = 'check("q04_total_vs_partial", "a")'
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "q04_predict_total":
+            cell["metadata"]["nbgrader"] = {}  # the graded cell lost its metadata
+    entries = grade_questions(nb, "04_bptt")
+    wrong = entries["q04_total_vs_partial"]
+    assert (wrong["points"], wrong["mistake"], wrong["function"]) == (
+        0, "partial_instead_of_total", "answered 'a'")
+    assert "the roads through h_(t+1) into every later loss are missing" in wrong["message"]
+    assert entries["q04_predict_total"]["message"] == (
+        "Could not judge: no graded check cell for q04_predict_total was found (it must keep its "
+        "nbgrader metadata).")
+    result = SubmissionResult(name="bob.ipynb", lesson="04_bptt", exercises=dict(entries)).score()
+    assert (result.total, result.possible) == (0, points_for_lesson("04_bptt"))
+    columns = exercise_columns([result])
+    assert columns[-4:] == [q.id for q in questions_for_lesson("04_bptt")]
+    header, row = gradebook_text([result], columns).splitlines()
+    assert header.endswith("q04_first_term_zero,total,possible") and row.endswith(",0,0,7")
+    text = feedback_text(result)
+    assert "[FAILED] q04_total_vs_partial (answered 'a'): 0 / 0.5 points" in text
+    assert "See section 4 (full BPTT" in text
+
+
+def test_half_points_add_up_in_the_gradebook():
+    entries = grade_questions(_load("solutions", "03_unrolling"), "03_unrolling")
+    result = SubmissionResult(name="a.ipynb", lesson="03_unrolling", exercises=dict(entries))
+    result.score()
+    assert (result.total, result.possible) == (2, 4)  # rnn_forward not graded here: 0 of 2
+    entries.pop("q03_nodes_t5")
+    result = SubmissionResult(name="a.ipynb", lesson="03_unrolling", exercises=dict(entries))
+    assert result.score().total == 1.5
+    assert SubmissionResult.from_dict(result.to_dict()).total == 1.5
