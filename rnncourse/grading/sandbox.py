@@ -40,6 +40,8 @@ from rnncourse.grading.launchers import SameUserLauncher
 
 MAX_REPLY_TEXT = 2000
 KERNEL_START_TIMEOUT = 60.0
+MAX_SOCKET_PATH = 107
+"""Bytes in a Unix socket's path (``sun_path`` holds 108 with the final NUL)."""
 
 
 def kernel_environment(private_dir):
@@ -140,6 +142,12 @@ class Kernel:
 
     def start(self, timeout=KERNEL_START_TIMEOUT):
         """Start the kernel and wait until it answers; returns False (see ``start_error``) if not."""
+        longest = len(os.fsencode(os.path.join(self.private_dir, ".k-99")))
+        if longest > MAX_SOCKET_PATH:
+            self.start_error = (f"the private folder's path is too long for the kernel's sockets "
+                                f"({longest} bytes, at most {MAX_SOCKET_PATH}): "
+                                f"{self.private_dir!r}; set TMPDIR to a shorter folder, e.g. /tmp")
+            return False
         self._prepare_dirs()
         conn_file, kernel_conn = self._connection_files()
         launcher = self.launcher

@@ -34,6 +34,23 @@ def test_import_roots_expose_the_package_but_not_the_checkout_around_it():
     assert str(CHECKOUT) not in folders and str(CHECKOUT / "solutions") not in folders
 
 
+def test_an_old_style_editable_install_does_not_expose_the_checkout(tmp_path):
+    # a .pth line naming the checkout root (how `setup.py develop` installs): the import system
+    # needs the package in it, and must not get the checkout, with its solutions/
+    import site
+    import venv
+
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(tmp_path / "env")
+    python = str(tmp_path / "env" / "bin" / "python")
+    target = subprocess.run([python, "-c", "import site; print(site.getsitepackages()[0])"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    lines = [str(CHECKOUT)] + [p for p in site.getsitepackages() if Path(p).is_dir()]
+    Path(target, "old_style_editable.pth").write_text("\n".join(lines) + "\n")
+    folders, _ = import_roots(python)
+    assert PACKAGE in folders
+    assert not [f for f in folders if PACKAGE.startswith(f + "/")], folders
+
+
 def test_the_kernel_sees_its_private_folder_at_a_fixed_path(tmp_path):
     launcher = BubblewrapLauncher("bwrap", ["/opt/python"], as_root=False)
     launcher.prepare(tmp_path)

@@ -25,3 +25,13 @@ def test_a_kernel_used_as_a_context_manager_is_killed_on_exit(tmp_path):
             raise RuntimeError("leaving the block early")
     assert process.poll() is not None  # killed and reaped
     assert kernel.client is None and not kernel.alive()
+
+
+def test_a_private_folder_too_long_for_a_socket_is_refused_with_the_fix(tmp_path):
+    private = tmp_path / ("x" * 100) / "work"
+    private.mkdir(parents=True)
+    with Kernel(str(private), memory_mb=2048) as kernel:
+        assert kernel.start() is False
+    assert "the private folder's path is too long for the kernel's sockets" in kernel.start_error
+    assert "set TMPDIR to a shorter folder, e.g. /tmp" in kernel.start_error
+    assert kernel.process is None
