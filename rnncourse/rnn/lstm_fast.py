@@ -1,0 +1,147 @@
+"""A fast path for the LSTM: the same numbers as :mod:`rnncourse.rnn.lstm`, less Python.
+
+As for the vanilla RNN (:mod:`rnncourse.rnn.fast`), only the recurrence needs a loop over time:
+
+* forward: the input projections of all ``N*T`` positions are ONE matrix product
+  ``(T*N, D) @ (D, 4H)``, written straight into a preallocated time-major gate buffer of shape
+  (T, N, 4H); the loop adds ``h_{t-1} Wh`` (one ``(N, H) @ (H, 4H)`` product), applies the
+  gate nonlinearities in place and updates ``c`` and ``h`` in preallocated (T+1, N, H) buffers;
+* backward: the loop only propagates ``dh`` and ``dc`` and stores every step's pre-activation
+  gradient ``da_t`` in a (T, N, 4H) buffer; afterwards every weight gradient is ONE product:
+  ``dWx = X^T DA``, ``dWh = Hprev^T DA``, ``dx = DA Wx^T``, ``db = sum(DA)``.
+
+The sigmoid is ``(1 + tanh(a/2)) / 2`` as in the teaching code, computed in place. Both
+functions keep the dtype of their inputs (float32 stays float32) and never modify them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnncourse.rnn.fast import _check_truncation
+
+
+def _sigmoid_(a):
+    """Replace ``a`` by ``sigmoid(a)`` in place (``a`` may be a strided view)."""
+    a *= 0.5
+    np.tanh(a, out=a)
+    a *= 0.5
+    a += 0.5
+
+
+def lstm_forward_fast(x, h0, Wx, Wh, b, c0=None):
+    """Run the LSTM over a whole sequence; same result as :func:`rnncourse.rnn.lstm_forward`.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, T, D)
+    h0 : ndarray of shape (N, H), initial hidden state
+    Wx : ndarray of shape (D, 4H), Wh : ndarray of shape (H, 4H), b : ndarray of shape (4H,)
+    c0 : None (zeros, as in :func:`~rnncourse.rnn.lstm_forward`) or ndarray of shape (N, H)
+
+    Returns
+    -------
+    h : ndarray of shape (N, T, H), a new C-contiguous array
+    cache : tuple ``(xs, hs, cs, gates, tanh_cs, Wx, Wh)`` for :func:`lstm_backward_fast`, all
+        time-major: ``xs`` (T, N, D), ``hs`` and ``cs`` (T+1, N, H) starting with ``h0``/``c0``
+        (so ``cs[-1]`` is the final cell state), ``gates`` (T, N, 4H) the activated i, f, g, o,
+        ``tanh_cs`` (T, N, H)
+    """
+    N, T, D = x.shape
+    H = h0.shape[1]
+    dtype = np.result_type(x, h0, Wx, Wh, b, np.float32)
+    Wx = np.asarray(Wx, dtype=dtype)
+    Wh = np.asarray(Wh, dtype=dtype)
+    b = np.asarray(b, dtype=dtype)
+
+    xs = np.empty((T, N, D), dtype=dtype)
+    xs[...] = x.transpose(1, 0, 2)
+    hs = np.empty((T + 1, N, H), dtype=dtype)
+    cs = np.empty((T + 1, N, H), dtype=dtype)
+    hs[0] = h0
+    cs[0] = 0.0 if c0 is None else c0
+    gates = np.empty((T, N, 4 * H), dtype=dtype)
+    np.matmul(xs.reshape(T * N, D), Wx, out=gates.reshape(T * N, 4 * H))  # ONE GEMM
+    gates += b
+    tanh_cs = np.empty((T, N, H), dtype=dtype)
+    rec = np.empty((N, 4 * H), dtype=dtype)  # h_{t-1} Wh, reused at every step
+    ig = np.empty((N, H), dtype=dtype)
+    for t in range(T):
+        np.matmul(hs[t], Wh, out=rec)  # (N, H) @ (H, 4H) -> (N, 4H)
+        a = gates[t]
+        a += rec
+        _sigmoid_(a[:, :2 * H])  # i and f are adjacent: one strided view
+        np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
+        _sigmoid_(a[:, 3 * H:])
+        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+        c = cs[t + 1]
+        np.multiply(f, cs[t], out=c)  # c_t = f * c_{t-1} + i * g
+        np.multiply(i, g, out=ig)
+        c += ig
+        np.tanh(c, out=tanh_cs[t])
+        np.multiply(o, tanh_cs[t], out=hs[t + 1])  # h_t = o * tanh(c_t)
+    h = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))  # (N, T, H)
+    return h, (xs, hs, cs, gates, tanh_cs, Wx, Wh)
+
+
+def lstm_backward_fast(dh, cache, k=None):
+    """Backpropagation through time for the LSTM; same result as :func:`rnncourse.rnn.lstm_backward`.
+
+    Parameters
+    ----------
+    dh : ndarray of shape (N, T, H), upstream gradient with respect to every hidden state
+    cache : tuple from :func:`lstm_forward_fast`
+    k : None (full BPTT) or int >= 1: truncated BPTT in chunks ``[0, k), [k, 2k), ...``; at a
+        chunk's first step neither ``dh`` nor ``dc`` is passed back into the previous chunk
+
+    Returns
+    -------
+    dx : (N, T, D), dh0 : (N, H), dWx : (D, 4H), dWh : (H, 4H), db : (4H,)
+    """
+    k = _check_truncation(k)
+    xs, hs, cs, gates, tanh_cs, Wx, Wh = cache
+    N, T, H = dh.shape
+    D = xs.shape[2]
+    dtype = np.result_type(hs, dh)
+    dh_tm = dh.transpose(1, 0, 2)  # a time-major view, read only
+
+    da = np.empty((T, N, 4 * H), dtype=dtype)  # da[t] becomes dL/da_t
+    dh_t = np.empty((N, H), dtype=dtype)  # total dL/dh_t
+    dc = np.zeros((N, H), dtype=dtype)  # dL/dc_t; zero beyond the last step
+    dnext = np.zeros((N, H), dtype=dtype)  # dL/dh_t arriving through step t+1
+    tmp = np.empty((N, H), dtype=dtype)
+    WhT = Wh.T
+    for t in range(T - 1, -1, -1):
+        i, f, g, o = (gates[t][:, s * H:(s + 1) * H] for s in range(4))
+        di, df, dg, do = (da[t][:, s * H:(s + 1) * H] for s in range(4))
+        tc = tanh_cs[t]
+        np.add(dh_tm[t], dnext, out=dh_t)
+        np.multiply(dh_t, tc, out=do)  # dL/do
+        np.multiply(tc, tc, out=tmp)  # dc += dh * o * (1 - tanh(c)^2)
+        np.subtract(1.0, tmp, out=tmp)
+        tmp *= o
+        tmp *= dh_t
+        dc += tmp
+        np.multiply(dc, g, out=di)  # dL/di, dL/df, dL/dg
+        np.multiply(dc, cs[t], out=df)
+        np.multiply(dc, i, out=dg)
+        for grad, s in ((di, i), (df, f), (do, o)):  # through sigmoid: s (1 - s)
+            np.subtract(1.0, s, out=tmp)
+            tmp *= s
+            grad *= tmp
+        np.multiply(g, g, out=tmp)  # through tanh: 1 - g^2
+        np.subtract(1.0, tmp, out=tmp)
+        dg *= tmp
+        dc *= f  # dL/dc_{t-1} = dL/dc_t * f: the additive path
+        np.matmul(da[t], WhT, out=dnext)  # (N, 4H) @ (4H, H) -> (N, H)
+        if k is not None and t % k == 0 and t != 0:  # cut: nothing reaches the previous chunk
+            dnext[...] = 0.0
+            dc[...] = 0.0
+
+    DA = da.reshape(T * N, 4 * H)
+    dWx = xs.reshape(T * N, D).T @ DA  # ONE GEMM: (D, T*N) @ (T*N, 4H) -> (D, 4H)
+    dWh = hs[:-1].reshape(T * N, H).T @ DA  # ONE GEMM: (H, T*N) @ (T*N, 4H) -> (H, 4H)
+    db = DA.sum(axis=0)  # (4H,)
+    dx_tm = DA @ Wx.T  # (T*N, 4H) @ (4H, D) -> (T*N, D)
+    dx = np.ascontiguousarray(dx_tm.reshape(T, N, D).transpose(1, 0, 2))  # (N, T, D)
+    return dx, dnext, dWx, dWh, db
