@@ -10,7 +10,11 @@ As for the vanilla RNN (:mod:`rnncourse.rnn.fast`), only the recurrence needs a 
   gradient ``da_t`` in a (T, N, 4H) buffer; afterwards every weight gradient is ONE product:
   ``dWx = X^T DA``, ``dWh = Hprev^T DA``, ``dx = DA Wx^T``, ``db = sum(DA)``.
 
-The sigmoid is ``(1 + tanh(a/2)) / 2`` as in the teaching code, computed in place. Both
+The sigmoid is ``(1 + tanh(a/2)) / 2`` as in the teaching code. The forward pass halves the
+i, f, o columns of ``Wx``, ``Wh`` and ``b`` once (multiplying by 0.5 is exact), so one ``tanh``
+call covers all four blocks of a step and the sigmoids only need ``0.5 * t + 0.5`` after it.
+The backward pass computes every local derivative of every step in a few vectorised calls before
+its loop, which then only propagates ``dh`` and ``dc`` (seven array operations per step). Both
 functions keep the dtype of their inputs (float32 stays float32) and never modify them.
 """
 
@@ -21,12 +25,12 @@ import numpy as np
 from rnncourse.rnn.fast import _check_truncation
 
 
-def _sigmoid_(a):
-    """Replace ``a`` by ``sigmoid(a)`` in place (``a`` may be a strided view)."""
-    a *= 0.5
-    np.tanh(a, out=a)
-    a *= 0.5
-    a += 0.5
+def _halve_sigmoid_columns(W, H):
+    """A copy of ``W`` (..., 4H) whose i, f and o blocks are halved (exact: a power of two)."""
+    W = W.copy()
+    W[..., :2 * H] *= 0.5
+    W[..., 3 * H:] *= 0.5
+    return W
 
 
 def lstm_forward_fast(x, h0, Wx, Wh, b, c0=None):
@@ -60,19 +64,22 @@ def lstm_forward_fast(x, h0, Wx, Wh, b, c0=None):
     cs = np.empty((T + 1, N, H), dtype=dtype)
     hs[0] = h0
     cs[0] = 0.0 if c0 is None else c0
+    Wh_half = _halve_sigmoid_columns(Wh, H)  # a_ifo / 2, so that sigmoid = (1 + tanh) / 2
     gates = np.empty((T, N, 4 * H), dtype=dtype)
-    np.matmul(xs.reshape(T * N, D), Wx, out=gates.reshape(T * N, 4 * H))  # ONE GEMM
-    gates += b
+    np.matmul(xs.reshape(T * N, D), _halve_sigmoid_columns(Wx, H),
+              out=gates.reshape(T * N, 4 * H))  # ONE GEMM: (T*N, D) @ (D, 4H)
+    gates += _halve_sigmoid_columns(b, H)
     tanh_cs = np.empty((T, N, H), dtype=dtype)
     rec = np.empty((N, 4 * H), dtype=dtype)  # h_{t-1} Wh, reused at every step
     ig = np.empty((N, H), dtype=dtype)
     for t in range(T):
-        np.matmul(hs[t], Wh, out=rec)  # (N, H) @ (H, 4H) -> (N, 4H)
+        np.matmul(hs[t], Wh_half, out=rec)  # (N, H) @ (H, 4H) -> (N, 4H)
         a = gates[t]
         a += rec
-        _sigmoid_(a[:, :2 * H])  # i and f are adjacent: one strided view
-        np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
-        _sigmoid_(a[:, 3 * H:])
+        np.tanh(a, out=a)  # g = tanh(a_g); tanh(a/2) for i, f, o
+        for s in (a[:, :2 * H], a[:, 3 * H:]):  # i and f are adjacent: one strided view
+            s *= 0.5
+            s += 0.5
         i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
         c = cs[t + 1]
         np.multiply(f, cs[t], out=c)  # c_t = f * c_{t-1} + i * g
@@ -105,34 +112,33 @@ def lstm_backward_fast(dh, cache, k=None):
     dtype = np.result_type(hs, dh)
     dh_tm = dh.transpose(1, 0, 2)  # a time-major view, read only
 
+    # every local derivative of every step, in a few vectorised calls
+    i, f, g, o = (gates[..., s * H:(s + 1) * H] for s in range(4))  # (T, N, H) views
+    sig_i, sig_f, sig_o = i * (1.0 - i), f * (1.0 - f), o * (1.0 - o)  # sigmoid' = s (1 - s)
+    from_c = np.empty((T, N, 3, H), dtype=dtype)  # da_i, da_f, da_g = dc * from_c[t]
+    np.multiply(g, sig_i, out=from_c[:, :, 0])  # c = f c_prev + i g
+    np.multiply(cs[:-1], sig_f, out=from_c[:, :, 1])
+    np.multiply(g, g, out=from_c[:, :, 2])
+    np.subtract(1.0, from_c[:, :, 2], out=from_c[:, :, 2])  # tanh' = 1 - g^2
+    from_c[:, :, 2] *= i
+    o_dtanh = 1.0 - tanh_cs * tanh_cs  # dc += dh * o (1 - tanh(c)^2)
+    o_dtanh *= o
+    from_h = tanh_cs * sig_o  # da_o = dh * tanh(c) * sigmoid'(a_o)
+
     da = np.empty((T, N, 4 * H), dtype=dtype)  # da[t] becomes dL/da_t
+    da_blocks = da.reshape(T, N, 4, H)  # a view: the four gate blocks of every da[t]
     dh_t = np.empty((N, H), dtype=dtype)  # total dL/dh_t
     dc = np.zeros((N, H), dtype=dtype)  # dL/dc_t; zero beyond the last step
     dnext = np.zeros((N, H), dtype=dtype)  # dL/dh_t arriving through step t+1
     tmp = np.empty((N, H), dtype=dtype)
     WhT = Wh.T
     for t in range(T - 1, -1, -1):
-        i, f, g, o = (gates[t][:, s * H:(s + 1) * H] for s in range(4))
-        di, df, dg, do = (da[t][:, s * H:(s + 1) * H] for s in range(4))
-        tc = tanh_cs[t]
         np.add(dh_tm[t], dnext, out=dh_t)
-        np.multiply(dh_t, tc, out=do)  # dL/do
-        np.multiply(tc, tc, out=tmp)  # dc += dh * o * (1 - tanh(c)^2)
-        np.subtract(1.0, tmp, out=tmp)
-        tmp *= o
-        tmp *= dh_t
-        dc += tmp
-        np.multiply(dc, g, out=di)  # dL/di, dL/df, dL/dg
-        np.multiply(dc, cs[t], out=df)
-        np.multiply(dc, i, out=dg)
-        for grad, s in ((di, i), (df, f), (do, o)):  # through sigmoid: s (1 - s)
-            np.subtract(1.0, s, out=tmp)
-            tmp *= s
-            grad *= tmp
-        np.multiply(g, g, out=tmp)  # through tanh: 1 - g^2
-        np.subtract(1.0, tmp, out=tmp)
-        dg *= tmp
-        dc *= f  # dL/dc_{t-1} = dL/dc_t * f: the additive path
+        np.multiply(dh_t, from_h[t], out=da[t][:, 3 * H:])  # da_o
+        np.multiply(dh_t, o_dtanh[t], out=tmp)
+        dc += tmp  # dc_t = dc from step t+1 + the path through h_t
+        np.multiply(dc[:, None, :], from_c[t], out=da_blocks[t, :, :3])  # da_i, da_f, da_g
+        dc *= f[t]  # dL/dc_{t-1} = dL/dc_t * f_t: the additive path
         np.matmul(da[t], WhT, out=dnext)  # (N, 4H) @ (4H, H) -> (N, H)
         if k is not None and t % k == 0 and t != 0:  # cut: nothing reaches the previous chunk
             dnext[...] = 0.0
