@@ -169,3 +169,31 @@ def test_lstm_fast_keeps_float32_and_its_inputs_and_takes_c0():
     h32, cache32 = lstm_forward_fast(*[a.astype(np.float32) for a in args])
     grads = lstm_backward_fast(np.ones((2, 5, 4), np.float32), cache32)
     assert h32.dtype == np.float32 and all(g.dtype == np.float32 for g in grads)
+
+
+@pytest.mark.parametrize("block_bytes", [1, 200, 10**9])  # one step, a few steps, all steps per block
+@pytest.mark.parametrize("k", [None, 3])
+def test_blocked_products_give_the_same_numbers(monkeypatch, block_bytes, k):
+    """Input projections and weight gradients are computed per block of steps; any block size
+    gives the teaching path's numbers, for both cells."""
+    from rnncourse.rnn import fast, lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
+    from rnncourse.rnn import rnn_backward_truncated
+    monkeypatch.setattr(fast, "BLOCK_BYTES", block_bytes)
+    assert len(fast.time_blocks(7, 100)) == {1: 7, 200: 4, 10**9: 1}[block_bytes]
+    rng = np.random.default_rng(5)
+    N, T, D, H = 2, 7, 3, 4
+    x, h0, dh = rng.standard_normal((N, T, D)), rng.standard_normal((N, H)), rng.standard_normal((N, T, H))
+    Wx, Wh, b = rng.standard_normal((D, H)), 0.5 * rng.standard_normal((H, H)), rng.standard_normal(H)
+    h, cache = rnn_forward(x, h0, Wx, Wh, b)
+    h_fast, cache_fast = rnn_forward_fast(x, h0, Wx, Wh, b)
+    teach = rnn_backward(dh, cache) if k is None else rnn_backward_truncated(dh, cache, k)
+    assert np.max(np.abs(h - h_fast)) < 1e-12
+    for a, b_ in zip(teach, rnn_backward_fast(dh, cache_fast, k=k)):
+        assert np.max(np.abs(a - b_)) < 1e-12
+    Wx4, Wh4, b4 = rng.standard_normal((D, 4 * H)), 0.5 * rng.standard_normal((H, 4 * H)), rng.standard_normal(4 * H)
+    h, cache = lstm_forward(x, h0, Wx4, Wh4, b4)
+    h_fast, cache_fast = lstm_forward_fast(x, h0, Wx4, Wh4, b4)
+    assert np.max(np.abs(h - h_fast)) < 1e-12
+    if k is None:
+        for a, b_ in zip(lstm_backward(dh, cache), lstm_backward_fast(dh, cache_fast)):
+            assert np.max(np.abs(a - b_)) < 1e-12

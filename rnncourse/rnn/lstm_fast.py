@@ -2,19 +2,20 @@
 
 As for the vanilla RNN (:mod:`rnncourse.rnn.fast`), only the recurrence needs a loop over time:
 
-* forward: the input projections of all ``N*T`` positions are ONE matrix product
-  ``(T*N, D) @ (D, 4H)``, written straight into a preallocated time-major gate buffer of shape
+* forward: the input projections of a block of B steps are ONE matrix product
+  ``(B*N, D) @ (D, 4H)``, written straight into a preallocated time-major gate buffer of shape
   (T, N, 4H); the loop adds ``h_{t-1} Wh`` (one ``(N, H) @ (H, 4H)`` product), applies the
   gate nonlinearities in place and updates ``c`` and ``h`` in preallocated (T+1, N, H) buffers;
 * backward: the loop only propagates ``dh`` and ``dc`` and stores every step's pre-activation
-  gradient ``da_t`` in a (T, N, 4H) buffer; afterwards every weight gradient is ONE product:
-  ``dWx = X^T DA``, ``dWh = Hprev^T DA``, ``dx = DA Wx^T``, ``db = sum(DA)``.
+  gradient ``da_t`` in a (T, N, 4H) buffer; after each block of steps, the block's share of every
+  weight gradient is ONE product: ``dWx += X^T DA``, ``dWh += Hprev^T DA``, ``dx = DA Wx^T``.
+  Blocks are :func:`rnncourse.rnn.fast.time_blocks` (cache-sized; one block for small problems).
 
 The sigmoid is ``(1 + tanh(a/2)) / 2`` as in the teaching code. The forward pass halves the
 i, f, o columns of ``Wx``, ``Wh`` and ``b`` once (multiplying by 0.5 is exact), so one ``tanh``
 call covers all four blocks of a step and the sigmoids only need ``0.5 * t + 0.5`` after it.
-The backward pass computes every local derivative of every step in a few vectorised calls before
-its loop, which then only propagates ``dh`` and ``dc`` (seven array operations per step). Both
+The backward pass computes the local derivatives of a block's steps in a few vectorised calls
+before looping over them; the loop only propagates ``dh`` and ``dc`` (seven array operations per step). Both
 functions keep the dtype of their inputs (float32 stays float32) and never modify them.
 """
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncourse.rnn.fast import _check_truncation
+from rnncourse.rnn.fast import _check_truncation, time_blocks
 
 
 def _halve_sigmoid_columns(W, H):
@@ -65,28 +66,31 @@ def lstm_forward_fast(x, h0, Wx, Wh, b, c0=None):
     hs[0] = h0
     cs[0] = 0.0 if c0 is None else c0
     Wh_half = _halve_sigmoid_columns(Wh, H)  # a_ifo / 2, so that sigmoid = (1 + tanh) / 2
+    Wx_half, b_half = _halve_sigmoid_columns(Wx, H), _halve_sigmoid_columns(b, H)
     gates = np.empty((T, N, 4 * H), dtype=dtype)
-    np.matmul(xs.reshape(T * N, D), _halve_sigmoid_columns(Wx, H),
-              out=gates.reshape(T * N, 4 * H))  # ONE GEMM: (T*N, D) @ (D, 4H)
-    gates += _halve_sigmoid_columns(b, H)
     tanh_cs = np.empty((T, N, H), dtype=dtype)
     rec = np.empty((N, 4 * H), dtype=dtype)  # h_{t-1} Wh, reused at every step
     ig = np.empty((N, H), dtype=dtype)
-    for t in range(T):
-        np.matmul(hs[t], Wh_half, out=rec)  # (N, H) @ (H, 4H) -> (N, 4H)
-        a = gates[t]
-        a += rec
-        np.tanh(a, out=a)  # g = tanh(a_g); tanh(a/2) for i, f, o
-        for s in (a[:, :2 * H], a[:, 3 * H:]):  # i and f are adjacent: one strided view
-            s *= 0.5
-            s += 0.5
-        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-        c = cs[t + 1]
-        np.multiply(f, cs[t], out=c)  # c_t = f * c_{t-1} + i * g
-        np.multiply(i, g, out=ig)
-        c += ig
-        np.tanh(c, out=tanh_cs[t])
-        np.multiply(o, tanh_cs[t], out=hs[t + 1])  # h_t = o * tanh(c_t)
+    for start, stop in time_blocks(T, N * 4 * H * dtype.itemsize):
+        B = stop - start  # input projections of a block of steps: ONE GEMM (B*N, D) @ (D, 4H)
+        np.matmul(xs[start:stop].reshape(B * N, D), Wx_half,
+                  out=gates[start:stop].reshape(B * N, 4 * H))
+        gates[start:stop] += b_half
+        for t in range(start, stop):
+            np.matmul(hs[t], Wh_half, out=rec)  # (N, H) @ (H, 4H) -> (N, 4H)
+            a = gates[t]
+            a += rec
+            np.tanh(a, out=a)  # g = tanh(a_g); tanh(a/2) for i, f, o
+            for s in (a[:, :2 * H], a[:, 3 * H:]):  # i and f are adjacent: one strided view
+                s *= 0.5
+                s += 0.5
+            i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+            c = cs[t + 1]
+            np.multiply(f, cs[t], out=c)  # c_t = f * c_{t-1} + i * g
+            np.multiply(i, g, out=ig)
+            c += ig
+            np.tanh(c, out=tanh_cs[t])
+            np.multiply(o, tanh_cs[t], out=hs[t + 1])  # h_t = o * tanh(c_t)
     h = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))  # (N, T, H)
     return h, (xs, hs, cs, gates, tanh_cs, Wx, Wh)
 
@@ -112,42 +116,49 @@ def lstm_backward_fast(dh, cache, k=None):
     dtype = np.result_type(hs, dh)
     dh_tm = dh.transpose(1, 0, 2)  # a time-major view, read only
 
-    # every local derivative of every step, in a few vectorised calls
-    i, f, g, o = (gates[..., s * H:(s + 1) * H] for s in range(4))  # (T, N, H) views
-    sig_i, sig_f, sig_o = i * (1.0 - i), f * (1.0 - f), o * (1.0 - o)  # sigmoid' = s (1 - s)
-    from_c = np.empty((T, N, 3, H), dtype=dtype)  # da_i, da_f, da_g = dc * from_c[t]
-    np.multiply(g, sig_i, out=from_c[:, :, 0])  # c = f c_prev + i g
-    np.multiply(cs[:-1], sig_f, out=from_c[:, :, 1])
-    np.multiply(g, g, out=from_c[:, :, 2])
-    np.subtract(1.0, from_c[:, :, 2], out=from_c[:, :, 2])  # tanh' = 1 - g^2
-    from_c[:, :, 2] *= i
-    o_dtanh = 1.0 - tanh_cs * tanh_cs  # dc += dh * o (1 - tanh(c)^2)
-    o_dtanh *= o
-    from_h = tanh_cs * sig_o  # da_o = dh * tanh(c) * sigmoid'(a_o)
-
     da = np.empty((T, N, 4 * H), dtype=dtype)  # da[t] becomes dL/da_t
     da_blocks = da.reshape(T, N, 4, H)  # a view: the four gate blocks of every da[t]
     dh_t = np.empty((N, H), dtype=dtype)  # total dL/dh_t
     dc = np.zeros((N, H), dtype=dtype)  # dL/dc_t; zero beyond the last step
     dnext = np.zeros((N, H), dtype=dtype)  # dL/dh_t arriving through step t+1
     tmp = np.empty((N, H), dtype=dtype)
-    WhT = Wh.T
-    for t in range(T - 1, -1, -1):
-        np.add(dh_tm[t], dnext, out=dh_t)
-        np.multiply(dh_t, from_h[t], out=da[t][:, 3 * H:])  # da_o
-        np.multiply(dh_t, o_dtanh[t], out=tmp)
-        dc += tmp  # dc_t = dc from step t+1 + the path through h_t
-        np.multiply(dc[:, None, :], from_c[t], out=da_blocks[t, :, :3])  # da_i, da_f, da_g
-        dc *= f[t]  # dL/dc_{t-1} = dL/dc_t * f_t: the additive path
-        np.matmul(da[t], WhT, out=dnext)  # (N, 4H) @ (4H, H) -> (N, H)
-        if k is not None and t % k == 0 and t != 0:  # cut: nothing reaches the previous chunk
-            dnext[...] = 0.0
-            dc[...] = 0.0
-
-    DA = da.reshape(T * N, 4 * H)
-    dWx = xs.reshape(T * N, D).T @ DA  # ONE GEMM: (D, T*N) @ (T*N, 4H) -> (D, 4H)
-    dWh = hs[:-1].reshape(T * N, H).T @ DA  # ONE GEMM: (H, T*N) @ (T*N, 4H) -> (H, 4H)
-    db = DA.sum(axis=0)  # (4H,)
-    dx_tm = DA @ Wx.T  # (T*N, 4H) @ (4H, D) -> (T*N, D)
-    dx = np.ascontiguousarray(dx_tm.reshape(T, N, D).transpose(1, 0, 2))  # (N, T, D)
+    WhT = np.ascontiguousarray(Wh.T)  # a copy: OpenBLAS multiplies by it faster than by the view
+    WxT = np.ascontiguousarray(Wx.T)
+    dWx = np.zeros((D, 4 * H), dtype=dtype)
+    dWh = np.zeros((H, 4 * H), dtype=dtype)
+    dx_tm = np.empty((T, N, D), dtype=dtype)
+    for start, stop in time_blocks(T, N * 4 * H * dtype.itemsize, reverse=True):
+        # every local derivative of the block's steps, in a few vectorised calls
+        blk = slice(start, stop)
+        i, f, g, o = (gates[blk, :, s * H:(s + 1) * H] for s in range(4))  # (B, N, H) views
+        from_c = np.empty((stop - start, N, 3, H), dtype=dtype)  # da_i, da_f, da_g = dc * from_c
+        np.multiply(g, i * (1.0 - i), out=from_c[:, :, 0])  # sigmoid' = s (1 - s); c = f c_ + i g
+        np.multiply(cs[start:stop], f * (1.0 - f), out=from_c[:, :, 1])
+        np.multiply(g, g, out=from_c[:, :, 2])
+        np.subtract(1.0, from_c[:, :, 2], out=from_c[:, :, 2])  # tanh' = 1 - g^2
+        from_c[:, :, 2] *= i
+        tc = tanh_cs[blk]
+        o_dtanh = 1.0 - tc * tc  # dc += dh * o (1 - tanh(c)^2)
+        o_dtanh *= o
+        from_h = tc * o * (1.0 - o)  # da_o = dh * tanh(c) * sigmoid'(a_o)
+        for t in range(stop - 1, start - 1, -1):
+            j = t - start
+            np.add(dh_tm[t], dnext, out=dh_t)
+            np.multiply(dh_t, from_h[j], out=da[t][:, 3 * H:])  # da_o
+            np.multiply(dh_t, o_dtanh[j], out=tmp)
+            dc += tmp  # dc_t = dc from step t+1 + the path through h_t
+            np.multiply(dc[:, None, :], from_c[j], out=da_blocks[t, :, :3])  # da_i, da_f, da_g
+            dc *= f[j]  # dL/dc_{t-1} = dL/dc_t * f_t: the additive path
+            np.matmul(da[t], WhT, out=dnext)  # (N, 4H) @ (4H, H) -> (N, H)
+            if k is not None and t % k == 0 and t != 0:  # cut: nothing reaches the previous chunk
+                dnext[...] = 0.0
+                dc[...] = 0.0
+        # the block's weight gradients while its da is still in cache: GEMMs over B*N rows
+        B = stop - start
+        DA = da[blk].reshape(B * N, 4 * H)
+        dWx += xs[blk].reshape(B * N, D).T @ DA  # (D, B*N) @ (B*N, 4H) -> (D, 4H)
+        dWh += hs[start:stop].reshape(B * N, H).T @ DA  # (H, B*N) @ (B*N, 4H) -> (H, 4H)
+        np.matmul(DA, WxT, out=dx_tm[blk].reshape(B * N, D))  # (B*N, 4H) @ (4H, D)
+    db = da.reshape(T * N, 4 * H).sum(axis=0)  # (4H,)
+    dx = np.ascontiguousarray(dx_tm.transpose(1, 0, 2))  # (N, T, D)
     return dx, dnext, dWx, dWh, db
