@@ -144,31 +144,43 @@ def run_per_example(p):
     return h, dx, dh0, dWx, dWh, db
 
 
-def make_torch_rnn(p):
-    D, H = p["Wx"].shape
+def make_torch_module(p, cls, **kwargs):
+    """A torch recurrent module (``torch.nn.RNN`` or ``torch.nn.LSTM``) with the NumPy run's
+    weights (torch stores them transposed; its second bias is zero), and the torch inputs."""
+    D, H = p["Wx"].shape[0], p["Wh"].shape[0]
     dtype = torch.float32 if p["x"].dtype == np.float32 else torch.float64
-    rnn = torch.nn.RNN(D, H, nonlinearity="tanh", batch_first=True).to(dtype)
-    with torch.no_grad():  # the same weights as the NumPy runs: torch stores W transposed
-        rnn.weight_ih_l0.copy_(torch.from_numpy(p["Wx"].T.copy()))
-        rnn.weight_hh_l0.copy_(torch.from_numpy(p["Wh"].T.copy()))
-        rnn.bias_ih_l0.copy_(torch.from_numpy(p["b"]))
-        rnn.bias_hh_l0.zero_()
+    module = cls(D, H, batch_first=True, **kwargs).to(dtype)  # LSTM gate order i, f, g, o, as ours
+    with torch.no_grad():
+        module.weight_ih_l0.copy_(torch.from_numpy(p["Wx"].T.copy()))
+        module.weight_hh_l0.copy_(torch.from_numpy(p["Wh"].T.copy()))
+        module.bias_ih_l0.copy_(torch.from_numpy(p["b"]))
+        module.bias_hh_l0.zero_()
     t = {k: torch.from_numpy(v) for k, v in p.items()}
     t["x"].requires_grad_(True)
     t["h0"] = t["h0"][None].clone().requires_grad_(True)  # (1, N, H): layers first
-    return rnn, t
+    return module, t
+
+
+def run_torch_module(module, t, state):
+    """Forward + autograd backward of a module from ``make_torch_module``; ``state`` is what the
+    module takes as its initial state (``h0``, or ``(h0, c0)`` for the LSTM)."""
+    module.zero_grad(set_to_none=True)
+    t["x"].grad = None
+    t["h0"].grad = None
+    out, _ = module(t["x"], state)
+    out.backward(t["dh"])
+    return (out.detach().numpy(), t["x"].grad.numpy(), t["h0"].grad[0].numpy(),
+            module.weight_ih_l0.grad.numpy().T, module.weight_hh_l0.grad.numpy().T,
+            module.bias_ih_l0.grad.numpy())
+
+
+def make_torch_rnn(p):
+    return make_torch_module(p, torch.nn.RNN, nonlinearity="tanh")
 
 
 def run_torch_rnn(state):
     rnn, t = state
-    rnn.zero_grad(set_to_none=True)
-    t["x"].grad = None
-    t["h0"].grad = None
-    out, _ = rnn(t["x"], t["h0"])
-    out.backward(t["dh"])
-    return (out.detach().numpy(), t["x"].grad.numpy(), t["h0"].grad[0].numpy(),
-            rnn.weight_ih_l0.grad.numpy().T, rnn.weight_hh_l0.grad.numpy().T,
-            rnn.bias_ih_l0.grad.numpy())
+    return run_torch_module(rnn, t, t["h0"])
 
 
 def make_torch_loop(p):
@@ -201,31 +213,12 @@ def run_lstm_teaching(p):
 
 
 def make_torch_lstm(p):
-    D, H = p["Wx"].shape[0], p["Wh"].shape[0]
-    dtype = torch.float32 if p["x"].dtype == np.float32 else torch.float64
-    lstm = torch.nn.LSTM(D, H, batch_first=True).to(dtype)  # gate order i, f, g, o, as ours
-    with torch.no_grad():
-        lstm.weight_ih_l0.copy_(torch.from_numpy(p["Wx"].T.copy()))
-        lstm.weight_hh_l0.copy_(torch.from_numpy(p["Wh"].T.copy()))
-        lstm.bias_ih_l0.copy_(torch.from_numpy(p["b"]))
-        lstm.bias_hh_l0.zero_()
-    t = {k: torch.from_numpy(v) for k, v in p.items()}
-    t["x"].requires_grad_(True)
-    t["h0"] = t["h0"][None].clone().requires_grad_(True)
-    t["c0"] = torch.zeros_like(t["h0"])
-    return lstm, t
+    return make_torch_module(p, torch.nn.LSTM)
 
 
 def run_torch_lstm(state):
     lstm, t = state
-    lstm.zero_grad(set_to_none=True)
-    t["x"].grad = None
-    t["h0"].grad = None
-    out, _ = lstm(t["x"], (t["h0"], t["c0"]))
-    out.backward(t["dh"])
-    return (out.detach().numpy(), t["x"].grad.numpy(), t["h0"].grad[0].numpy(),
-            lstm.weight_ih_l0.grad.numpy().T, lstm.weight_hh_l0.grad.numpy().T,
-            lstm.bias_ih_l0.grad.numpy())
+    return run_torch_module(lstm, t, (t["h0"], torch.zeros_like(t["h0"])))  # c0 = 0
 
 
 #: cell -> (gate blocks G, {column: (run, make state or None)}), columns in print order
