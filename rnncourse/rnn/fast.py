@@ -10,12 +10,14 @@ needs a loop over time; everything else can be done for all steps at once:
   ``tanh``, in place, into a preallocated time-major buffer ``hs`` of shape (T+1, N, H)
   (``hs[0] = h0``);
 * backward: the loop only propagates ``da_t = (dh_t + da_{t+1} Wh^T) * (1 - h_t^2)`` and stores
-  every ``da_t``; after each block of steps the stacked ``DA`` of shape (B*N, H) gives the
-  block's share of every weight gradient in one product: ``dWx += X^T DA``,
-  ``dWh += Hprev^T DA``, ``dx = DA Wx^T``, and at the end ``db = sum(DA)``.
+  the block's ``da_t`` in a block-sized buffer; after each block of steps the stacked ``DA`` of
+  shape (B*N, H) gives the block's share of every weight gradient in one product:
+  ``dWx += X^T DA``, ``dWh += Hprev^T DA``, ``db += sum(DA)``, ``dx = DA Wx^T``.
 
 Blocks (:func:`time_blocks`) hold about :data:`BLOCK_BYTES` of gradient rows, so a block is
-still in the CPU cache when its products run; a small problem is a single block of all T steps.
+still in the CPU cache when its products run, and the backward pass never allocates a (T, N, H)
+gradient buffer (fresh memory costs a page fault per 4 KB page on first touch, which on some
+machines costs more than the arithmetic); a small problem is a single block of all T steps.
 
 Both functions keep the dtype of their inputs (float32 stays float32) and never modify them.
 """
@@ -123,8 +125,10 @@ def rnn_backward_fast(dh, cache, k=None):
     dtype = np.result_type(hs, dh)
     dh_tm = dh.transpose(1, 0, 2)  # a time-major view, read only
 
-    da = np.empty((T, N, H), dtype=dtype)  # da[t] becomes dL/da_t, the pre-activation gradient
-    small = da.nbytes <= SMALL_BYTES
+    blocks = time_blocks(T, N * H * dtype.itemsize, reverse=True)
+    steps = max(stop - start for start, stop in blocks)
+    da = np.empty((steps, N, H), dtype=dtype)  # da[t - start] becomes dL/da_t, one block at a time
+    small = T * N * H * dtype.itemsize <= SMALL_BYTES
     if small:  # tanh' = 1 - h^2 for every step in two calls
         deriv = np.multiply(hs[1:], hs[1:])
         np.subtract(1.0, deriv, out=deriv)
@@ -136,10 +140,11 @@ def rnn_backward_fast(dh, cache, k=None):
     from_future = False  # nothing arrives from beyond the last step
     dWx = np.zeros((D, H), dtype=dtype)
     dWh = np.zeros((H, H), dtype=dtype)
+    db = np.zeros(H, dtype=dtype)
     dx_tm = np.empty((T, N, D), dtype=dtype)
-    for start, stop in time_blocks(T, N * H * dtype.itemsize, reverse=True):
+    for start, stop in blocks:
         for t in range(stop - 1, start - 1, -1):
-            g = da[t]
+            g = da[t - start]
             if from_future:
                 np.add(dh_tm[t], dnext, out=g)
             else:
@@ -156,10 +161,10 @@ def rnn_backward_fast(dh, cache, k=None):
                 np.matmul(g, WhT, out=dnext)  # (N, H) @ (H, H) -> (N, H); at t = 0 this is dh0
         # the block's weight gradients while its da is still in cache: GEMMs over B*N rows
         B = stop - start
-        DA = da[start:stop].reshape(B * N, H)
+        DA = da[:B].reshape(B * N, H)
         dWx += xs[start:stop].reshape(B * N, D).T @ DA  # (D, B*N) @ (B*N, H) -> (D, H)
         dWh += hs[start:stop].reshape(B * N, H).T @ DA  # (H, B*N) @ (B*N, H) -> (H, H)
         np.matmul(DA, WxT, out=dx_tm[start:stop].reshape(B * N, D))  # (B*N, H) @ (H, D)
-    db = da.reshape(T * N, H).sum(axis=0)  # (H,)
+        db += DA.sum(axis=0)  # (H,)
     dx = np.ascontiguousarray(dx_tm.transpose(1, 0, 2))  # (N, T, D)
     return dx, dnext, dWx, dWh, db  # t = 0 never cuts, so dnext is dL/dh0

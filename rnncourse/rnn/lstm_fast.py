@@ -7,8 +7,9 @@ As for the vanilla RNN (:mod:`rnncourse.rnn.fast`), only the recurrence needs a 
   (T, N, 4H); the loop adds ``h_{t-1} Wh`` (one ``(N, H) @ (H, 4H)`` product), applies the
   gate nonlinearities in place and updates ``c`` and ``h`` in preallocated (T+1, N, H) buffers;
 * backward: the loop only propagates ``dh`` and ``dc`` and stores every step's pre-activation
-  gradient ``da_t`` in a (T, N, 4H) buffer; after each block of steps, the block's share of every
-  weight gradient is ONE product: ``dWx += X^T DA``, ``dWh += Hprev^T DA``, ``dx = DA Wx^T``.
+  gradient ``da_t`` in a block-sized buffer; after each block of steps, the block's share of
+  every weight gradient is ONE product: ``dWx += X^T DA``, ``dWh += Hprev^T DA``,
+  ``dx = DA Wx^T`` (and ``db += sum(DA)``).
   Blocks are :func:`rnncourse.rnn.fast.time_blocks` (cache-sized; one block for small problems).
 
 The sigmoid is ``(1 + tanh(a/2)) / 2`` as in the teaching code. The forward pass halves the
@@ -116,8 +117,10 @@ def lstm_backward_fast(dh, cache, k=None):
     dtype = np.result_type(hs, dh)
     dh_tm = dh.transpose(1, 0, 2)  # a time-major view, read only
 
-    da = np.empty((T, N, 4 * H), dtype=dtype)  # da[t] becomes dL/da_t
-    da_blocks = da.reshape(T, N, 4, H)  # a view: the four gate blocks of every da[t]
+    blocks = time_blocks(T, N * 4 * H * dtype.itemsize, reverse=True)
+    steps = max(stop - start for start, stop in blocks)
+    da = np.empty((steps, N, 4 * H), dtype=dtype)  # da[t - start] becomes dL/da_t, one block at a time
+    da_blocks = da.reshape(steps, N, 4, H)  # a view: the four gate blocks of every da[j]
     dh_t = np.empty((N, H), dtype=dtype)  # total dL/dh_t
     dc = np.zeros((N, H), dtype=dtype)  # dL/dc_t; zero beyond the last step
     dnext = np.zeros((N, H), dtype=dtype)  # dL/dh_t arriving through step t+1
@@ -126,8 +129,9 @@ def lstm_backward_fast(dh, cache, k=None):
     WxT = np.ascontiguousarray(Wx.T)
     dWx = np.zeros((D, 4 * H), dtype=dtype)
     dWh = np.zeros((H, 4 * H), dtype=dtype)
+    db = np.zeros(4 * H, dtype=dtype)
     dx_tm = np.empty((T, N, D), dtype=dtype)
-    for start, stop in time_blocks(T, N * 4 * H * dtype.itemsize, reverse=True):
+    for start, stop in blocks:
         # every local derivative of the block's steps, in a few vectorised calls
         blk = slice(start, stop)
         i, f, g, o = (gates[blk, :, s * H:(s + 1) * H] for s in range(4))  # (B, N, H) views
@@ -144,21 +148,21 @@ def lstm_backward_fast(dh, cache, k=None):
         for t in range(stop - 1, start - 1, -1):
             j = t - start
             np.add(dh_tm[t], dnext, out=dh_t)
-            np.multiply(dh_t, from_h[j], out=da[t][:, 3 * H:])  # da_o
+            np.multiply(dh_t, from_h[j], out=da[j][:, 3 * H:])  # da_o
             np.multiply(dh_t, o_dtanh[j], out=tmp)
             dc += tmp  # dc_t = dc from step t+1 + the path through h_t
-            np.multiply(dc[:, None, :], from_c[j], out=da_blocks[t, :, :3])  # da_i, da_f, da_g
+            np.multiply(dc[:, None, :], from_c[j], out=da_blocks[j, :, :3])  # da_i, da_f, da_g
             dc *= f[j]  # dL/dc_{t-1} = dL/dc_t * f_t: the additive path
-            np.matmul(da[t], WhT, out=dnext)  # (N, 4H) @ (4H, H) -> (N, H)
+            np.matmul(da[j], WhT, out=dnext)  # (N, 4H) @ (4H, H) -> (N, H)
             if k is not None and t % k == 0 and t != 0:  # cut: nothing reaches the previous chunk
                 dnext[...] = 0.0
                 dc[...] = 0.0
         # the block's weight gradients while its da is still in cache: GEMMs over B*N rows
         B = stop - start
-        DA = da[blk].reshape(B * N, 4 * H)
+        DA = da[:B].reshape(B * N, 4 * H)
         dWx += xs[blk].reshape(B * N, D).T @ DA  # (D, B*N) @ (B*N, 4H) -> (D, 4H)
         dWh += hs[start:stop].reshape(B * N, H).T @ DA  # (H, B*N) @ (B*N, 4H) -> (H, 4H)
         np.matmul(DA, WxT, out=dx_tm[blk].reshape(B * N, D))  # (B*N, 4H) @ (4H, D)
-    db = da.reshape(T * N, 4 * H).sum(axis=0)  # (4H,)
+        db += DA.sum(axis=0)  # (4H,)
     dx = np.ascontiguousarray(dx_tm.transpose(1, 0, 2))  # (N, T, D)
     return dx, dnext, dWx, dWh, db
