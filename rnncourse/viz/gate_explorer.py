@@ -10,8 +10,6 @@ steps back can still change the loss, i.e. how much the weights can learn about 
 
 from __future__ import annotations
 
-import base64
-import io
 import numbers
 
 import numpy as np
@@ -24,6 +22,7 @@ from rnncourse.rnn.lstm import lstm_backward, lstm_forward, sigmoid
 from rnncourse.rnn.model import SequenceModel
 from rnncourse.viz.curves import plot_gradient_flow
 from rnncourse.viz.palette import OKABE_ITO
+from rnncourse.viz.slider_output import figure_png, show_figure_and_line
 
 #: The slider's range of forget-gate biases.
 BIAS_RANGE = (-2.0, 6.0)
@@ -96,17 +95,6 @@ def draw_gradient_by_lag(forget_bias, lstm_norms, rnn_norms, ax):
     return ax
 
 
-def _figure_png(forget_bias, lstm_norms, rnn_norms):
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(7.0, 4.0))
-    fig.subplots_adjust(left=0.14, right=0.97, bottom=0.13, top=0.92)
-    draw_gradient_by_lag(forget_bias, lstm_norms, rnn_norms, fig.add_subplot())
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
 def forget_bias_explorer(T=60, H=32, seed=0, forget_bias=1.0, n=16):
     """A slider for the LSTM's initial forget-gate bias and a plot of gradient norm versus lag.
 
@@ -141,13 +129,9 @@ def forget_bias_explorer(T=60, H=32, seed=0, forget_bias=1.0, n=16):
     def redraw(change=None):
         bias = float(slider.value)
         lstm_norms = gradient_by_lag("lstm", T, H, seed, forget_bias=bias, n=n)
-        output.outputs = (
-            {"output_type": "display_data", "metadata": {},
-             "data": {"image/png": _figure_png(bias, lstm_norms, rnn_norms),
-                      "text/plain": f"<gradient by lag, forget bias {bias:.2f}>"}},
-            {"output_type": "stream", "name": "stdout",
-             "text": explorer_line(bias, lstm_norms) + "\n"},
-        )
+        png = figure_png(lambda ax: draw_gradient_by_lag(bias, lstm_norms, rnn_norms, ax))
+        show_figure_and_line(output, png, f"<gradient by lag, forget bias {bias:.2f}>",
+                             explorer_line(bias, lstm_norms))
 
     slider.observe(redraw, names="value")
     redraw()
