@@ -1,26 +1,38 @@
-"""Time one forward + backward pass (full BPTT) of a vanilla tanh RNN, several ways.
+"""Time one forward + backward pass (full BPTT) of a vanilla tanh RNN and of an LSTM, several ways.
 
-Implementations, all computing h = RNN(x, h0) and the gradients of sum(h * dh):
+Implementations of the vanilla RNN (``--cell rnn``), all computing h = RNN(x, h0) and the
+gradients of sum(h * dh):
 
   fast       rnncourse.rnn.rnn_forward_fast / rnn_backward_fast
   teaching   rnncourse.rnn.rnn_forward / rnn_backward (loops over the step functions)
   per-ex     one example at a time, one step at a time, vectors only (min-char-rnn style)
-  torch-rnn  torch.nn.RNN(nonlinearity="tanh", batch_first=True), forward + autograd backward
+  torch      torch.nn.RNN(nonlinearity="tanh", batch_first=True), forward + autograd backward
   torch-loop torch autograd over a Python loop of time steps
 
-and a reference GEMM, (N*T, D+H) @ (D+H, H) in NumPy, measured in the same run.
+and of the LSTM (``--cell lstm``; gate blocks i, f, g, o, c0 = 0):
 
-FLOP count used for "GFLOP/s": 6*N*T*H*(D+H), the six matrix products of forward and backward:
-forward x Wx and h Wh (2NTDH + 2NTHH), backward dx, dWx (2NTHD each), dh_prev and dWh (2NTHH
-each). Elementwise work (tanh, its derivative, additions) is not counted. The reference GEMM does
-2*N*T*(D+H)*H FLOPs; "% GEMM" is the fast path's GFLOP/s over the reference GEMM's.
+  fast       rnncourse.rnn.lstm_forward_fast / lstm_backward_fast
+  teaching   rnncourse.rnn.lstm_forward / lstm_backward (loops over the step functions)
+  torch-lstm torch.nn.LSTM(batch_first=True), forward + autograd backward
+
+and a reference GEMM, (N*T, D+H) @ (D+H, G*H) in NumPy (G = 1 for the RNN, 4 for the LSTM),
+measured in the same run.
+
+FLOP count used for "GFLOP/s": 6*G*N*T*H*(D+H), the six matrix products of forward and backward:
+forward x Wx and h Wh (2NTDGH + 2NTHGH), backward dx, dWx (2NTGHD each), dh_prev and dWh
+(2NTGHH each). Elementwise work (tanh, sigmoid, their derivatives, additions) is not counted. The
+reference GEMM does 2*N*T*(D+H)*G*H FLOPs; "% GEMM" is the fast path's GFLOP/s over the
+reference GEMM's.
 
 Thread counts are fixed before NumPy is imported (OMP/OPENBLAS/MKL_NUM_THREADS) and passed to
 torch.set_num_threads, so the comparison is single-threaded by default. Repeats are interleaved
 (one run of each implementation per round) and the median is reported.
 
-Run:  .venv/bin/python benchmarks/bptt.py            (all sizes, both dtypes)
+Run:  .venv/bin/python benchmarks/bptt.py            (all sizes, both dtypes, both cells)
+      .venv/bin/python benchmarks/bptt.py --cell lstm
       .venv/bin/python benchmarks/bptt.py --quick    (a smoke test in seconds)
+
+Without torch installed the torch columns print "-" and everything else runs.
 """
 
 from __future__ import annotations
@@ -51,6 +63,8 @@ def parse_args(argv=None):
                         help="BLAS/OpenMP threads for NumPy and torch (default 1)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke test: the two smallest default sizes, 2 repeats, float32 only")
+    parser.add_argument("--cell", choices=["rnn", "lstm", "both"], default="both",
+                        help="which recurrent cell to time (default both)")
     parser.add_argument("--skip", default="",
                         help="comma-separated implementations to leave out, e.g. per-ex,teaching")
     args = parser.parse_args(argv)
@@ -71,6 +85,7 @@ def parse_args(argv=None):
         args.repeats = 2
         args.dtype = "float32"
     args.dtypes = ["float32", "float64"] if args.dtype == "both" else [args.dtype]
+    args.cells = ["rnn", "lstm"] if args.cell == "both" else [args.cell]
     args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     return args
 
@@ -81,7 +96,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-from rnncourse.rnn import (rnn_backward, rnn_backward_fast, rnn_forward,  # noqa: E402
+from rnncourse.rnn import (lstm_backward, lstm_backward_fast, lstm_forward,  # noqa: E402
+                           lstm_forward_fast, rnn_backward, rnn_backward_fast, rnn_forward,
                            rnn_forward_fast)
 
 try:
@@ -128,31 +144,43 @@ def run_per_example(p):
     return h, dx, dh0, dWx, dWh, db
 
 
-def make_torch_rnn(p):
-    D, H = p["Wx"].shape
+def make_torch_module(p, cls, **kwargs):
+    """A torch recurrent module (``torch.nn.RNN`` or ``torch.nn.LSTM``) with the NumPy run's
+    weights (torch stores them transposed; its second bias is zero), and the torch inputs."""
+    D, H = p["Wx"].shape[0], p["Wh"].shape[0]
     dtype = torch.float32 if p["x"].dtype == np.float32 else torch.float64
-    rnn = torch.nn.RNN(D, H, nonlinearity="tanh", batch_first=True).to(dtype)
-    with torch.no_grad():  # the same weights as the NumPy runs: torch stores W transposed
-        rnn.weight_ih_l0.copy_(torch.from_numpy(p["Wx"].T.copy()))
-        rnn.weight_hh_l0.copy_(torch.from_numpy(p["Wh"].T.copy()))
-        rnn.bias_ih_l0.copy_(torch.from_numpy(p["b"]))
-        rnn.bias_hh_l0.zero_()
+    module = cls(D, H, batch_first=True, **kwargs).to(dtype)  # LSTM gate order i, f, g, o, as ours
+    with torch.no_grad():
+        module.weight_ih_l0.copy_(torch.from_numpy(p["Wx"].T.copy()))
+        module.weight_hh_l0.copy_(torch.from_numpy(p["Wh"].T.copy()))
+        module.bias_ih_l0.copy_(torch.from_numpy(p["b"]))
+        module.bias_hh_l0.zero_()
     t = {k: torch.from_numpy(v) for k, v in p.items()}
     t["x"].requires_grad_(True)
     t["h0"] = t["h0"][None].clone().requires_grad_(True)  # (1, N, H): layers first
-    return rnn, t
+    return module, t
+
+
+def run_torch_module(module, t, state):
+    """Forward + autograd backward of a module from ``make_torch_module``; ``state`` is what the
+    module takes as its initial state (``h0``, or ``(h0, c0)`` for the LSTM)."""
+    module.zero_grad(set_to_none=True)
+    t["x"].grad = None
+    t["h0"].grad = None
+    out, _ = module(t["x"], state)
+    out.backward(t["dh"])
+    return (out.detach().numpy(), t["x"].grad.numpy(), t["h0"].grad[0].numpy(),
+            module.weight_ih_l0.grad.numpy().T, module.weight_hh_l0.grad.numpy().T,
+            module.bias_ih_l0.grad.numpy())
+
+
+def make_torch_rnn(p):
+    return make_torch_module(p, torch.nn.RNN, nonlinearity="tanh")
 
 
 def run_torch_rnn(state):
     rnn, t = state
-    rnn.zero_grad(set_to_none=True)
-    t["x"].grad = None
-    t["h0"].grad = None
-    out, _ = rnn(t["x"], t["h0"])
-    out.backward(t["dh"])
-    return (out.detach().numpy(), t["x"].grad.numpy(), t["h0"].grad[0].numpy(),
-            rnn.weight_ih_l0.grad.numpy().T, rnn.weight_hh_l0.grad.numpy().T,
-            rnn.bias_ih_l0.grad.numpy())
+    return run_torch_module(rnn, t, t["h0"])
 
 
 def make_torch_loop(p):
@@ -174,15 +202,46 @@ def run_torch_loop(t):
     return (out.detach().numpy(),) + tuple(t[n].grad.numpy() for n in ("x", "h0", "Wx", "Wh", "b"))
 
 
+def run_lstm_fast(p):
+    h, cache = lstm_forward_fast(p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    return (h,) + lstm_backward_fast(p["dh"], cache)
+
+
+def run_lstm_teaching(p):
+    h, cache = lstm_forward(p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    return (h,) + lstm_backward(p["dh"], cache)
+
+
+def make_torch_lstm(p):
+    return make_torch_module(p, torch.nn.LSTM)
+
+
+def run_torch_lstm(state):
+    lstm, t = state
+    return run_torch_module(lstm, t, (t["h0"], torch.zeros_like(t["h0"])))  # c0 = 0
+
+
+#: cell -> (gate blocks G, {column: (run, make state or None)}), columns in print order
+CELLS = {
+    "rnn": (1, {"fast": (run_fast, None), "teaching": (run_teaching, None),
+                "per-ex": (run_per_example, None), "torch": (run_torch_rnn, make_torch_rnn),
+                "torch-loop": (run_torch_loop, make_torch_loop)}),
+    "lstm": (4, {"fast": (run_lstm_fast, None), "teaching": (run_lstm_teaching, None),
+                 "torch": (run_torch_lstm, make_torch_lstm)}),
+}
+
+
 # ----------------------------------------------------------------------------- measuring
-def make_problem(N, T, D, H, dtype, seed=0):
+def make_problem(N, T, D, H, dtype, blocks=1, seed=0):
+    """Inputs and weights of one problem; ``blocks`` gate blocks of H columns (4 for the LSTM)."""
     rng = np.random.default_rng(seed)
+    G = blocks * H
     return {
         "x": rng.standard_normal((N, T, D)).astype(dtype),
         "h0": (0.1 * rng.standard_normal((N, H))).astype(dtype),
-        "Wx": (rng.standard_normal((D, H)) / np.sqrt(D)).astype(dtype),
-        "Wh": (rng.standard_normal((H, H)) / np.sqrt(H)).astype(dtype),
-        "b": (0.1 * rng.standard_normal(H)).astype(dtype),
+        "Wx": (rng.standard_normal((D, G)) / np.sqrt(D)).astype(dtype),
+        "Wh": (rng.standard_normal((H, G)) / np.sqrt(H)).astype(dtype),
+        "b": (0.1 * rng.standard_normal(G)).astype(dtype),
         "dh": rng.standard_normal((N, T, H)).astype(dtype),
     }
 
@@ -192,19 +251,22 @@ def max_rel_diff(a, b):
     return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-30))
 
 
-def bench_size(N, T, D, H, dtype, repeats, skip):
-    p = make_problem(N, T, D, H, dtype)
+def bench_size(cell, N, T, D, H, dtype, repeats, skip):
+    blocks, runs = CELLS[cell]
+    p = make_problem(N, T, D, H, dtype, blocks)
     gemm_a = np.random.default_rng(1).standard_normal((N * T, D + H)).astype(dtype)
-    gemm_b = np.random.default_rng(2).standard_normal((D + H, H)).astype(dtype)
-    impls = {"gemm": (lambda s: s[0] @ s[1], (gemm_a, gemm_b)),
-             "fast": (run_fast, p), "teaching": (run_teaching, p), "per-ex": (run_per_example, p)}
-    if torch is not None:
-        impls["torch-rnn"] = (run_torch_rnn, make_torch_rnn(p))
-        impls["torch-loop"] = (run_torch_loop, make_torch_loop(p))
+    gemm_b = np.random.default_rng(2).standard_normal((D + H, blocks * H)).astype(dtype)
+    impls = {"gemm": (lambda s: s[0] @ s[1], (gemm_a, gemm_b))}
+    for name, (run, make) in runs.items():
+        if make is None:
+            impls[name] = (run, p)
+        elif torch is not None:  # torch columns only when torch is importable
+            impls[name] = (run, make(p))
     impls = {k: v for k, v in impls.items() if k not in skip}
+    run_fast_path = runs["fast"][0]
 
     # warm-up, and a check that every implementation computes the same thing as the fast path
-    reference = run_fast(p)
+    reference = run_fast_path(p)
     worst = 0.0
     for name, (fn, state) in impls.items():
         out = fn(state)
@@ -212,7 +274,8 @@ def bench_size(N, T, D, H, dtype, repeats, skip):
             worst = max(worst, max(max_rel_diff(o, r) for o, r in zip(out, reference)))
     limit = 1e-3 if dtype == "float32" else 1e-9
     if worst > limit:
-        sys.exit(f"implementations disagree at {(N, T, D, H)} {dtype}: max rel diff {worst:.2e}")
+        sys.exit(f"{cell} implementations disagree at {(N, T, D, H)} {dtype}: max rel diff "
+                 f"{worst:.2e}")
 
     times = {name: [] for name in impls}
     for _ in range(repeats):  # interleaved: one run of each per round
@@ -242,25 +305,31 @@ def describe_machine():
 def main():
     print(describe_machine())
     print("times are medians of", ARGS.repeats, "interleaved runs of forward + full backward, in ms;")
-    print("speedup = torch-rnn time / fast time (>= 1 means the fast path is faster);")
-    print("GFLOP/s counts 6*N*T*H*(D+H); % GEMM = fast GFLOP/s / GFLOP/s of (N*T, D+H) @ (D+H, H)")
+    print("speedup = torch time / fast time (>= 1 means the fast path is faster); torch is")
+    print("torch.nn.RNN for the rnn rows and torch.nn.LSTM for the lstm rows;")
+    print("GFLOP/s counts 6*G*N*T*H*(D+H), G = 1 (rnn) or 4 (lstm); "
+          "% GEMM = fast GFLOP/s / GFLOP/s of (N*T, D+H) @ (D+H, G*H)")
     print()
-    columns = ["fast", "teaching", "per-ex", "torch-rnn", "torch-loop"]
-    header = (f"{'N x T x D x H':>18} {'dtype':>7} " + " ".join(f"{c:>10}" for c in columns)
+    columns = ["fast", "teaching", "per-ex", "torch", "torch-loop"]
+    header = (f"{'cell':>5} {'N x T x D x H':>18} {'dtype':>7} " + " ".join(f"{c:>10}" for c in columns)
               + f" {'speedup':>8} {'fast GF/s':>9} {'GEMM GF/s':>9} {'% GEMM':>7}")
     print(header)
     print("-" * len(header))
-    for dtype in ARGS.dtypes:
-        for N, T, D, H in ARGS.size_list:
-            med, _ = bench_size(N, T, D, H, dtype, ARGS.repeats, ARGS.skip)
-            cells = [f"{med[c] * 1e3:10.2f}" if c in med else f"{'-':>10}" for c in columns]
-            speed = (f"{med['torch-rnn'] / med['fast']:7.2f}x"
-                     if "torch-rnn" in med and "fast" in med else f"{'-':>8}")
-            flops = 6 * N * T * H * (D + H)
-            fast_gf = flops / med["fast"] / 1e9 if "fast" in med else float("nan")
-            gemm_gf = 2 * N * T * (D + H) * H / med["gemm"] / 1e9 if "gemm" in med else float("nan")
-            print(f"{f'{N} x {T} x {D} x {H}':>18} {dtype:>7} " + " ".join(cells)
-                  + f" {speed} {fast_gf:9.1f} {gemm_gf:9.1f} {fast_gf / gemm_gf:7.0%}", flush=True)
+    for cell in ARGS.cells:
+        blocks = CELLS[cell][0]
+        for dtype in ARGS.dtypes:
+            for N, T, D, H in ARGS.size_list:
+                med, _ = bench_size(cell, N, T, D, H, dtype, ARGS.repeats, ARGS.skip)
+                cells = [f"{med[c] * 1e3:10.2f}" if c in med else f"{'-':>10}" for c in columns]
+                speed = (f"{med['torch'] / med['fast']:7.2f}x"
+                         if "torch" in med and "fast" in med else f"{'-':>8}")
+                flops = 6 * blocks * N * T * H * (D + H)
+                fast_gf = flops / med["fast"] / 1e9 if "fast" in med else float("nan")
+                gemm_gf = (2 * N * T * (D + H) * blocks * H / med["gemm"] / 1e9 if "gemm" in med
+                           else float("nan"))
+                print(f"{cell:>5} {f'{N} x {T} x {D} x {H}':>18} {dtype:>7} " + " ".join(cells)
+                      + f" {speed} {fast_gf:9.1f} {gemm_gf:9.1f} {fast_gf / gemm_gf:7.0%}",
+                      flush=True)
 
 
 if __name__ == "__main__":

@@ -148,6 +148,13 @@ def _updates_in(batch, k):
     return sum(bool(mask[:, a:b].any()) for a, b in chunks)
 
 
+def _final_state(model, x, h0):
+    """The state after ``x``: ``model.final_state`` (an LSTM's is ``(h, c)``), else the last h."""
+    if hasattr(model, "final_state"):
+        return model.final_state(x, h0=h0)
+    return model.hidden_states(x, h0=h0)[:, -1]
+
+
 # ----------------------------------------------------------------------------- the loop
 def train(model, batches, optimizer, steps=None, epochs=None, clip=None, k=None,
           carry_state=True, progress=True, every=None, eval_fn=None):
@@ -229,7 +236,7 @@ def train(model, batches, optimizer, steps=None, epochs=None, clip=None, k=None,
             m = None if mask is None else mask[:, start:stop]
             if m is not None and not m.any():  # nothing to learn here (e.g. only blank targets):
                 if carry_state:  # no update, but the state still moves on to the next chunk
-                    h = model.hidden_states(x[:, start:stop], h0=h)[:, -1]
+                    h = _final_state(model, x[:, start:stop], h)
                 continue
             updates += 1
             loss, grads, h_last = model.loss(x[:, start:stop], y[:, start:stop], h0=h, mask=m)

@@ -176,6 +176,6 @@ def test_untouched_lesson_runs_to_the_last_cell(path):
             match = FINISH_FIRST.search(text)
             assert match, f"{path.name} cell {index + 1}: no 'finish ... first' line in {text!r}"
             assert int(match.group(2)) == order.index(match.group(1)) + 1
-    expected_guarded = {"00_welcome": 1, "01_feedforward_backprop": 2}.get(path.stem, 0)
+    expected_guarded = {"00_welcome": 1, "01_feedforward_backprop": 2, "06_gated_cells": 1}.get(path.stem, 0)
     assert guarded == expected_guarded, f"{path.name}: {guarded} guarded cells"
     assert questions_seen == [q.id for q in questions_for_lesson(path.stem)], questions_seen

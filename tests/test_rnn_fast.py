@@ -119,3 +119,81 @@ def test_bad_k_is_rejected_with_advice(bad):
     with pytest.raises(ValueError, match="must be a whole number >= 1, e.g. k=10") as info:
         rnn_backward_fast(dh, cache, k=bad)
     assert f"k={bad!r}" in str(info.value)
+
+
+# ----------------------------------------------------------------------------- the LSTM
+@pytest.mark.parametrize("N,T,D,H,k", [(1, 1, 3, 4, None), (2, 7, 3, 5, None), (3, 6, 4, 2, 4),
+                                       (2, 9, 2, 3, 3), (4, 5, 5, 5, 1)])
+def test_lstm_fast_equals_teaching_path_float64(N, T, D, H, k):
+    from rnncourse.rnn import lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
+    rng = np.random.default_rng(N * 1000 + T)
+    x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
+    Wx, Wh = 0.5 * rng.standard_normal((D, 4 * H)), 0.5 * rng.standard_normal((H, 4 * H))
+    b, dh = 0.3 * rng.standard_normal(4 * H), rng.standard_normal((N, T, H))
+    h, cache = lstm_forward(x, h0, Wx, Wh, b)
+    h_fast, cache_fast = lstm_forward_fast(x, h0, Wx, Wh, b)
+    assert np.max(np.abs(h - h_fast)) < 1e-10
+    fast = lstm_backward_fast(dh, cache_fast, k=k)
+    if k is None:
+        teach = lstm_backward(dh, cache)
+    else:  # truncated: each chunk alone, its dh0 only from the first chunk
+        teach = _lstm_truncated_by_chunks(dh, cache, k)
+    for a, b_ in zip(teach, fast):
+        assert a.shape == b_.shape and np.max(np.abs(a - b_)) < 1e-10
+
+
+def _lstm_truncated_by_chunks(dh, cache, k):
+    from rnncourse.rnn import lstm_step_backward
+    N, T, H = dh.shape
+    dx = np.zeros((N, T, cache[0][0].shape[1]))
+    grads = [np.zeros_like(cache[0][3]), np.zeros_like(cache[0][4]), np.zeros(4 * H)]
+    for start in reversed(range(0, T, k)):
+        dh_f, dc_f = np.zeros((N, H)), np.zeros((N, H))
+        for t in reversed(range(start, min(start + k, T))):
+            dx[:, t], dh_f, dc_f, *g = lstm_step_backward(dh[:, t] + dh_f, dc_f, cache[t])
+            grads = [a + b for a, b in zip(grads, g)]
+        if start == 0:
+            dh0 = dh_f
+    return (dx, dh0, *grads)
+
+
+def test_lstm_fast_keeps_float32_and_its_inputs_and_takes_c0():
+    from rnncourse.rnn import lstm_backward_fast, lstm_forward_fast, lstm_forward_from
+    rng = np.random.default_rng(0)
+    args = [rng.standard_normal(s) for s in ((2, 5, 3), (2, 4), (3, 16), (4, 16), (16,))]
+    copies = [a.copy() for a in args]
+    c0 = rng.standard_normal((2, 4))
+    h, cache = lstm_forward_fast(*args, c0=c0)
+    assert np.max(np.abs(h - lstm_forward_from(args[0], args[1], c0, *args[2:])[0])) < 1e-12
+    assert all(np.array_equal(a, c) for a, c in zip(args, copies))
+    h32, cache32 = lstm_forward_fast(*[a.astype(np.float32) for a in args])
+    grads = lstm_backward_fast(np.ones((2, 5, 4), np.float32), cache32)
+    assert h32.dtype == np.float32 and all(g.dtype == np.float32 for g in grads)
+
+
+@pytest.mark.parametrize("block_bytes", [1, 200, 10**9])  # one step, a few steps, all steps per block
+@pytest.mark.parametrize("k", [None, 3])
+def test_blocked_products_give_the_same_numbers(monkeypatch, block_bytes, k):
+    """Input projections and weight gradients are computed per block of steps; any block size
+    gives the teaching path's numbers, for both cells."""
+    from rnncourse.rnn import fast, lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
+    from rnncourse.rnn import rnn_backward_truncated
+    monkeypatch.setattr(fast, "BLOCK_BYTES", block_bytes)
+    assert len(fast.time_blocks(7, 100)) == {1: 7, 200: 4, 10**9: 1}[block_bytes]
+    rng = np.random.default_rng(5)
+    N, T, D, H = 2, 7, 3, 4
+    x, h0, dh = rng.standard_normal((N, T, D)), rng.standard_normal((N, H)), rng.standard_normal((N, T, H))
+    Wx, Wh, b = rng.standard_normal((D, H)), 0.5 * rng.standard_normal((H, H)), rng.standard_normal(H)
+    h, cache = rnn_forward(x, h0, Wx, Wh, b)
+    h_fast, cache_fast = rnn_forward_fast(x, h0, Wx, Wh, b)
+    teach = rnn_backward(dh, cache) if k is None else rnn_backward_truncated(dh, cache, k)
+    assert np.max(np.abs(h - h_fast)) < 1e-12
+    for a, b_ in zip(teach, rnn_backward_fast(dh, cache_fast, k=k)):
+        assert np.max(np.abs(a - b_)) < 1e-12
+    Wx4, Wh4, b4 = rng.standard_normal((D, 4 * H)), 0.5 * rng.standard_normal((H, 4 * H)), rng.standard_normal(4 * H)
+    h, cache = lstm_forward(x, h0, Wx4, Wh4, b4)
+    h_fast, cache_fast = lstm_forward_fast(x, h0, Wx4, Wh4, b4)
+    assert np.max(np.abs(h - h_fast)) < 1e-12
+    if k is None:
+        for a, b_ in zip(lstm_backward(dh, cache), lstm_backward_fast(dh, cache_fast)):
+            assert np.max(np.abs(a - b_)) < 1e-12

@@ -239,3 +239,86 @@ def test_sample_rejects_bad_arguments():
         sample(model, 7, 3, np.random.default_rng(0))
     with pytest.raises(ValueError, match="sample needs a softmax model"):
         sample(SequenceModel(5, 8, 5, loss="mse"), 0, 3, np.random.default_rng(0))
+
+
+# ----------------------------------------------------------------------------- the LSTM cell
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("use_h0, use_mask", [(False, False), (True, True)])
+def test_lstm_model_gradients(fast, use_h0, use_mask):
+    model = SequenceModel(4, 5, 4, seed=1, fast=fast, cell="lstm", forget_bias=0.5, weight_scale=1.0)
+    assert model.params["Wx"].shape == (4, 20) and model.params["Wh"].shape == (5, 20)
+    x, y = softmax_problem()
+    rng = np.random.default_rng(5)
+    h0 = (rng.standard_normal((3, 5)), rng.standard_normal((3, 5))) if use_h0 else None
+    mask = np.random.default_rng(6).random((3, 5)) > 0.3 if use_mask else None
+    loss, grads, (h_last, c_last) = model.loss(x, y, h0=h0, mask=mask)
+    errors = check_model_gradients(lambda: model.loss(x, y, h0=h0, mask=mask)[0],
+                                   model.params, grads)
+    # 1e-6, not TOL: the mean loss makes some of the 4H-wide gradients tiny, where central
+    # differences lose digits; the pinned LSTM functions meet 1e-7 in tests/test_rnn_lstm.py
+    assert max(errors.values()) <= 1e-6, errors
+    assert h_last.shape == c_last.shape == (3, 5)
+    np.testing.assert_array_equal(h_last, model.hidden_states(x, h0=h0)[:, -1])
+
+
+def test_lstm_forget_bias_initialises_only_the_forget_block():
+    model = SequenceModel(3, 4, 2, cell="lstm", forget_bias=2.0)
+    b = model.params["b"]
+    assert np.all(b[4:8] == 2.0) and np.all(b[:4] == 0) and np.all(b[8:] == 0)
+    assert np.all(SequenceModel(3, 4, 2, cell="lstm").params["b"][4:8] == 1.0)  # the default
+    assert "cell='lstm'" in repr(model)
+
+
+@pytest.mark.parametrize("k", [None, 3])
+def test_fast_lstm_model_equals_teaching_lstm_model(k):
+    x, y = softmax_problem(N=3, T=8, seed=8)
+    fast = SequenceModel(4, 6, 4, seed=4, fast=True, cell="lstm").loss(x, y, k=k)
+    if k is None:
+        slow = SequenceModel(4, 6, 4, seed=4, cell="lstm").loss(x, y)
+        assert abs(fast[0] - slow[0]) < 1e-12
+        for name in fast[1]:
+            assert np.max(np.abs(fast[1][name] - slow[1][name])) < 1e-10, name
+    else:
+        with pytest.raises(ValueError, match=r"k=3: truncated BPTT inside one loss call needs the "
+                                             r"fast LSTM; use SequenceModel\(\.\.\., fast=True\)"):
+            SequenceModel(4, 6, 4, seed=4, cell="lstm").loss(x, y, k=k)
+
+
+def test_lstm_state_carries_h_and_c_across_chunks():
+    """Two chunks with the carried (h, c) give the same states as one pass over both."""
+    model = SequenceModel(4, 6, 4, seed=2, cell="lstm")
+    x, _ = softmax_problem(N=2, T=8, seed=3)
+    whole = model.hidden_states(x)
+    state = model.final_state(x[:, :5])
+    np.testing.assert_allclose(model.hidden_states(x[:, 5:], h0=state), whole[:, 5:], atol=1e-12)
+    h_only = model.hidden_states(x[:, 5:], h0=state[0])  # c = 0: a different continuation
+    assert not np.allclose(h_only, whole[:, 5:])
+
+
+def test_lstm_model_trains_on_a_delayed_echo():
+    from rnncourse.data import delayed_echo
+    from rnncourse.optim import Adam
+    from rnncourse.train import train
+    model = SequenceModel(4, 16, 4, seed=0, fast=True, cell="lstm")
+    history = train(model, lambda i: delayed_echo(16, 10, 2, seed=i), Adam(lr=0.03), steps=150,
+                    k=5, progress=False)
+    x, y, mask = delayed_echo(200, 10, 2, seed=99)
+    assert np.mean(history.loss[-10:]) < 0.5 * np.mean(history.loss[:10])
+    assert np.mean(model.predict(x)[mask] == y[mask]) > 0.9
+
+
+def test_lstm_model_errors_say_what_to_do():
+    with pytest.raises(ValueError, match=r"cell='gru' is not known; choose one of \['rnn', 'lstm'\]"):
+        SequenceModel(3, 4, 2, cell="gru")
+    with pytest.raises(ValueError, match=r"forget_bias=1.0 only applies to cell='lstm'"):
+        SequenceModel(3, 4, 2, forget_bias=1.0)
+    model = SequenceModel(3, 4, 2, cell="lstm")
+    with pytest.raises(ValueError, match=r"pass h0=\(h, c\), both of shape \(N, H\) = \(2, 4\)"):
+        model.hidden_states(np.zeros((2, 5, 3)), h0=(np.zeros((2, 4)), np.zeros((2, 3))))
+
+
+def test_sample_works_with_an_lstm():
+    model = SequenceModel(5, 8, 5, seed=0, cell="lstm")
+    ids = sample(model, 1, 12, rng=0)
+    assert ids.shape == (12,) and ids.min() >= 0 and ids.max() < 5
+    np.testing.assert_array_equal(ids, sample(model, 1, 12, rng=0))

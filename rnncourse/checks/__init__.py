@@ -49,6 +49,9 @@ rnn_step_backward            04_bptt                     2       rnn.rnn_step_ba
 rnn_backward                 04_bptt                     3       rnn.rnn_backward
 rnn_backward_truncated       05_training_in_practice     2       rnn.rnn_backward_truncated
 clip_gradients               05_training_in_practice     1       optim.clip_gradients
+lstm_step_forward            06_gated_cells              2       rnn.lstm_step_forward
+lstm_step_backward           06_gated_cells              3       rnn.lstm_step_backward
+lstm_backward                06_gated_cells              3       rnn.lstm_backward
 ===========================  ==========================  ======  ==========================
 
 The lesson-0 warm-up is ``warmup_sum_of_squares(x) -> float``, the sum of the squares of every

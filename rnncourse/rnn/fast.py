@@ -5,12 +5,19 @@ The teaching functions loop over :func:`~rnncourse.rnn.core.rnn_step_forward` an
 for the inputs and the weight gradients and allocates new arrays. Only the recurrence itself
 needs a loop over time; everything else can be done for all steps at once:
 
-* forward: the input projections of all ``N*T`` positions are ONE matrix product
-  ``(N*T, D) @ (D, H)``; the loop then only adds ``h_{t-1} Wh`` and applies ``tanh``, in place,
-  into a preallocated time-major buffer ``hs`` of shape (T+1, N, H) (``hs[0] = h0``);
+* forward: the input projections of many positions are ONE matrix product
+  ``(B*N, D) @ (D, H)`` for a block of B steps; the loop then only adds ``h_{t-1} Wh`` and applies
+  ``tanh``, in place, into a preallocated time-major buffer ``hs`` of shape (T+1, N, H)
+  (``hs[0] = h0``);
 * backward: the loop only propagates ``da_t = (dh_t + da_{t+1} Wh^T) * (1 - h_t^2)`` and stores
-  every ``da_t``; afterwards the stacked ``DA`` of shape (T*N, H) gives every weight gradient in
-  one product: ``dWx = X^T DA``, ``dWh = Hprev^T DA``, ``dx = DA Wx^T``, ``db = sum(DA)``.
+  the block's ``da_t`` in a block-sized buffer; after each block of steps the stacked ``DA`` of
+  shape (B*N, H) gives the block's share of every weight gradient in one product:
+  ``dWx += X^T DA``, ``dWh += Hprev^T DA``, ``db += sum(DA)``, ``dx = DA Wx^T``.
+
+Blocks (:func:`time_blocks`) hold about :data:`BLOCK_BYTES` of gradient rows, so a block is
+still in the CPU cache when its products run, and the backward pass never allocates a (T, N, H)
+gradient buffer (fresh memory costs a page fault per 4 KB page on first touch, which on some
+machines costs more than the arithmetic); a small problem is a single block of all T steps.
 
 Both functions keep the dtype of their inputs (float32 stays float32) and never modify them.
 """
@@ -32,6 +39,21 @@ def _check_truncation(k):
 #: Below this many bytes per (T, N, H) array the backward pass computes tanh' for all steps in
 #: one vectorised call (fewer Python calls); above it, step by step while the step's data is in cache.
 SMALL_BYTES = 1 << 18
+
+#: The batched matrix products (input projections, weight gradients) work on blocks of consecutive
+#: steps whose gradient rows take about this many bytes: large enough for an efficient GEMM, small
+#: enough that a block is still in the CPU cache when it is used. One block of all T steps would
+#: read the whole (T*N, H) buffer back from main memory after the loop, which made the float64
+#: fast path slower than the step-by-step teaching path on large problems.
+BLOCK_BYTES = 1 << 19
+
+
+def time_blocks(T, bytes_per_step, reverse=False):
+    """``(start, stop)`` ranges of consecutive steps covering ``0 .. T``, about :data:`BLOCK_BYTES`
+    each; in time order, or from the last block to the first with ``reverse=True``."""
+    steps = max(1, BLOCK_BYTES // max(1, bytes_per_step))
+    blocks = [(a, min(a + steps, T)) for a in range(0, T, steps)]
+    return blocks[::-1] if reverse else blocks
 
 
 def rnn_forward_fast(x, h0, Wx, Wh, b):
@@ -65,14 +87,16 @@ def rnn_forward_fast(x, h0, Wx, Wh, b):
     hs = np.empty((T + 1, N, H), dtype=dtype)  # hs[t + 1] will be h_t
     hs[0] = h0
     A = hs[1:]  # the pre-activations are built where the hidden states will live
-    np.matmul(xs.reshape(T * N, D), Wx, out=A.reshape(T * N, H))  # ONE GEMM: (T*N, D) @ (D, H)
-    A += b
     rec = np.empty((N, H), dtype=dtype)  # reused for h_{t-1} Wh at every step
-    for t in range(T):
-        np.matmul(hs[t], Wh, out=rec)  # (N, H) @ (H, H) -> (N, H)
-        a = hs[t + 1]  # a view of the buffer, (N, H)
-        a += rec
-        np.tanh(a, out=a)
+    for start, stop in time_blocks(T, N * H * dtype.itemsize):
+        B = stop - start  # input projections of a block of steps: ONE GEMM (B*N, D) @ (D, H)
+        np.matmul(xs[start:stop].reshape(B * N, D), Wx, out=A[start:stop].reshape(B * N, H))
+        A[start:stop] += b
+        for t in range(start, stop):
+            np.matmul(hs[t], Wh, out=rec)  # (N, H) @ (H, H) -> (N, H)
+            a = hs[t + 1]  # a view of the buffer, (N, H)
+            a += rec
+            np.tanh(a, out=a)
     h = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))  # (N, T, H), a copy: hs stays private
     return h, (xs, hs, Wx, Wh)
 
@@ -101,37 +125,46 @@ def rnn_backward_fast(dh, cache, k=None):
     dtype = np.result_type(hs, dh)
     dh_tm = dh.transpose(1, 0, 2)  # a time-major view, read only
 
-    da = np.empty((T, N, H), dtype=dtype)  # da[t] becomes dL/da_t, the pre-activation gradient
-    small = da.nbytes <= SMALL_BYTES
+    blocks = time_blocks(T, N * H * dtype.itemsize, reverse=True)
+    steps = max(stop - start for start, stop in blocks)
+    da = np.empty((steps, N, H), dtype=dtype)  # da[t - start] becomes dL/da_t, one block at a time
+    small = T * N * H * dtype.itemsize <= SMALL_BYTES
     if small:  # tanh' = 1 - h^2 for every step in two calls
         deriv = np.multiply(hs[1:], hs[1:])
         np.subtract(1.0, deriv, out=deriv)
     else:
         tmp = np.empty((N, H), dtype=dtype)
-    WhT = Wh.T  # a view; BLAS reads it transposed without a copy
+    WhT = np.ascontiguousarray(Wh.T)  # a copy: OpenBLAS multiplies by it faster than by the view
+    WxT = np.ascontiguousarray(Wx.T)
     dnext = np.zeros((N, H), dtype=dtype)  # dL/dh_t arriving through h_{t+1}
     from_future = False  # nothing arrives from beyond the last step
-    for t in range(T - 1, -1, -1):
-        g = da[t]
-        if from_future:
-            np.add(dh_tm[t], dnext, out=g)
-        else:
-            g[...] = dh_tm[t]
-        if small:
-            g *= deriv[t]
-        else:
-            np.multiply(hs[t + 1], hs[t + 1], out=tmp)
-            np.subtract(1.0, tmp, out=tmp)
-            g *= tmp
-        cut = k is not None and t % k == 0 and t != 0
-        from_future = not cut
-        if not cut:
-            np.matmul(g, WhT, out=dnext)  # (N, H) @ (H, H) -> (N, H); at t = 0 this is dh0
-
-    DA = da.reshape(T * N, H)  # every step's da, stacked (row t*N + n)
-    dWx = xs.reshape(T * N, D).T @ DA  # ONE GEMM: (D, T*N) @ (T*N, H) -> (D, H)
-    dWh = hs[:-1].reshape(T * N, H).T @ DA  # ONE GEMM: (H, T*N) @ (T*N, H) -> (H, H)
-    db = DA.sum(axis=0)  # (H,)
-    dx_tm = DA @ Wx.T  # (T*N, H) @ (H, D) -> (T*N, D)
-    dx = np.ascontiguousarray(dx_tm.reshape(T, N, D).transpose(1, 0, 2))  # (N, T, D)
+    dWx = np.zeros((D, H), dtype=dtype)
+    dWh = np.zeros((H, H), dtype=dtype)
+    db = np.zeros(H, dtype=dtype)
+    dx_tm = np.empty((T, N, D), dtype=dtype)
+    for start, stop in blocks:
+        for t in range(stop - 1, start - 1, -1):
+            g = da[t - start]
+            if from_future:
+                np.add(dh_tm[t], dnext, out=g)
+            else:
+                g[...] = dh_tm[t]
+            if small:
+                g *= deriv[t]
+            else:
+                np.multiply(hs[t + 1], hs[t + 1], out=tmp)
+                np.subtract(1.0, tmp, out=tmp)
+                g *= tmp
+            cut = k is not None and t % k == 0 and t != 0
+            from_future = not cut
+            if not cut:
+                np.matmul(g, WhT, out=dnext)  # (N, H) @ (H, H) -> (N, H); at t = 0 this is dh0
+        # the block's weight gradients while its da is still in cache: GEMMs over B*N rows
+        B = stop - start
+        DA = da[:B].reshape(B * N, H)
+        dWx += xs[start:stop].reshape(B * N, D).T @ DA  # (D, B*N) @ (B*N, H) -> (D, H)
+        dWh += hs[start:stop].reshape(B * N, H).T @ DA  # (H, B*N) @ (B*N, H) -> (H, H)
+        np.matmul(DA, WxT, out=dx_tm[start:stop].reshape(B * N, D))  # (B*N, H) @ (H, D)
+        db += DA.sum(axis=0)  # (H,)
+    dx = np.ascontiguousarray(dx_tm.transpose(1, 0, 2))  # (N, T, D)
     return dx, dnext, dWx, dWh, db  # t = 0 never cuts, so dnext is dL/dh0

@@ -1,6 +1,7 @@
-"""A many-to-many sequence model: a vanilla RNN with an affine read-out at every time step.
+"""A many-to-many sequence model: a recurrent cell with an affine read-out at every time step.
 
-    h_t = tanh(x_t Wx + h_{t-1} Wh + b)        (N, H)    the recurrence (rnncourse.rnn)
+    h_t = tanh(x_t Wx + h_{t-1} Wh + b)        (N, H)    the recurrence (rnncourse.rnn), or an
+                                                         LSTM (cell="lstm", rnncourse.rnn.lstm)
     s_t = h_t Wy + by                          (N, C)    the read-out, the same at every step
     loss = softmax cross-entropy of s_t against class ids, or mean squared error against targets
 
@@ -15,9 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnncourse._validate import whole_number
-from rnncourse.rnn.core import rnn_backward, rnn_forward, rnn_step_forward
-from rnncourse.rnn.fast import rnn_backward_fast, rnn_forward_fast
-from rnncourse.rnn.truncated import rnn_backward_truncated
+from rnncourse.rnn.cells import CELLS
 
 LOSSES = ("softmax", "mse")
 
@@ -158,7 +157,7 @@ def temporal_mse(pred, target, mask=None):
 
 # ----------------------------------------------------------------------------- the model
 class SequenceModel:
-    """A vanilla RNN with a read-out at every step, trained on sequences of shape (N, T, D).
+    """A recurrent cell with a read-out at every step, trained on sequences of shape (N, T, D).
 
     Parameters
     ----------
@@ -168,17 +167,23 @@ class SequenceModel:
     loss : ``"softmax"`` (targets are ids of shape (N, T)) or ``"mse"`` (targets (N, T, C))
     seed : int, seeds the weight initialisation
     dtype : np.float64 or np.float32, the dtype of the parameters and the computation
-    fast : bool, use :mod:`rnncourse.rnn.fast` instead of the teaching functions (same numbers)
+    fast : bool, use the fast path (:mod:`rnncourse.rnn.fast`, :mod:`rnncourse.rnn.lstm_fast`)
+        instead of the teaching functions (same numbers)
     weight_scale : None or float; the standard deviation of every weight matrix. ``None`` uses
-        ``1/sqrt(fan_in)``: ``Wx`` 1/sqrt(D), ``Wh`` and ``Wy`` 1/sqrt(H). Biases start at 0.
+        ``1/sqrt(fan_in)``: ``Wx`` 1/sqrt(D), ``Wh`` and ``Wy`` 1/sqrt(H). Biases start at 0,
+        except the LSTM's forget-gate block.
+    cell : ``"rnn"`` (the vanilla RNN) or ``"lstm"`` (gate blocks i, f, g, o)
+    forget_bias : float, the LSTM's initial forget-gate bias (default 1.0, Jozefowicz et al.
+        2015; torch.nn.LSTM starts at 0); only for ``cell="lstm"``
 
     Attributes
     ----------
-    params : dict ``{"Wx": (D, H), "Wh": (H, H), "b": (H,), "Wy": (H, C), "by": (C,)}``
+    params : dict ``{"Wx": (D, G), "Wh": (H, G), "b": (G,), "Wy": (H, C), "by": (C,)}`` with
+        ``G = H`` for the RNN and ``G = 4H`` for the LSTM
     """
 
     def __init__(self, input_size, hidden_size, output_size, loss="softmax", seed=0,
-                 dtype=np.float64, fast=False, weight_scale=None):
+                 dtype=np.float64, fast=False, weight_scale=None, cell="rnn", forget_bias=None):
         sizes = {"input_size": input_size, "hidden_size": hidden_size, "output_size": output_size}
         for name, value in sizes.items():
             whole_number(name, value, 1, f"{name}=16")
@@ -187,19 +192,27 @@ class SequenceModel:
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype={dtype} is not supported; use np.float64 or np.float32")
+        if cell not in CELLS:
+            raise ValueError(f"cell={cell!r} is not known; choose one of {list(CELLS)}")
+        if forget_bias is not None and cell != "lstm":
+            raise ValueError(f"forget_bias={forget_bias!r} only applies to cell='lstm'; "
+                             "drop it or pass cell='lstm'")
+        forget_bias = 1.0 if forget_bias is None else float(forget_bias)
         D, H, C = int(input_size), int(hidden_size), int(output_size)
         self.input_size, self.hidden_size, self.output_size = D, H, C
         self.loss_type, self.dtype, self.fast = loss, dtype, bool(fast)
+        self.cell = CELLS[cell]
         rng = np.random.default_rng(seed)
 
         def weights(fan_in, fan_out):
             std = weight_scale if weight_scale is not None else 1.0 / np.sqrt(fan_in)
             return (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)
 
+        G = self.cell.blocks * H  # the gate blocks side by side
         self.params = {
-            "Wx": weights(D, H),
-            "Wh": weights(H, H),
-            "b": np.zeros(H, dtype=dtype),
+            "Wx": weights(D, G),
+            "Wh": weights(H, G),
+            "b": self.cell.init_bias(H, dtype, forget_bias),
             "Wy": weights(H, C),
             "by": np.zeros(C, dtype=dtype),
         }
@@ -207,12 +220,12 @@ class SequenceModel:
     def __repr__(self):
         return (f"SequenceModel(input_size={self.input_size}, hidden_size={self.hidden_size}, "
                 f"output_size={self.output_size}, loss={self.loss_type!r}, "
-                f"dtype=np.{self.dtype.name}, fast={self.fast})")
+                f"dtype=np.{self.dtype.name}, fast={self.fast}, cell={self.cell.name!r})")
 
     # ------------------------------------------------------------------ helpers
     def init_state(self, N):
-        """A zero hidden state of shape (N, H)."""
-        return np.zeros((N, self.hidden_size), dtype=self.dtype)
+        """A zero state: ``h`` of shape (N, H), or the pair ``(h, c)`` for the LSTM."""
+        return self.cell.zero_state(N, self.hidden_size, self.dtype)
 
     def _inputs(self, x, h0):
         x = np.asarray(x)
@@ -224,22 +237,27 @@ class SequenceModel:
         x = x.astype(self.dtype, copy=False)
         N = x.shape[0]
         if h0 is None:
-            h0 = self.init_state(N)
-        elif np.shape(h0) != (N, self.hidden_size):
-            raise ValueError(f"h0 has shape {np.shape(h0)}; expected (N, H) = "
-                             f"{(N, self.hidden_size)}, or pass h0=None for zeros")
-        return x, np.asarray(h0, dtype=self.dtype)
+            return x, self.init_state(N)
+        return x, self.cell.as_state(h0, N, self.hidden_size, self.dtype)
 
     def _rnn_forward(self, x, h0):
-        p = self.params
-        forward = rnn_forward_fast if self.fast else rnn_forward
-        return forward(x, h0, p["Wx"], p["Wh"], p["b"])
+        """``(h (N, T, H), cache, final state)`` of the cell."""
+        return self.cell.forward(x, h0, self.params, self.fast)
 
     # ------------------------------------------------------------------ inference
     def hidden_states(self, x, h0=None):
-        """Every hidden state: ndarray of shape (N, T, H) for ``x`` of shape (N, T, D)."""
+        """Every hidden state: ndarray of shape (N, T, H) for ``x`` of shape (N, T, D).
+
+        ``h0``: None (zeros), or the state to start from (``h`` of shape (N, H); for the LSTM
+        the pair ``(h, c)``, or ``h`` alone with ``c = 0``).
+        """
         x, h0 = self._inputs(x, h0)
         return self._rnn_forward(x, h0)[0]
+
+    def final_state(self, x, h0=None):
+        """The state after the last step (``h``, or ``(h, c)`` for the LSTM), to carry on from."""
+        x, h0 = self._inputs(x, h0)
+        return self._rnn_forward(x, h0)[2]
 
     def scores(self, x, h0=None):
         """The read-out at every step, shape (N, T, C): class scores, or predictions for mse."""
@@ -260,7 +278,7 @@ class SequenceModel:
         x : ndarray of shape (N, T, D)
         y : ndarray of shape (N, T) of class ids (``"softmax"``), or (N, T, C) targets
             (``"mse"``; (N, T) is accepted when C = 1)
-        h0 : None (zeros) or ndarray of shape (N, H), the initial hidden state
+        h0 : None (zeros) or the initial state (see :meth:`hidden_states`)
         k : None (full BPTT) or int >= 1, backpropagate through chunks of ``k`` steps only
         mask : None or ndarray of shape (N, T), bool; steps that count in the loss
 
@@ -268,12 +286,12 @@ class SequenceModel:
         -------
         loss : float
         grads : dict keyed like ``params``
-        h_last : ndarray of shape (N, H), the final hidden state (a copy, to carry into the next
-            chunk of a long sequence)
+        h_last : the final state (a copy, to carry into the next chunk of a long sequence):
+            ndarray of shape (N, H), or the pair ``(h, c)`` for the LSTM
         """
         x, h0 = self._inputs(x, h0)
         p = self.params
-        h, cache = self._rnn_forward(x, h0)
+        h, cache, last = self._rnn_forward(x, h0)
         scores, out_cache = temporal_affine_forward(h, p["Wy"], p["by"])  # (N, T, C)
         if self.loss_type == "softmax":
             loss, dscores = temporal_softmax_cross_entropy(scores, y, mask)
@@ -284,14 +302,11 @@ class SequenceModel:
             loss, dscores = temporal_mse(scores, y, mask)
         dscores = dscores.astype(self.dtype, copy=False)
         dh, dWy, dby = temporal_affine_backward(dscores, out_cache)
-        if self.fast:
-            _, _, dWx, dWh, db = rnn_backward_fast(dh, cache, k=k)
-        elif k is None:
-            _, _, dWx, dWh, db = rnn_backward(dh, cache)
-        else:
-            _, _, dWx, dWh, db = rnn_backward_truncated(dh, cache, k)
+        if k is not None:
+            k = whole_number("truncation length k", k, 1, "k=10")
+        dWx, dWh, db = self.cell.backward(dh, cache, self.fast, k)
         grads = {"Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
-        return loss, grads, h[:, -1].copy()
+        return loss, grads, last
 
 
 def sample(model, start_id, length, rng, temperature=1.0, h0=None):
@@ -304,7 +319,7 @@ def sample(model, start_id, length, rng, temperature=1.0, h0=None):
     length : int >= 0, how many ids to generate
     rng : np.random.Generator (or an int seed), draws the samples
     temperature : float > 0; below 1 sharpens the distribution, above 1 flattens it
-    h0 : None (zeros) or ndarray of shape (1, H)
+    h0 : None (zeros) or the initial state for N = 1 (``(h, c)`` for an LSTM)
 
     Returns
     -------
@@ -320,12 +335,13 @@ def sample(model, start_id, length, rng, temperature=1.0, h0=None):
         raise ValueError(f"start_id={start_id!r} is outside the vocabulary 0..{V - 1}")
     rng = np.random.default_rng(rng)
     p = model.params
-    h = model.init_state(1) if h0 is None else np.asarray(h0, dtype=model.dtype)
+    state = model.init_state(1) if h0 is None else model.cell.as_state(h0, 1, model.hidden_size,
+                                                                         model.dtype)
     idx = int(start_id)
     out = np.empty(int(length), dtype=np.int64)
     for i in range(int(length)):
         x = one_hot([idx], V, dtype=model.dtype)  # (1, V)
-        h, _ = rnn_step_forward(x, h, p["Wx"], p["Wh"], p["b"])  # (1, H)
+        h, state = model.cell.step(x, state, p)  # h: (1, H)
         s = (h @ p["Wy"] + p["by"])[0] / temperature  # (1, H) @ (H, V) -> (V,)
         probs = np.exp(s - s.max())
         idx = int(rng.choice(V, p=probs / probs.sum()))

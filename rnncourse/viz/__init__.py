@@ -10,4 +10,6 @@ Submodules:
 - ``training_explorer``: sliders for learning rate and hidden size of an MLP (lesson 1)
 - ``unrolling_explorer``: a slider that unrolls the RNN cell graph step by step (lesson 3)
 - ``bptt_explorer`` and ``gradient_explorer``: per-step gradient views (lessons 4 and 5)
+- ``gate_explorer``: gradient versus lag for the RNN and the LSTM, a forget-bias slider (lesson 6)
+- ``slider_output``: the PNG-and-line contents those two explorers show under their slider
 """

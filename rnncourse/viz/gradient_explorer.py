@@ -30,8 +30,6 @@ gradient grow for many steps, and saturated units can make it vanish when the ra
 
 from __future__ import annotations
 
-import base64
-import io
 import numbers
 
 import numpy as np
@@ -41,6 +39,7 @@ from rnncourse._validate import whole_number
 from rnncourse.rnn.fast import rnn_forward_fast
 from rnncourse.viz.curves import plot_gradient_flow
 from rnncourse.viz.palette import OKABE_ITO
+from rnncourse.viz.slider_output import figure_png, show_figure_and_line
 
 #: The y-range of the explorer's plot, fixed so that moving the slider moves the curves, not the axis.
 EXPLORER_YLIM = (1e-16, 1e16)
@@ -244,14 +243,7 @@ def draw_gradient_norms(radius, tanh_norms, linear_norms, ax, norm=None):
 
 def _figure_png(radius, tanh_norms, linear_norms, norm=None):
     """The explorer's figure as base64 PNG text, drawn without pyplot (no global state)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(7.0, 4.0))
-    fig.subplots_adjust(left=0.14, right=0.97, bottom=0.13, top=0.92)  # fixed: no layout search
-    draw_gradient_norms(radius, tanh_norms, linear_norms, fig.add_subplot(), norm=norm)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    return figure_png(lambda ax: draw_gradient_norms(radius, tanh_norms, linear_norms, ax, norm=norm))
 
 
 def gradient_explorer(H=32, T=40, seed=0, radius=1.0, input_scale=0.3):
@@ -292,14 +284,8 @@ def gradient_explorer(H=32, T=40, seed=0, radius=1.0, input_scale=0.3):
         r = float(slider.value)
         tanh_norms, linear_norms = gradient_norms_by_lag(r, H, T, seed, input_scale)
         norm = spectral_norm(recurrent_matrix(H, r, seed))
-        png = _figure_png(r, tanh_norms, linear_norms, norm)
-        line = explorer_line(r, tanh_norms, norm)
-        # set the outputs directly (no kernel capture needed), replacing the previous figure
-        output.outputs = (
-            {"output_type": "display_data", "metadata": {},
-             "data": {"image/png": png, "text/plain": f"<gradient norms, radius {r:.2f}>"}},
-            {"output_type": "stream", "name": "stdout", "text": line + "\n"},
-        )
+        show_figure_and_line(output, _figure_png(r, tanh_norms, linear_norms, norm),
+                             f"<gradient norms, radius {r:.2f}>", explorer_line(r, tanh_norms, norm))
 
     slider.observe(redraw, names="value")
     redraw()

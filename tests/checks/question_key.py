@@ -246,11 +246,8 @@ SPEC[L5] = [
   section="section 4 (gradient clipping)", before="## 5. A real training run"),
 ]
 
-# Lesson 6 (gated cells) is written on another branch: its questions are rendered into
-# catalogue/questions/lesson06.py, ready to be registered (QUESTION_MODULES, and "06_gated_cells"
-# in LESSONS) and asked in solutions/06_gated_cells.ipynb when that lesson is merged.
 L6 = "06_gated_cells"
-SPEC_PENDING = {L6: [
+SPEC[L6] = [
  dict(id="q06_cell_path_factor", kind="choice", salt="6b1f0e",
   prompt="Holding the gates fixed, what is dc_t/dc_(t-1), one step back along the LSTM's cell state?",
   options={"a": "diag(1 - h_t^2) W_h^T, as in the vanilla RNN",
@@ -295,4 +292,5 @@ SPEC_PENDING = {L6: [
          "d": M("vanishing_is_zero", "Vanishing makes a gradient tiny, not exactly zero.", "section 3 (how far back does a gradient reach?)")},
   explanation="With f near 0.5 the cell path halves the gradient at every step, so the bias-0 LSTM is even worse than the vanilla RNN; a bias of 1 or 3 is what keeps it alive.",
   section="section 3 (how far back does a gradient reach?)", before="rnn_curve, lstm0, lstm1, lstm3"),
-]}
+]
+SPEC_PENDING = {}  # questions of a lesson not merged yet (rendered, not registered)

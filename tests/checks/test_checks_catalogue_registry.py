@@ -46,12 +46,20 @@ NAMED_MISTAKES = {
     "clip_gradients": ("divided_by_zero", "returned_input_arrays", "per_tensor", "by_value",
                        "norm_after_clipping", "always_rescale", "squared_norm_compared", "no_sqrt",
                        "sum_of_norms", "spectral_norm"),
+    "lstm_step_forward": ("gate_order_ifog", "gate_order_fiog", "h_without_tanh",
+                          "no_forget_gate", "tanh_gates"),
+    "lstm_step_backward": ("sigmoid_derivative_as_tanh", "no_tanh_c_derivative",
+                           "dc_next_not_added", "df_uses_c_next", "forget_on_dc_next_only",
+                           "dc_prev_without_forget", "dc_prev_is_dc_next", "gate_order_ifog"),
+    "lstm_backward": ("dc_future_not_added", "dh_future_not_added", "overwrite_shared",
+                      "forward_loop", "sigmoid_derivative_as_tanh", "no_tanh_c_derivative",
+                      "df_uses_c_next", "dc_prev_without_forget", "gate_order_ifog"),
 }
 """Every exercise, in catalogue order, with its named mistakes in the order they are tried."""
 
 
 def test_registry_and_lessons():
-    assert len(EXERCISES) == 13
+    assert len(EXERCISES) == 16
     assert [ex.id for ex in exercises_for_lesson("04_bptt")] == ["rnn_step_backward",
                                                                  "rnn_backward"]
     assert [ex.id for ex in exercises_for_lesson("00_welcome")] == ["warmup_sum_of_squares"]
@@ -61,7 +69,7 @@ def test_registry_and_lessons():
                                          "00_welcome"):
         exercises_for_lesson("04_bptt.ipynb")
     mistakes = sum(len(ex.mistakes) for ex in EXERCISES.values())
-    assert mistakes == 102
+    assert mistakes == 124
     assert {ex_id: tuple(m.name for m in ex.mistakes)
             for ex_id, ex in EXERCISES.items()} == NAMED_MISTAKES
     assert list(EXERCISES) == list(NAMED_MISTAKES)  # the catalogue order
@@ -110,5 +118,5 @@ def test_points_are_defined_once_and_the_docstring_table_agrees():
     assert [(i, lesson, int(p)) for i, lesson, p in rows] == [
         (ex.id, ex.lesson, ex.points) for ex in EXERCISES.values()]
     assert points_for_lesson("04_bptt") == 7  # 5 for the exercises, 4 questions x 0.5
-    assert sum(ex.points for ex in EXERCISES.values()) == 22
-    assert sum(points_for_lesson(stem) for stem in LESSONS) == 22 + 0.5 * len(QUESTIONS)
+    assert sum(ex.points for ex in EXERCISES.values()) == 30
+    assert sum(points_for_lesson(stem) for stem in LESSONS) == 30 + 0.5 * len(QUESTIONS)

@@ -11,15 +11,15 @@ To add an exercise family, write one module (see docs/checks.md) and add it to :
 
 from __future__ import annotations
 
-from rnncourse.checks.catalogue import (bptt, gradcheck, graph, nn, rnn_forward, rnn_step,
+from rnncourse.checks.catalogue import (bptt, gradcheck, graph, lstm, nn, rnn_forward, rnn_step,
                                         training, warmup)
 from rnncourse.checks.engine.protocol import lesson_number
 
 LESSONS = ("00_welcome", "01_feedforward_backprop", "02_recurrence_and_cycles", "03_unrolling",
-           "04_bptt", "05_training_in_practice")
+           "04_bptt", "05_training_in_practice", "06_gated_cells")
 """Every lesson stem, in order (a lesson and its notebooks share the stem)."""
 
-MODULES = (warmup, nn, gradcheck, rnn_step, graph, rnn_forward, bptt, training)
+MODULES = (warmup, nn, gradcheck, rnn_step, graph, rnn_forward, bptt, training, lstm)
 """The exercise modules; only the order of modules of the same lesson matters."""
 
 
