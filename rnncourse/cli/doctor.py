@@ -31,12 +31,14 @@ class CheckResult:
     ok: bool
     detail: str
     fix: str = ""
+    required: bool = True  # False: only some users need it (a NOTE, not a problem)
 
     def line(self):
-        """``OK       name: detail`` or ``PROBLEM  name: detail -> fix: ...``."""
+        """``OK       name: detail``, ``PROBLEM  name: detail -> fix: ...``, or ``NOTE ...`` for a
+        check that only some users need (the grading sandbox: instructors who grade)."""
         if self.ok:
             return f"OK       {self.name}: {self.detail}"
-        return f"PROBLEM  {self.name}: {self.detail} -> fix: {self.fix}"
+        return f"{'PROBLEM ' if self.required else 'NOTE    '} {self.name}: {self.detail} -> fix: {self.fix}"
 
 
 def _version_tuple(text):
@@ -158,7 +160,7 @@ def check_grading_sandbox():
         launcher = probe()
     except SandboxUnavailable as exc:
         return CheckResult(name, False, f"rnncourse grade cannot sandbox student code: {exc.reason} "
-                           "(only instructors who grade need this)", exc.fix)
+                           "(only instructors who grade need this)", exc.fix, required=False)
     return CheckResult(name, True, f"bubblewrap works ({launcher.bwrap}); {launcher.description}")
 
 
@@ -179,7 +181,8 @@ def add_parser(subparsers):
             "Check that this machine can run the course: Python version, package versions, that a "
             "python3 kernel starts and runs code, that the JupyterLab widget extension is installed "
             "and that the lessons are found, and whether the grader's bubblewrap sandbox works here. "
-            "Prints one line per check; exit code 1 if any failed."
+            "Prints one line per check; exit code 1 if any check the course needs failed (the "
+            "grading sandbox, which only instructors who grade need, is a NOTE, not a failure)."
         ),
     )
     parser.set_defaults(run=run, parser=parser)
@@ -191,7 +194,7 @@ def run(args):
     results = all_checks()
     for result in results:
         print(result.line())
-    problems = sum(not r.ok for r in results)
+    problems = sum(not r.ok and r.required for r in results)
     if problems:
         print(f"{problems} problem(s) found: fix them in the order shown, then run rnncourse doctor again.")
         return 1
