@@ -21,7 +21,6 @@ from rnncourse.rnn.core import rnn_backward, rnn_forward
 from rnncourse.rnn.lstm import lstm_backward, lstm_forward, sigmoid
 from rnncourse.rnn.model import SequenceModel
 from rnncourse.viz.curves import plot_gradient_flow
-from rnncourse.viz.palette import OKABE_ITO
 from rnncourse.viz.slider_output import figure_png, show_figure_and_line
 
 #: The slider's range of forget-gate biases.

@@ -9,7 +9,7 @@ import pytest
 
 from rnncourse import optim, rnn
 from named_mistakes import (assert_fails_as, assert_mistake_is_named,
-                            assert_wording_covers_every_mistake, mistake_cases, named)
+                            assert_wording_covers_every_mistake, mistake_cases)
 
 from rnncourse.checks import EXERCISES, check
 from rnncourse.gradcheck import numerical_gradient
@@ -519,7 +519,7 @@ def test_sequence_backward_gets_a_list_of_step_tuples_as_rnn_forward_returns():
         assert set(seen) == {(list, tuple)}
 
     def pops(dh, cache):  # consumes the caller's list: reported, not an AttributeError
-        T, out = len(cache), rnn.rnn_backward(dh, list(cache))
+        out = rnn.rnn_backward(dh, list(cache))
         while cache:
             cache.pop()
         return out
