@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 
 from conftest import require_sandbox
-from rnncourse.authoring.nbgrader_source import write_nbgrader_source
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 LESSON = "04_bptt"
@@ -196,8 +195,10 @@ def round_trip(tmp_path_factory, private_python):
         'c.CourseDirectory.course_id = "rnncourse-test"\n'
         f"c.CourseDirectory.root = {str(course)!r}\n"
         "c.Execute.timeout = 60\n")
-    report = write_nbgrader_source(ROOT / "solutions", course / "source", lessons=[LESSON])
-    assert report.written == [f"{LESSON}/{LESSON}.ipynb"]
+    made = _run([sys.executable, "-m", "rnncourse", "release", "--solutions",
+                 str(ROOT / "solutions"), "--nbgrader-source", "source", "--lesson", LESSON],
+                course, 120)
+    assert f"wrote      source/{LESSON}/{LESSON}.ipynb" in made.stdout
     _run([str(NBGRADER_BIN / "nbgrader"), "generate_assignment", LESSON, "--create"], course, 300)
     released = json.loads((course / "release" / LESSON / f"{LESSON}.ipynb").read_text())
     students = make_class(released)
