@@ -4,9 +4,10 @@ A solution notebook already uses nbgrader's markup (:mod:`rnncourse.authoring.ma
 graded cells call ``check``, which never raises, and nbgrader gives full credit to a graded cell
 that does not raise. :func:`generate_nbgrader_source` therefore rewrites each graded cell as two:
 
-1. the learner's cell, as in the lesson and without nbgrader metadata: the exercise's
-   ``check("rnn_backward", rnn_backward)`` (its panel, never an exception), or the question's
-   ``check("q04_total_vs_partial", ...)`` with the answer blanked, which the student edits;
+1. the learner's cell, as in the lesson: the exercise's ``check("rnn_backward", rnn_backward)``
+   (its panel, never an exception) as a read-only nbgrader cell (``grade_id`` ``<id>-check``),
+   or the question's ``check("q04_total_vs_partial", ...)`` with the answer blanked and no
+   nbgrader metadata, so the student can edit it;
 2. a graded cell (``grade: true``, ``locked: true``, ``grade_id`` the exercise id, ``points`` the
    catalogue's) whose code is an nbgrader hidden test calling
    :func:`rnncourse.checks.autograder.autograde` (or ``autograde_question``). nbgrader removes
@@ -41,6 +42,7 @@ from rnncourse.authoring.questions import blank_question_answers
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
 TEST_CELL_SUFFIX = "-autograde"
+CHECK_CELL_SUFFIX = "-check"
 
 
 def test_cell_source(item_id, points, function_name=None):
@@ -118,6 +120,10 @@ def split_graded_cells(nb, lesson_name):
                 continue
         learner = copy.deepcopy(cell)
         learner.metadata.pop("nbgrader", None)
+        if function_name is not None:  # read-only, as the lesson's check cell is locked
+            learner.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True,
+                                            "grade_id": f"{item_id}{CHECK_CELL_SUFFIX}",
+                                            "schema_version": 3}
         cells.append(learner)
         test = nbformat.v4.new_code_cell(test_cell_source(item_id, item.points, function_name))
         test.id = f"{item_id}{TEST_CELL_SUFFIX}"[:64]

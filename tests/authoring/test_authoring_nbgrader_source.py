@@ -60,7 +60,12 @@ def test_each_graded_cell_is_a_hidden_test_below_the_learners_cell(sources, stem
     for index, cell in _graded(nb):
         item_id = cell.metadata["nbgrader"]["grade_id"]
         learner = nb.cells[index - 1]
-        assert "nbgrader" not in learner.metadata  # the student's copy keeps it editable
+        if item_id in QUESTIONS:
+            assert "nbgrader" not in learner.metadata  # the student answers in it
+        else:  # read-only, as the lesson's locked check cell
+            assert learner.metadata["nbgrader"] == {
+                "grade": False, "solution": False, "locked": True,
+                "grade_id": f"{item_id}-check", "schema_version": 3}
         call = _calls(learner.source)[0]
         assert call[0] == "check" and call[1][0] == item_id
         visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS\n")
