@@ -252,3 +252,36 @@ def test_a_notebook_whose_kernel_exits_goes_to_manual_grading_in_nbgrader(round_
     assert round_trip["rnncourse"]["crash_exit"] == pytest.approx(
         round_trip["students"]["crash_exit"][1])
     assert round_trip["rows"]["crash_raise"]["status"] == "ok"
+
+
+def _graded_outputs(round_trip, student, grade_id):
+    path = round_trip["course"] / "autograded" / student / LESSON / f"{LESSON}.ipynb"
+    nb = json.loads(path.read_text())
+    cell = next(c for c in nb["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+    return cell["outputs"]
+
+
+def _text(value):
+    return "".join(value) if isinstance(value, list) else value
+
+
+def test_nbgrader_reads_the_points_and_shows_the_checks_words(round_trip):
+    right = _graded_outputs(round_trip, "right", "rnn_step_backward")
+    assert [o["output_type"] for o in right] == ["display_data", "execute_result"]
+    assert _text(right[1]["data"]["text/plain"]) == "2.0"  # the one number nbgrader reads
+    assert _text(right[0]["data"]["text/plain"]).startswith(
+        "✓ PASSED  rnn_step_backward  (2/2 points)\nAll 4 test cases pass.\n"
+        "(nbgrader autograde: test cases from seed ")
+    wrong = _graded_outputs(round_trip, "step_no_tanh_derivative", "rnn_step_backward")
+    error = next(o for o in wrong if o["output_type"] == "error")
+    assert error["ename"] == "AssertionError"
+    assert error["evalue"].startswith("✗ FAILED  rnn_step_backward  (0/2 points)\n")
+    assert "Likely mistake: skipped the tanh derivative" in error["evalue"]
+    question = _graded_outputs(round_trip, "questions", "q04_total_vs_partial")
+    error = next(o for o in question if o["output_type"] == "error")
+    assert error["evalue"].startswith("✗ FAILED  q04_total_vs_partial  (0/0.5 points)\n")
+    assert "the roads through h_(t+1) into every later loss are missing" in error["evalue"]
+    graded = [s for s in round_trip["students"] if s != "crash_exit"]  # no autograded copy
+    assert not any(o.get("name") == "stderr" for s in graded
+                   for o in _graded_outputs(round_trip, s, "rnn_backward"))
