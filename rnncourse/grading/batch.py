@@ -42,6 +42,7 @@ from rnncourse.grading import containment, writers
 from rnncourse.grading.bubblewrap import SandboxUnavailable
 from rnncourse.grading.launchers import choose_launcher
 from rnncourse.grading.loading import lesson_of, load_submissions, resolve_lesson
+from rnncourse.grading.memory import measure_bare_kernel, memory_problem
 from rnncourse.grading.results import Status, SubmissionResult, lesson_exercises
 from rnncourse.grading.sandbox import KERNEL_START_TIMEOUT
 from rnncourse.grading.snapshot import changed_files, course_files_digest, preload
@@ -272,7 +273,9 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     Raises
     ------
     ValueError
-        for an unknown ``lesson``, or a ``path`` that is not one notebook file.
+        for an unknown ``lesson``, a ``path`` that is not one notebook file, or a ``memory_mb``
+        below what a bare kernel needs here (:mod:`rnncourse.grading.memory`; the message names
+        the minimum).
     rnncourse.grading.bubblewrap.SandboxUnavailable
         when the sandbox cannot run here and ``unsafe_same_user`` is False (it says why).
     """
@@ -286,6 +289,9 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
     containment.set_subreaper()
     existing = set(containment.children(os.getpid()))
+    problem = memory_problem(int(memory_mb), measure_bare_kernel(launcher))
+    if problem:
+        raise ValueError(problem)
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(1, timeout, memory_mb, cell_timeout, drop_privileges, existing,
                          unsafe_same_user)
@@ -323,7 +329,8 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     Returns
     -------
     int, 0 when grading ran, 1 when course files changed during the run (the gradebook is
-    written but marked), 2 for a usage error (unknown lesson, no notebooks), 3 when the sandbox
+    written but marked), 2 for a usage error (unknown lesson, no notebooks, a ``memory_mb``
+    below what a bare kernel needs, measured before grading), 3 when the sandbox
     cannot run here (nothing graded; the message says why and how to fix it)
     """
     stream = stream or sys.stderr
@@ -351,6 +358,11 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     # processes this caller already had (e.g. when called from Python, not the command line) are
     # not ours to kill; everything that appears below us later is
     existing = set(containment.children(os.getpid()))
+    bare = measure_bare_kernel(launcher)  # before any submission: no silent zeros from --memory
+    problem = memory_problem(int(memory_mb), bare)
+    if problem:
+        print(f"rnncourse grade: error: {problem}", file=stream)
+        return 2
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, existing,
                          unsafe_same_user)
@@ -365,7 +377,8 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     _mark_isolation(results, launcher)
     writers.write_all(results, writers.exercise_columns(results),
                       {"seed": seed, "course_files_changed": changed,
-                       "settings": {k: v for k, v in settings.items() if k != "keep"}},
+                       "settings": {k: v for k, v in settings.items() if k != "keep"},
+                       "memory_check": bare.as_dict() if bare else None},
                       {"out": Path(out), "feedback": Path(feedback) if feedback else None})
     if unsafe_same_user:
         print("rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user); every "
