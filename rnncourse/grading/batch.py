@@ -41,7 +41,7 @@ from pathlib import Path
 from rnncourse.grading import containment, writers
 from rnncourse.grading.bubblewrap import SandboxUnavailable
 from rnncourse.grading.launchers import choose_launcher
-from rnncourse.grading.loading import lesson_of, load_submissions, resolve_lesson
+from rnncourse.grading.loading import lesson_of, load_submissions, named_lesson, resolve_lesson
 from rnncourse.grading.memory import measure_bare_kernel, memory_problem
 from rnncourse.grading.results import Status, SubmissionResult, lesson_exercises
 from rnncourse.grading.sandbox import KERNEL_START_TIMEOUT
@@ -121,7 +121,7 @@ def _run_workers(jobs_list, settings, seed, progress):
     running = {}
     selector = selectors.DefaultSelector()
     n_exercises = max((len(lesson_exercises(lesson)) for _, _, lesson in jobs_list), default=0)
-    budget = (settings["timeout"] + KERNEL_START_TIMEOUT + 30.0
+    budget = (settings["timeout"] + 2 * KERNEL_START_TIMEOUT + 30.0  # a re-run after a crash
               + n_exercises * (EXERCISE_TIME_LIMIT + HARNESS_SLACK + 5.0))
     batch_dir = tempfile.mkdtemp(prefix="rnncourse-grade-")
     try:
@@ -237,10 +237,14 @@ def _grade_submissions(submissions, forced, settings, seed, progress):
         if problem:
             results.append(SubmissionResult.invalid(problem, **known))
             continue
+        named = named_lesson(sub)
+        if forced and named not in (None, forced):
+            results.append(SubmissionResult.wrong_lesson(named, forced, **known))
+            continue
         results.append(SubmissionResult(lesson=stem, **known))
         jobs_list.append((index, sub, stem))
     for r in results:
-        if r.status is Status.INVALID:
+        if r.status in (Status.INVALID, Status.WRONG_LESSON):
             progress.step()
     finished = _run_workers(jobs_list, settings, seed, progress)
     containment.kill_descendants(keep=settings["keep"])
@@ -388,5 +392,19 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
               f"cannot be trusted: {', '.join(changed[:10])}. Reinstall the course package "
               "and grade again.", file=stream)
         return 1
+    for line in summary_lines(results, forced):
+        print(line, file=stream)
     print(f"rnncourse grade: {len(results)} submission(s) graded; gradebook: {out}", file=stream)
     return 0
+
+
+def summary_lines(results, forced):
+    """End-of-run lines about rows that need the instructor's eye: notebooks of another lesson
+    than ``--lesson`` (not graded, 0 points)."""
+    wrong = [r for r in results if r.status is Status.WRONG_LESSON]
+    if not wrong:
+        return []
+    lines = [f"rnncourse grade: {len(wrong)} submission(s) are another lesson than --lesson "
+             f"{forced} and were not graded (0 points); check they are the right uploads:"]
+    lines += [f"  {r.name}: {r.status_text}" for r in wrong]
+    return lines

@@ -266,3 +266,15 @@ def lesson_of(sub, forced):
     if stem is not None:
         return None, f"its metadata names an unknown lesson {str(stem)[:40]!r}; grade it with --lesson ID"
     return None, "no lesson in its metadata (was it released by rnncourse?); grade it with --lesson ID"
+
+
+def named_lesson(sub):
+    """The known lesson stem ``sub``'s metadata names (``metadata["rnncourse"]["lesson"]``), or
+    None (no metadata, or a name that is not a lesson).
+
+    With ``--lesson X``, a notebook that names another lesson Y is not graded as X: its row says
+    ``wrong lesson: Y`` (a wrong upload must not look like a student who did nothing).
+    """
+    meta = sub.notebook.get("metadata", {}).get("rnncourse") if sub.notebook else None
+    stem = meta.get("lesson") if isinstance(meta, dict) else None
+    return stem if isinstance(stem, str) and stem in LESSONS else None

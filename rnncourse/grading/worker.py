@@ -19,7 +19,8 @@ import tempfile
 import time
 
 from rnncourse.checks import to_bytes
-from rnncourse.grading import containment
+from rnncourse.grading import containment, recovery
+from rnncourse.grading.cellnames import cell_name
 from rnncourse.grading.evaluate import judge_exercise, read_outputs, runtime_flag
 from rnncourse.grading.harness import forbidden_code_keys, harness_request
 from rnncourse.grading.questions import grade_questions
@@ -109,22 +110,31 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
     private = os.path.join(workdir, "work")
     os.makedirs(private)
     events = set()
+    crash = None
     try:
         with Kernel(private, settings["memory_mb"], launcher=launcher) as kernel:
             with open(os.path.join(private, SUBMISSION_FILE), "wb") as fh:
                 fh.write(sub.data)
             started = kernel.start()
             result.details["timing"] = {"kernel_start": round(time.monotonic() - start, 3)}
+            run_start = time.monotonic()
             if not started:
                 events.add(Status.KERNEL_DIED)
                 result.problems.append(kernel.start_error)
             else:
-                _run_cells(kernel, sub.notebook, settings, time.monotonic(), result, events)
+                crash = _run_cells(kernel, sub.notebook, lesson, settings, run_start, result,
+                                   events)
+            if crash is None:
+                judge_start = time.monotonic()
+                result.exercises = _judge_all(kernel, exercises, names, flags, private, seed,
+                                              result, events)
+        if crash is not None:  # keep the work done before the crash: re-run up to it, judge
             judge_start = time.monotonic()
-            result.exercises = _judge_all(kernel, exercises, names, flags, private, seed, result,
-                                          events)
-            result.exercises.update(grade_questions(sub.notebook, lesson, seed))  # never run
-            result.details["timing"]["judging"] = round(time.monotonic() - judge_start, 3)
+            result.exercises = _judge_after_crash(sub, lesson, crash, settings, run_start,
+                                                  launcher, workdir, exercises, names, flags,
+                                                  seed, result, events)
+        result.exercises.update(grade_questions(sub.notebook, lesson, seed))  # never run
+        result.details["timing"]["judging"] = round(time.monotonic() - judge_start, 3)
     finally:
         containment.kill_descendants()
         remove_tree(workdir)
@@ -133,29 +143,32 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
     return result
 
 
-def _run_cells(kernel, notebook, settings, start, result, events):
+def _run_cells(kernel, notebook, lesson, settings, start, result, events):
+    """Run every code cell in order; returns the position (among the code cells) of the cell
+    during which the kernel died, or None."""
     deadline = start + settings["timeout"]
     cells = code_cells(notebook)
     for position, (index, source) in enumerate(cells):
+        name = cell_name(notebook, index, lesson)
         left = deadline - time.monotonic()
         if left <= 0:
             events.add(Status.TIMEOUT)
             result.problems.append(
-                f"the notebook ran out of time ({settings['timeout']:g} s) before cell "
-                f"{index + 1}; {len(cells) - position} code cell(s) did not run")
+                f"the notebook ran out of time ({settings['timeout']:g} s) before {name}; "
+                f"{len(cells) - position} code cell(s) did not run")
             return
         limit = min(left, settings["cell_timeout"])
         reply = kernel.execute(source, limit)
-        entry = {"cell": index + 1, **reply.as_dict()}
+        entry = {"cell": index + 1, "name": name, **reply.as_dict()}
         result.cells.append(entry)
         if reply.status == "error" and reply.ename == "MemoryError":
             events.add(Status.MEMORY)
-            result.problems.append(f"cell {index + 1} ran out of memory (the limit is "
-                                      f"{settings['memory_mb']} MB)")
+            result.problems.append(f"{name} ran out of memory (the limit is "
+                                   f"{settings['memory_mb']} MB)")
         elif reply.status == "timeout":
             events.add(Status.TIMEOUT)
-            result.problems.append(f"cell {index + 1} did not finish within {limit:.0f} s "
-                                      "and was interrupted")
+            result.problems.append(f"{name} did not finish within {limit:.0f} s "
+                                   "and was interrupted")
             if not kernel.interrupt():
                 result.problems.append("the kernel did not respond to the interrupt and "
                                           "was stopped")
@@ -163,12 +176,32 @@ def _run_cells(kernel, notebook, settings, start, result, events):
                 return
         elif reply.status == "died":
             events.add(Status.KERNEL_DIED)
-            result.problems.append(f"the kernel stopped during cell {index + 1} "
-                                      f"({kernel.exit_description()})")
-            return
+            result.problems.append(f"the kernel stopped during {name} "
+                                   f"({kernel.exit_description()})")
+            return position
+    return None
 
 
-def _judge_all(kernel, exercises, names, flags, private, seed, result, events):
+def _judge_after_crash(sub, lesson, crash, settings, run_start, launcher, workdir, exercises,
+                       names, flags, seed, result, events):
+    """Judge in a fresh kernel that re-ran the code cells before the crash
+    (:mod:`rnncourse.grading.recovery`)."""
+    cells = code_cells(sub.notebook)
+    crash_name = cell_name(sub.notebook, cells[crash][0], lesson)
+    kernel, private = recovery.recovered_kernel(workdir, sub.data, settings["memory_mb"],
+                                                launcher, SUBMISSION_FILE)
+    with kernel:
+        ran, stopped = 0, "the fresh kernel did not start"
+        if kernel.start():
+            ran, stopped = recovery.rerun_before(kernel, cells, crash,
+                                                 run_start + settings["timeout"],
+                                                 settings["cell_timeout"])
+        result.problems.append(recovery.rerun_note(crash_name, ran, stopped))
+        return _judge_all(kernel, exercises, names, flags, private, seed, result, events,
+                          crash_name=crash_name)
+
+
+def _judge_all(kernel, exercises, names, flags, private, seed, result, events, crash_name=None):
     judged = {}
     for ex in exercises:
         cases = ex.make_cases(seed)
@@ -192,8 +225,18 @@ def _judge_all(kernel, exercises, names, flags, private, seed, result, events):
                 result.problems.append(f"the kernel stopped while {ex.id} was being graded "
                                        f"({kernel.exit_description()})")
             report, problem = read_outputs(out_path, len(cases))
+            if crash_name and report is not None and report.get("found") is False:
+                problem = recovery.unbound_problem(names[ex.id], crash_name)
             if reply.status == "error" and problem:
                 problem = f"{problem}; the grading cell raised {reply.ename}: {reply.evalue}"
+            if report is not None and any(o["status"] == "timeout" for o in report["outputs"]):
+                # the harness's own time limit stopped the function: the kernel replied in time,
+                # but the exercise ran out of time all the same
+                events.add(Status.TIMEOUT)
+                result.problems.append(
+                    f"{names[ex.id]} ({ex.id}) ran out of time while being graded: its test "
+                    f"cases did not finish within {EXERCISE_TIME_LIMIT:g} s (the limit for all of them "
+                    "together), so the cases from there on fail")
         flag = flags.get(ex.id) or runtime_flag(report, names[ex.id], forbidden)
         judged[ex.id] = judge_exercise(ex, cases, report, problem, flag)
         judged[ex.id]["function"] = names[ex.id]

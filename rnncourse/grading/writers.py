@@ -77,7 +77,8 @@ def feedback_text(r):
     if errors:
         lines += ["", "Cells that raised an error when your notebook was run from the top:"]
         for c in errors[:20]:
-            lines.append(f"  - cell {c['cell']}: {c.get('ename')}: {(c.get('evalue') or '')[:200]}")
+            where = c.get("name") or f"cell {c['cell']}"  # a result made without cell names
+            lines.append(f"  - {where}: {c.get('ename')}: {(c.get('evalue') or '')[:200]}")
     for ex_id, entry in r.exercises.items():
         mark = "PASSED" if entry.get("passed") else ("FLAGGED" if entry.get("flag") else "FAILED")
         fn = entry.get("function") or ex_id
