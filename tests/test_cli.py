@@ -452,9 +452,12 @@ def test_grade_passes_parsed_options_to_the_grader(tmp_path, monkeypatch):
     assert code == 0
     assert calls == [([submission, tmp_path], {
         "lesson": "04_bptt", "jobs": 2, "timeout": 12.5, "memory_mb": 512,
-        "out": tmp_path / "book.csv", "feedback": tmp_path / "fb", "unsafe_same_user": False})]
+        "out": tmp_path / "book.csv", "feedback": tmp_path / "fb", "unsafe_same_user": False,
+        "course": None})]
     assert main(["grade", "--unsafe-same-user", str(submission)]) == 0
     assert calls[-1][1]["unsafe_same_user"] is True
+    assert main(["grade", "--course", "week4.toml", str(submission)]) == 0
+    assert calls[-1][1]["course"] == Path("week4.toml")
 
 
 def test_grade_defaults(tmp_path, monkeypatch):

@@ -38,6 +38,10 @@ def add_parser(subparsers):
                         help="gradebook file to write (default: gradebook.csv)")
     parser.add_argument("--feedback", metavar="DIR", type=Path, default=None,
                         help="folder for one readable feedback file per submission (default: none)")
+    parser.add_argument("--course", metavar="TOML", type=Path, default=None,
+                        help="course file setting points per exercise and question and partial "
+                             "credit per lesson (default: grading.toml in the current folder, "
+                             "if there is one; see docs/grading.md)")
     parser.add_argument("--unsafe-same-user", action="store_true",
                         help="grade WITHOUT the bubblewrap sandbox, when it cannot run here: "
                              "student code then runs as you (or, as root, as a fresh user id) and "
@@ -77,4 +81,5 @@ def run(args):
         out=args.out,
         feedback=args.feedback,
         unsafe_same_user=args.unsafe_same_user,
+        course=args.course,
     )

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from rnncourse.grading import containment, writers
 from rnncourse.grading.bubblewrap import SandboxUnavailable
+from rnncourse.grading.course import CourseFileError, find_course
 from rnncourse.grading.launchers import choose_launcher
 from rnncourse.grading.loading import lesson_of, load_submissions, named_lesson, resolve_lesson
 from rnncourse.grading.memory import measure_bare_kernel, memory_problem
@@ -203,10 +204,21 @@ def _finish(job, running, selector, results, progress, keep):
 
 
 # ----------------------------------------------------------------------------- entry points
-def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep, unsafe_same_user):
+def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep, unsafe_same_user,
+              course):
     return {"jobs": int(jobs), "timeout": float(timeout), "memory_mb": int(memory_mb),
             "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
-            "keep": keep, "sandbox": not unsafe_same_user}
+            "keep": keep, "sandbox": not unsafe_same_user,
+            "knock_on": {stem: p.knock_on for stem, p in course.lessons.items()}}
+
+
+def _course_note(course, found):
+    """The line announcing the course file in use (None without one)."""
+    if course.path is None:
+        return None
+    how = "found in the current folder" if found else "--course"
+    return (f"rnncourse grade: course file {course.path} ({how}): points and partial credit "
+            f"for {', '.join(course.lessons) or 'no lesson'}")
 
 
 NO_SANDBOX = "NO SANDBOX (--unsafe-same-user): "
@@ -221,7 +233,7 @@ def _mark_isolation(results, launcher):
             r.isolation = NO_SANDBOX + r.isolation
 
 
-def _grade_submissions(submissions, forced, settings, seed, progress):
+def _grade_submissions(submissions, forced, settings, seed, progress, course=None):
     """Grade every submission (in worker processes); returns one result per submission, in order.
 
     The caller has taken the course snapshot and preloaded the judges. The results carry their
@@ -256,7 +268,7 @@ def _grade_submissions(submissions, forced, settings, seed, progress):
         result.name, result.path, result.sha256, result.seed = sub.name, sub.path, sub.sha256, seed
         result.lesson = stem
         results[index] = result
-    return [r.score() for r in results]
+    return [r.score(course) for r in results]
 
 
 def _mark_changed(results, before):
@@ -267,7 +279,8 @@ def _mark_changed(results, before):
 
 
 def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=None,
-              drop_privileges="auto", seed=None, stream=None, unsafe_same_user=False):
+              drop_privileges="auto", seed=None, stream=None, unsafe_same_user=False,
+              course=None):
     """Grade one notebook; returns its :class:`~rnncourse.grading.results.SubmissionResult`.
 
     Writes nothing (pass the result to :mod:`rnncourse.grading.writers` for files). The
@@ -277,15 +290,18 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     Raises
     ------
     ValueError
-        for an unknown ``lesson``, a ``path`` that is not one notebook file, or a ``memory_mb``
+        for an unknown ``lesson``, a ``path`` that is not one notebook file, a ``memory_mb``
         below what a bare kernel needs here (:mod:`rnncourse.grading.memory`; the message names
-        the minimum).
+        the minimum), or a course file that is not valid
+        (:class:`~rnncourse.grading.course.CourseFileError`). ``course`` is read as by
+        :func:`grade_paths` (``grading.toml`` in the current folder when None).
     rnncourse.grading.bubblewrap.SandboxUnavailable
         when the sandbox cannot run here and ``unsafe_same_user`` is False (it says why).
     """
     before = course_files_digest()
     preload()
     forced = resolve_lesson(lesson) if lesson else None
+    course_settings, _ = find_course(course)
     submissions = load_submissions([path])
     if len(submissions) != 1 or not str(path).endswith(".ipynb"):
         raise ValueError(f"grade_one grades one notebook file; {str(path)!r} is not one "
@@ -298,9 +314,11 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
         raise ValueError(problem)
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(1, timeout, memory_mb, cell_timeout, drop_privileges, existing,
-                         unsafe_same_user)
+                         unsafe_same_user, course_settings)
     progress = Progress(1, stream or io.StringIO())
-    result = _grade_submissions(submissions, forced, settings, seed, progress)[0]
+    result = _grade_submissions(submissions, forced, settings, seed, progress,
+                                course_settings)[0]
+    result.details["course_file"] = course_settings.to_dict()
     _mark_changed([result], before)
     _mark_isolation([result], launcher)
     return result
@@ -308,7 +326,7 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
 
 def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
                 out="gradebook.csv", feedback=None, cell_timeout=None, drop_privileges="auto",
-                seed=None, stream=None, unsafe_same_user=False):
+                seed=None, stream=None, unsafe_same_user=False, course=None):
     """Grade every notebook under ``paths``; write the gradebook and reports; return an exit code.
 
     Parameters
@@ -329,12 +347,16 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         nothing is shown unless a stream is given)
     unsafe_same_user : bool, grade without the bubblewrap sandbox (kernels run as the grader's
         user, or a fresh uid when root) and mark every row and report so
+    course : str, Path or None, the course file (:mod:`rnncourse.grading.course`: points and
+        partial credit per lesson); None reads ``grading.toml`` in the current folder when there
+        is one (announced on ``stream``), else uses the catalogue's points, all or nothing
 
     Returns
     -------
     int, 0 when grading ran, 1 when course files changed during the run (the gradebook is
     written but marked), 2 for a usage error (unknown lesson, no notebooks, a ``memory_mb``
-    below what a bare kernel needs, measured before grading), 3 when the sandbox
+    below what a bare kernel needs, measured before grading, a course file that is missing or
+    not valid), 3 when the sandbox
     cannot run here (nothing graded; the message says why and how to fix it)
     """
     stream = stream or sys.stderr
@@ -345,6 +367,14 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     except ValueError as exc:
         print(f"rnncourse grade: error: argument --lesson: {exc}", file=stream)
         return 2
+    try:
+        course_settings, found = find_course(course)
+    except CourseFileError as exc:
+        print(f"rnncourse grade: error: course file: {exc}", file=stream)
+        return 2
+    note = _course_note(course_settings, found)
+    if note:
+        print(note, file=stream)
     submissions = load_submissions(paths)
     if not submissions:
         shown = ", ".join(repr(str(p)) for p in paths)
@@ -369,20 +399,21 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         return 2
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, existing,
-                         unsafe_same_user)
+                         unsafe_same_user, course_settings)
     lessons = sorted({stem for sub in submissions if sub.valid
                       for stem in [lesson_of(sub, forced)[0]] if stem})
     if len(lessons) > 1:
         print(f"rnncourse grade: note: the notebooks name {len(lessons)} different lessons "
               f"({', '.join(lessons)}); check the lesson column, or pass --lesson", file=stream)
     progress = Progress(len(submissions), stream)
-    results = _grade_submissions(submissions, forced, settings, seed, progress)
+    results = _grade_submissions(submissions, forced, settings, seed, progress, course_settings)
     changed = _mark_changed(results, before)
     _mark_isolation(results, launcher)
     writers.write_all(results, writers.exercise_columns(results),
                       {"seed": seed, "course_files_changed": changed,
                        "settings": {k: v for k, v in settings.items() if k != "keep"},
-                       "memory_check": bare.as_dict() if bare else None},
+                       "memory_check": bare.as_dict() if bare else None,
+                       "course_file": course_settings.to_dict()},
                       {"out": Path(out), "feedback": Path(feedback) if feedback else None})
     if unsafe_same_user:
         print("rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user); every "

@@ -116,21 +116,22 @@ def judge_result(exercise, cases, report, problem):
 
 def judge_exercise(exercise, cases, report, problem, flag=None):
     """Judge one exercise; returns a plain dict for the reports (see :func:`result_entry`)."""
-    return result_entry(exercise, judge_result(exercise, cases, report, problem), flag)
+    return result_entry(exercise, judge_result(exercise, cases, report, problem), flag, len(cases))
 
 
-def result_entry(exercise, result, flag=None):
+def result_entry(exercise, result, flag=None, n_cases=None):
     """The report's plain dict of one exercise's result.
 
     Keys: ``points``, ``possible``, ``passed``, ``message``, ``mistake``, ``flag``, ``knock_on``
-    (the dependencies whose mistakes alone made it fail, or None) and ``cases`` (one
-    ``{"label", "passed", "message"}`` per case that was judged). A ``flag`` means 0 points.
+    (the dependencies whose mistakes alone made it fail, or None), ``n_cases`` (the cases made,
+    for partial credit) and ``cases`` (one ``{"label", "passed", "message"}`` per case that was
+    judged: judging stops at the first timeout). A ``flag`` means 0 points.
     """
     knock = getattr(result, "knock_on", None)
     entry = {
         "points": result.points, "possible": exercise.points, "passed": result.passed,
         "message": result.message, "mistake": result.mistake, "flag": None,
-        "knock_on": list(knock) if knock else None,
+        "knock_on": list(knock) if knock else None, "n_cases": n_cases,
         "cases": [{"label": v.label, "passed": v.passed, "message": v.message}
                   for v in result.verdicts],
     }

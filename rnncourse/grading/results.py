@@ -18,6 +18,7 @@ import enum
 from dataclasses import dataclass, field
 
 from rnncourse.checks import graded_for_lesson
+from rnncourse.grading.course import DEFAULT_COURSE
 
 CHANGED_TEXT = "course files changed during grading"
 NO_SANDBOX_TEXT = "graded without a sandbox"
@@ -127,17 +128,23 @@ class SubmissionResult:
             text += f"; {NO_SANDBOX_TEXT}"
         return text
 
-    def score(self):
+    def score(self, course=None):
         """Set ``total`` and ``possible`` from the lesson's exercises; an exercise that was not
-        graded gets 0 points and a message saying why."""
+        graded gets 0 points and a message saying why. ``course``
+        (:class:`~rnncourse.grading.course.Course`, from the course file) sets what each is worth
+        and how partial credit is given; without it, the catalogue's points, all or nothing."""
+        course = course or DEFAULT_COURSE
         total = possible = 0
         for ex in lesson_exercises(self.lesson):
+            worth = course.worth(self.lesson, ex)
             entry = self.exercises.get(ex.id)
             if entry is None:
-                entry = {"points": 0, "possible": ex.points, "passed": False, "flag": None,
+                entry = {"points": 0, "possible": worth, "passed": False, "flag": None,
                          "message": "not graded: " + self.status_text, "cases": []}
                 self.exercises[ex.id] = entry
-            possible += ex.points
+            entry["points"] = points_number(course.credit(self.lesson, ex, entry))
+            entry["possible"] = points_number(worth)
+            possible += worth
             total += entry.get("points", 0) or 0
         self.total, self.possible = points_number(total), points_number(possible)
         return self

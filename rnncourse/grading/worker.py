@@ -112,6 +112,7 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
     os.makedirs(private)
     events = set()
     crash = None
+    policy = settings.get("knock_on", {}).get(lesson, "full")  # the course file's, per lesson
     try:
         with Kernel(private, settings["memory_mb"], launcher=launcher) as kernel:
             with open(os.path.join(private, SUBMISSION_FILE), "wb") as fh:
@@ -128,7 +129,7 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
             if crash is None:
                 judge_start = time.monotonic()
                 result.exercises = _judge_all(kernel, exercises, names, flags, private, seed,
-                                              result, events)
+                                              result, events, knock_on_policy=policy)
         if crash is not None:  # keep the work done before the crash: re-run up to it, judge
             judge_start = time.monotonic()
             result.exercises = _judge_after_crash(sub, lesson, crash, settings, run_start,
@@ -199,7 +200,8 @@ def _judge_after_crash(sub, lesson, crash, settings, run_start, launcher, workdi
                                                  settings["cell_timeout"])
         result.problems.append(recovery.rerun_note(crash_name, ran, stopped))
         return _judge_all(kernel, exercises, names, flags, private, seed, result, events,
-                          crash_name=crash_name)
+                          crash_name=crash_name,
+                          knock_on_policy=settings.get("knock_on", {}).get(lesson, "full"))
 
 
 def _judge_all(kernel, exercises, names, flags, private, seed, result, events, crash_name=None,
@@ -217,7 +219,7 @@ def _judge_all(kernel, exercises, names, flags, private, seed, result, events, c
         flag = flags.get(ex.id) or runtime_flag(report, names[ex.id], forbidden_code_keys(ex.id))
         first = judge_result(ex, cases, report, problem)
         firsts[ex.id] = (cases, first, timed_out)
-        judged[ex.id] = dict(result_entry(ex, first, flag), function=names[ex.id])
+        judged[ex.id] = dict(result_entry(ex, first, flag, len(cases)), function=names[ex.id])
     for ex in exercises:
         cases, first, timed_out = firsts[ex.id]
         failing = [dep.id for dep in same_lesson_dependencies(ex, EXERCISES)
@@ -229,7 +231,7 @@ def _judge_all(kernel, exercises, names, flags, private, seed, result, events, c
         rejudged = judge_result(ex, cases, report, problem)
         flag = runtime_flag(report, names[ex.id], forbidden_code_keys(ex.id))  # still watched
         combined = knock_on(ex, first, rejudged, failing, knock_on_policy)
-        judged[ex.id] = dict(result_entry(ex, combined, flag), function=names[ex.id])
+        judged[ex.id] = dict(result_entry(ex, combined, flag, len(cases)), function=names[ex.id])
     return judged
 
 
