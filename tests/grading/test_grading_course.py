@@ -106,6 +106,7 @@ def test_the_file_is_found_given_or_in_the_current_folder(tmp_path):
 COURSE = """
 [lessons.04_bptt]
 partial_credit = "fraction"
+knock_on = "none"
 
 [lessons.04_bptt.points]
 rnn_step_backward = 1
@@ -115,6 +116,9 @@ q04_predict_total = 0
 # right on every case but the T=1 one: dWh stays zero when only one step runs
 ALMOST = solution_answers("04_bptt")["rnn_backward"].replace(
     "dWh += dWh_t", "dWh += dWh_t if T > 1 else 0 * dWh_t")
+# a wrong step under a right rnn_backward: a knock-on failure, which this course scores as it ran
+WRONG_STEP = solution_answers("04_bptt")["rnn_step_backward"].replace("dh_prev = da @ Wh.T",
+                                                                      "dh_prev = da @ Wh")
 
 
 @pytest.mark.slow
@@ -124,6 +128,8 @@ def test_a_real_batch_scores_by_the_course_file_and_records_it(tmp_path, private
     write_notebook(real_submission("04_bptt"), tmp_path / "subs" / "right.ipynb")
     write_notebook(real_submission("04_bptt", {"rnn_backward": ALMOST}),
                    tmp_path / "subs" / "almost.ipynb")
+    write_notebook(real_submission("04_bptt", {"rnn_step_backward": WRONG_STEP}),
+                   tmp_path / "subs" / "knock_on.ipynb")
     (tmp_path / DEFAULT_FILE).write_text(COURSE)  # read without --course, from the folder
     proc, rows = grade(private_python, tmp_path, "--timeout", "60", "--jobs", "2", "subs")
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -139,6 +145,11 @@ def test_a_real_batch_scores_by_the_course_file_and_records_it(tmp_path, private
     assert (almost["rnn_backward"], almost["total"]) == ("4", "5")  # 5 x 4/5, plus 1
     assert data["batch"]["course_file"]["path"] == str(tmp_path / DEFAULT_FILE)
     assert data["batch"]["course_file"]["lessons"]["04_bptt"]["partial_credit"] == "fraction"
+    knock = report(tmp_path, "knock_on.ipynb")["exercises"]["rnn_backward"]
+    assert (knock["passed"], knock["points"], knock["knock_on"]) == (False, 0, ["rnn_step_backward"])
+    assert knock["message"].split("\n")[1] == (
+        "No points for rnn_backward until it passes with your own rnn_step_backward.")
+    assert rows["knock_on.ipynb"]["rnn_backward"] == "0"
     # a broken file given with --course: exit 2, the key named, nothing graded or written
     (tmp_path / "bad.toml").write_text("[lessons.04_bptt.points]\nrnn_backward = -2\n")
     (tmp_path / "gradebook.csv").unlink()
