@@ -44,6 +44,7 @@ from rnncourse.grading.course import CourseFileError, find_course
 from rnncourse.grading.launchers import choose_launcher
 from rnncourse.grading.loading import lesson_of, load_submissions, named_lesson, resolve_lesson
 from rnncourse.grading.memory import measure_bare_kernel, memory_problem
+from rnncourse.grading.progress import Progress, course_note, summary_lines
 from rnncourse.grading.results import Status, SubmissionResult, lesson_exercises
 from rnncourse.grading.sandbox import KERNEL_START_TIMEOUT
 from rnncourse.grading.snapshot import changed_files, course_files_digest, preload
@@ -51,28 +52,6 @@ from rnncourse.grading.worker import (EXERCISE_TIME_LIMIT, HARNESS_SLACK, grade_
                                       remove_tree)
 
 MAX_RESULT_BYTES = 32 * 1024 * 1024
-
-
-# ----------------------------------------------------------------------------- progress
-class Progress:
-    """``[#####.....] 10/20`` on stderr, redrawn in place on a terminal, one line per step otherwise."""
-
-    def __init__(self, total, stream=None, width=20):
-        self.total, self.done, self.width = total, 0, width
-        self.stream = stream or sys.stderr
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-
-    def step(self, label=""):
-        self.done += 1
-        filled = int(self.width * self.done / max(self.total, 1))
-        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} {label}"
-        if self.tty:
-            self.stream.write("\r\x1b[2K" + line[:120])
-            if self.done == self.total:
-                self.stream.write("\n")
-        else:
-            self.stream.write(line[:200] + "\n")
-        self.stream.flush()
 
 
 # ----------------------------------------------------------------------------- workers
@@ -210,15 +189,6 @@ def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep, uns
             "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
             "keep": keep, "sandbox": not unsafe_same_user,
             "knock_on": {stem: p.knock_on for stem, p in course.lessons.items()}}
-
-
-def _course_note(course, found):
-    """The line announcing the course file in use (None without one)."""
-    if course.path is None:
-        return None
-    how = "found in the current folder" if found else "--course"
-    return (f"rnncourse grade: course file {course.path} ({how}): points and partial credit "
-            f"for {', '.join(course.lessons) or 'no lesson'}")
 
 
 NO_SANDBOX = "NO SANDBOX (--unsafe-same-user): "
@@ -372,7 +342,7 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     except CourseFileError as exc:
         print(f"rnncourse grade: error: course file: {exc}", file=stream)
         return 2
-    note = _course_note(course_settings, found)
+    note = course_note(course_settings, found)
     if note:
         print(note, file=stream)
     submissions = load_submissions(paths)
@@ -428,14 +398,3 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     print(f"rnncourse grade: {len(results)} submission(s) graded; gradebook: {out}", file=stream)
     return 0
 
-
-def summary_lines(results, forced):
-    """End-of-run lines about rows that need the instructor's eye: notebooks of another lesson
-    than ``--lesson`` (not graded, 0 points)."""
-    wrong = [r for r in results if r.status is Status.WRONG_LESSON]
-    if not wrong:
-        return []
-    lines = [f"rnncourse grade: {len(wrong)} submission(s) are another lesson than --lesson "
-             f"{forced} and were not graded (0 points); check they are the right uploads:"]
-    lines += [f"  {r.name}: {r.status_text}" for r in wrong]
-    return lines

@@ -1,0 +1,56 @@
+"""What a batch tells the instructor on stderr: the progress bar, the course file in use, and
+the end-of-run lines about rows that need a look.
+
+Nothing here decides a score; :mod:`rnncourse.grading.batch` calls these while it runs.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rnncourse.grading.results import Status
+
+
+class Progress:
+    """``[#####.....] 10/20`` on stderr, redrawn in place on a terminal, one line per step otherwise."""
+
+    def __init__(self, total, stream=None, width=20):
+        self.total, self.done, self.width = total, 0, width
+        self.stream = stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def step(self, label=""):
+        self.done += 1
+        filled = int(self.width * self.done / max(self.total, 1))
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} {label}"
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + line[:120])
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line[:200] + "\n")
+        self.stream.flush()
+
+
+def course_note(course, found):
+    """The line announcing the course file in use (None without one)."""
+    if course.path is None:
+        return None
+    how = "found in the current folder" if found else "--course"
+    return (f"rnncourse grade: course file {course.path} ({how}): points and partial credit "
+            f"for {', '.join(course.lessons) or 'no lesson'}")
+
+
+def summary_lines(results, forced):
+    """End-of-run lines about rows that need the instructor's eye: notebooks of another lesson
+    than ``--lesson`` (not graded, 0 points)."""
+    wrong = [r for r in results if r.status is Status.WRONG_LESSON]
+    if not wrong:
+        return []
+    lines = [f"rnncourse grade: {len(wrong)} submission(s) are another lesson than --lesson "
+             f"{forced} and were not graded (0 points); check they are the right uploads:"]
+    lines += [f"  {r.name}: {r.status_text}" for r in wrong]
+    return lines
+
+
+__all__ = ["Progress", "course_note", "summary_lines"]
