@@ -9,6 +9,8 @@ import sys
 import pytest
 
 from conftest import require_sandbox
+from rnncourse.checks import EXERCISES
+from rnncourse.rnn import rnn_step_backward as course_step
 from real_lessons import grade, real_submission, report, solution_answers, write_notebook
 
 pytestmark = [
@@ -145,3 +147,16 @@ def test_the_re_judge_still_flags_a_call_into_the_exercises_own_reference(batch)
                              "implementation while being graded")
     assert (row["rnn_step_backward"], row["rnn_backward"]) == ("0", "0")
     assert report(tmp, "hidden_call.ipynb")["exercises"]["rnn_backward"]["knock_on"] is None
+
+
+def test_the_hidden_call_is_reached_only_with_the_course_step_so_only_the_re_judge_sees_it():
+    calls = []
+    namespace = {"library_rnn_backward": lambda dh, cache: calls.append(1) or (dh,) * 5}
+    exec("import numpy as np\n" + WRONG_STEP + HIDDEN_CALL, namespace)
+    exercise = EXERCISES["rnn_backward"]
+    args = exercise.build_args(exercise.make_cases(0)[0])
+    namespace["rnn_backward"](*args)
+    assert calls == []  # the first judging (the student's own step) never calls the reference
+    namespace["rnn_step_backward"] = course_step
+    namespace["rnn_backward"](*args)
+    assert calls == [1]
