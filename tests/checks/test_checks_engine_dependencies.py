@@ -114,3 +114,13 @@ def test_declared_dependencies_and_which_count_within_a_lesson():
     assert EXERCISES["rnn_forward"].depends_on == ("rnn_step_forward",)
     assert same_lesson_dependencies(EXERCISES["rnn_forward"], EXERCISES) == []
     assert same_lesson_dependencies(EXERCISES["rnn_backward_truncated"], EXERCISES) == []
+
+
+def test_an_endless_sequence_is_not_called_again():
+    endless = ("calls = []\n"
+               "def rnn_backward(dh, cache):\n    calls.append(1)\n    while True:\n        pass\n")
+    nb = notebook(WRONG_STEP, endless)
+    result = check("rnn_backward", nb["rnn_backward"], time_limit=0.3)
+    assert (result.passed, result.knock_on) == (False, None)
+    assert [v.timed_out for v in result.verdicts] == [True]  # the first case ran out of time
+    assert nb["calls"] == [1]  # ... and the function was not called again with the course's step

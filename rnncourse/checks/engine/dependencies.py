@@ -112,11 +112,12 @@ def check_with_dependencies(exercise, fn, registry, run, policy="full"):
 
     The dependencies are the functions bound to their ids in ``fn.__globals__`` (the learner's
     notebook); each is checked with ``run`` too, and only the failing ones (or the missing ones)
-    are replaced by the course's reference for the re-judge.
+    are replaced by the course's reference for the re-judge. An answer that ran out of time is
+    not judged again (as in the grader).
     """
     first = run(exercise, fn)
-    if first.passed:
-        return first
+    if first.passed or any(v.timed_out for v in first.verdicts):
+        return first  # a function that ran out of time is not called again
     namespace = getattr(fn, "__globals__", None)
     if not isinstance(namespace, dict):
         return first

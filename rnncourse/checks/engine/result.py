@@ -14,13 +14,15 @@ from dataclasses import dataclass
 @dataclass
 class Verdict:
     """The judgement of one case: ``passed``, a ``message``, the ``mistake`` name if one matched,
-    and a ``note`` for a passing answer worth a remark (an accepted alternative)."""
+    a ``note`` for a passing answer worth a remark (an accepted alternative), and whether the
+    answer ran out of time on it (``timed_out``)."""
 
     passed: bool
     message: str
     mistake: str | None = None
     label: str = ""
     note: str = ""
+    timed_out: bool = False
 
 
 class Result:
