@@ -1,0 +1,339 @@
+"""The gradebook CSV: submission identities, reading an existing gradebook, merging a batch into it.
+
+A gradebook is one row per submission, keyed by the submission's *identity*: its path relative to
+a root folder (``alice/04_bptt.ipynb``). Grading into an existing gradebook **merges**: the rows
+of the submissions just graded are replaced, every other row is kept, and the rows are sorted by
+identity. So a batch, a regrade of one student and a late student can all go into one file.
+
+Columns, in this order:
+
+- ``submission`` (the identity), ``student_id`` and ``name`` (from ``--roster``; empty without
+  one), ``lesson``, ``status``, ``seed`` (of that row's test cases: ``--seed`` regrades it
+  exactly), ``root`` (the folder the identity is relative to, written relative to the
+  gradebook's own folder);
+- one column per exercise and self-check question of every lesson in the file, in catalogue
+  order (points earned; empty when the exercise is not part of the row's lesson);
+- any other column found in the existing file (your own notes), kept as it is;
+- ``total`` and ``possible``.
+
+A roster student without any submission gets a row with status ``missing``, an empty
+``submission`` and no points (see :mod:`rnncourse.grading.roster`).
+
+The identity's root (:func:`submission_root`): ``--root DIR`` when given; else the root recorded
+in the existing gradebook when every PATH is inside it; else the deepest folder common to the
+PATHs, where a folder PATH counts as itself and a file PATH as the folder holding it. So
+``rnncourse grade submissions/`` and then ``rnncourse grade submissions/alice/04_bptt.ipynb``
+into the same gradebook both name the row ``alice/04_bptt.ipynb``.
+
+An existing gradebook is read in full before anything is written; one that cannot be read as a
+gradebook raises :class:`GradebookError` naming the file and the fix, and is never overwritten.
+Cells a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return) are written with a leading ``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rnncourse.checks import EXERCISES, QUESTIONS
+
+HEAD = ("submission", "student_id", "name", "lesson", "status", "seed", "root")
+TAIL = ("total", "possible")
+REQUIRED = ("submission", "lesson", "status", "total", "possible")
+"""Columns an existing gradebook must have (older gradebooks lack the others)."""
+
+MISSING_STATUS = "missing"
+CATALOGUE = [*EXERCISES, *QUESTIONS]
+"""Exercise ids, then question ids, in catalogue order: the order of the point columns."""
+
+
+class GradebookError(ValueError):
+    """An existing gradebook that cannot be merged into; the message names the file and the fix."""
+
+
+def spreadsheet_cell(value):
+    """``value`` as CSV text, with a leading ``'`` when a spreadsheet would run it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# ----------------------------------------------------------------------------- identity
+def _inside(path, folder):
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # different drives
+        return False
+
+
+def submission_root(paths, root=None, existing=None, out=None):
+    """The folder submission identities are relative to, as an absolute path.
+
+    Parameters
+    ----------
+    paths : list of str or Path, the PATHs given to ``rnncourse grade`` (files or folders)
+    root : str, Path or None, ``--root``
+    existing : :class:`Gradebook` or None, the gradebook being graded into
+    out : str, Path or None, that gradebook's file (its ``root`` column is relative to its folder)
+
+    Raises
+    ------
+    ValueError
+        when ``root`` is not a folder or a PATH is not inside it.
+    """
+    absolute = [os.path.abspath(p) for p in paths]
+    if root is not None:
+        folder = os.path.abspath(root)
+        if not os.path.isdir(folder):
+            raise ValueError(f"argument --root: {str(root)!r} is not a folder; give the folder "
+                             "that holds every student's submission (e.g. submissions/)")
+        for given, path in zip(paths, absolute):
+            if not _inside(path, folder):
+                raise ValueError(f"argument --root: {str(given)!r} is not inside {str(root)!r}; "
+                                 "give the folder that holds every student's submission")
+        return folder
+    recorded = existing.recorded_root(out) if existing is not None and out is not None else None
+    if recorded is not None and all(_inside(p, recorded) for p in absolute):
+        return recorded
+    folders = [p if os.path.isdir(p) else os.path.dirname(p) for p in absolute]
+    try:
+        return os.path.commonpath(folders)
+    except ValueError:
+        return os.path.abspath(os.sep)
+
+
+def root_text(root, out):
+    """How the ``root`` column records ``root``: relative to the gradebook's folder, with ``/``."""
+    relative = os.path.relpath(os.path.abspath(root), os.path.abspath(Path(out).parent))
+    return relative.replace(os.sep, "/")
+
+
+# ----------------------------------------------------------------------------- reading
+@dataclass
+class Gradebook:
+    """The rows of a gradebook, as the text of their cells.
+
+    Attributes
+    ----------
+    columns : list of str, the header
+    rows : list of dict column -> str
+    """
+
+    columns: list = field(default_factory=lambda: [*HEAD, *TAIL])
+    rows: list = field(default_factory=list)
+
+    def recorded_root(self, out):
+        """The one root every row with a ``root`` names (absolute), or None."""
+        roots = {row.get("root", "") for row in self.rows} - {""}
+        if len(roots) != 1:
+            return None
+        return os.path.abspath(os.path.join(Path(out).parent, roots.pop()))
+
+
+def row_key(row):
+    """A row's key: its identity, or for a roster student without a submission their id."""
+    if row.get("submission"):
+        return ("", row["submission"])
+    return (MISSING_STATUS, row.get("student_id", ""))
+
+
+def read_gradebook(path):
+    """The gradebook at ``path``, or None when there is no file yet.
+
+    Raises
+    ------
+    GradebookError
+        when the file is not a gradebook (not UTF-8 CSV, missing columns, a row of the wrong
+        length, two rows for one submission); the message names the file and what to do.
+    """
+    path = Path(path)
+    if not path.exists():
+        return None
+    fix = (f"It was not changed. Fix or move {str(path)!r}, or grade into another file with "
+           "--out")
+    if not path.is_file():
+        raise GradebookError(f"the gradebook {str(path)!r} is not a file. {fix}")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GradebookError(f"the gradebook {str(path)!r} is not UTF-8 text (byte {exc.start}). "
+                             f"{fix}") from None
+    except OSError as exc:
+        raise GradebookError(f"the gradebook {str(path)!r} cannot be read ({exc.strerror}). "
+                             f"{fix}") from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise GradebookError(f"the gradebook {str(path)!r} is not valid CSV ({exc}). {fix}") \
+            from None
+    records = [r for r in records if any(cell.strip() for cell in r)]
+    if not records:
+        return Gradebook()
+    header = [h.strip() for h in records[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise GradebookError(
+            f"the gradebook {str(path)!r} has no column {', '.join(map(repr, missing))} (found: "
+            f"{', '.join(header[:12])}), so it was not written by rnncourse grade. {fix}")
+    doubled = sorted({h for h in header if header.count(h) > 1})
+    if doubled:
+        raise GradebookError(f"the gradebook {str(path)!r} has the column "
+                             f"{', '.join(map(repr, doubled))} twice. {fix}")
+    book, seen = Gradebook(columns=header), {}
+    for number, record in enumerate(records[1:], start=2):
+        if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
+            raise GradebookError(f"the gradebook {str(path)!r} has {len(record)} cells in line "
+                                 f"{number} but {len(header)} columns. {fix}")
+        row = {col: (record[i] if i < len(record) else "") for i, col in enumerate(header)}
+        key = row_key(row)
+        if key in seen:
+            raise GradebookError(f"the gradebook {str(path)!r} has two rows for "
+                                 f"{key[1]!r} (lines {seen[key]} and {number}). {fix}")
+        seen[key] = number
+        book.rows.append(row)
+    return book
+
+
+# ----------------------------------------------------------------------------- merging
+def order_columns(columns):
+    """``columns`` in gradebook order: :data:`HEAD`, catalogue columns, others, :data:`TAIL`."""
+    present = set(columns)
+    catalogue = [c for c in CATALOGUE if c in present]
+    others = [c for c in dict.fromkeys(columns)
+              if c not in HEAD and c not in TAIL and c not in EXERCISES and c not in QUESTIONS]
+    return [*HEAD, *catalogue, *others, *TAIL]
+
+
+def result_row(result, root="", student=None):
+    """The cells of one :class:`~rnncourse.grading.results.SubmissionResult`'s row.
+
+    ``student`` : :class:`~rnncourse.grading.roster.Student` or None.
+    """
+    row = {"submission": spreadsheet_cell(result.name),
+           "student_id": spreadsheet_cell(student.student_id if student else ""),
+           "name": spreadsheet_cell(student.name if student else ""),
+           "lesson": spreadsheet_cell(result.lesson or ""),
+           "status": spreadsheet_cell(result.status_text),
+           "seed": "" if result.seed is None else str(result.seed),
+           "root": spreadsheet_cell(root),
+           "total": str(result.total), "possible": str(result.possible)}
+    for ex_id, entry in result.exercises.items():
+        if isinstance(entry, dict) and (ex_id in EXERCISES or ex_id in QUESTIONS):
+            row[ex_id] = str(entry.get("points", ""))
+    return row
+
+
+@dataclass
+class MergeReport:
+    """What a merge did, for the end-of-run summary.
+
+    Attributes
+    ----------
+    replaced, added : list of str, identities of the batch's rows that replaced a row / were new
+    kept : int, rows of the existing gradebook left as they were
+    unmatched : list of str, identities matching no roster entry (with a roster)
+    ambiguous : dict identity -> list of roster keys it matches more than once
+    missing : list of str, ``"<student_id> (<name>)"`` of roster students without a submission
+    shared : dict student_id -> identities, students matched by more than one submission
+    """
+
+    replaced: list = field(default_factory=list)
+    added: list = field(default_factory=list)
+    kept: int = 0
+    unmatched: list = field(default_factory=list)
+    ambiguous: dict = field(default_factory=dict)
+    missing: list = field(default_factory=list)
+    shared: dict = field(default_factory=dict)
+
+
+def merge(book, results, root="", roster=None, lesson=None):
+    """Merge a batch's results into ``book`` (None: a new gradebook).
+
+    Parameters
+    ----------
+    book : :class:`Gradebook` or None
+    results : list of :class:`~rnncourse.grading.results.SubmissionResult`
+    root : str, the ``root`` column of the batch's rows (:func:`root_text`)
+    roster : :class:`~rnncourse.grading.roster.Roster` or None; when given, it names the student
+        of every row (old rows too) and adds a ``missing`` row per roster student without one;
+        without it, a regraded row keeps the ``student_id`` and ``name`` of the row it replaces
+    lesson : str or None, the lesson of the ``missing`` rows (``--lesson``)
+
+    Returns
+    -------
+    (:class:`Gradebook`, :class:`MergeReport`)
+    """
+    book = book or Gradebook()
+    report = MergeReport()
+    old = {row_key(row): row for row in book.rows}
+    new = {}
+    for r in results:
+        row = result_row(r, root)
+        key = row_key(row)
+        previous = old.get(key)
+        if previous is not None:
+            report.replaced.append(r.name)
+            for col, value in previous.items():  # the instructor's own columns are kept
+                if col not in HEAD and col not in TAIL and col not in CATALOGUE:
+                    row[col] = value
+            if roster is None:
+                row["student_id"] = previous.get("student_id", "")
+                row["name"] = previous.get("name", "")
+        else:
+            report.added.append(r.name)
+        new[key] = row
+    rows = [row for key, row in old.items() if key not in new] + list(new.values())
+    report.kept = sum(1 for key in old if key not in new and key[0] != MISSING_STATUS)
+    if roster is not None:
+        rows = _apply_roster(rows, roster, lesson, report)
+    columns = order_columns([*book.columns, *(c for row in rows for c in row)])
+    rows.sort(key=row_key)
+    return Gradebook(columns=columns, rows=rows), report
+
+
+def _apply_roster(rows, roster, lesson, report):
+    rows = [row for row in rows if row_key(row)[0] != MISSING_STATUS]  # recomputed below
+    matched = {}
+    for row in rows:
+        identity = unquote(row["submission"])
+        student, candidates = roster.match(identity)
+        row["student_id"] = spreadsheet_cell(student.student_id if student else "")
+        row["name"] = spreadsheet_cell(student.name if student else "")
+        if student is not None:
+            matched.setdefault(student.student_id, []).append(identity)
+        elif candidates:
+            report.ambiguous[identity] = candidates
+        else:
+            report.unmatched.append(identity)
+    report.shared = {sid: ids for sid, ids in matched.items() if len(ids) > 1}
+    for student in roster.students:
+        if student.student_id not in matched:
+            report.missing.append(student.label)
+            rows.append({"submission": "", "student_id": spreadsheet_cell(student.student_id),
+                         "name": spreadsheet_cell(student.name), "lesson": lesson or "",
+                         "status": MISSING_STATUS})
+    return rows
+
+
+def unquote(cell):
+    """The value behind a cell written by :func:`spreadsheet_cell`."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def gradebook_text(book):
+    """The CSV text of ``book``: its columns in :func:`order_columns` order, one line per row."""
+    columns = order_columns(book.columns)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in book.rows:
+        writer.writerow([row.get(col, "") for col in columns])
+    return buf.getvalue()
+
+
+__all__ = ["Gradebook", "GradebookError", "MergeReport", "HEAD", "TAIL", "MISSING_STATUS",
+           "submission_root", "root_text", "read_gradebook", "merge", "result_row",
+           "gradebook_text", "order_columns", "spreadsheet_cell", "unquote", "row_key"]

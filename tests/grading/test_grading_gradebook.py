@@ -1,0 +1,179 @@
+"""grading.gradebook: identities and their root, reading an existing gradebook, merging a batch.
+
+These build results in code; test_grading_operations.py grades real notebooks into one gradebook.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from rnncourse.checks import questions_for_lesson
+from rnncourse.grading import gradebook
+from rnncourse.grading.results import Status, SubmissionResult
+from rnncourse.grading.roster import read_roster
+
+
+def _result(name, points=1, lesson="00_welcome", seed=7, status=Status.OK):
+    if lesson == "00_welcome":
+        exercises = {"warmup_sum_of_squares": {"points": points, "possible": 1,
+                                               "passed": bool(points), "flag": None,
+                                               "message": "", "cases": []}}
+    else:
+        exercises = {}
+    return SubmissionResult(name=name, lesson=lesson, seed=seed, status=status,
+                            exercises=exercises).score()
+
+
+def _rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _merge(book, results, **kw):
+    merged, report = gradebook.merge(book, results, **kw)
+    return _rows(gradebook.gradebook_text(merged)), report, merged
+
+
+# ----------------------------------------------------------------------------- root / identity
+def test_a_folder_is_its_own_root_and_a_file_is_named_from_the_root_recorded(tmp_path):
+    subs = tmp_path / "submissions"
+    (subs / "alice").mkdir(parents=True)
+    one = subs / "alice" / "04_bptt.ipynb"
+    one.write_text("{}")
+    out = tmp_path / "gradebook.csv"
+    # a batch of the whole folder, even with one student folder only, keeps the folder name
+    assert gradebook.submission_root([subs], out=out) == str(subs)
+    assert gradebook.root_text(str(subs), out) == "submissions"
+    book = gradebook.Gradebook(rows=[{"submission": "alice/04_bptt.ipynb",
+                                      "root": "submissions"}])
+    # one file, regraded into that gradebook: the recorded root wins over the file's folder
+    assert gradebook.submission_root([one], existing=book, out=out) == str(subs)
+    # without a gradebook: the folder holding the file (give --root to say otherwise)
+    assert gradebook.submission_root([one], out=out) == str(subs / "alice")
+    assert gradebook.submission_root([one], root=subs) == str(subs)
+
+
+def test_a_root_that_does_not_hold_every_path_is_refused(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with pytest.raises(ValueError) as info:
+        gradebook.submission_root([tmp_path / "b"], root=tmp_path / "a")
+    assert str(info.value) == (f"argument --root: {str(tmp_path / 'b')!r} is not inside "
+                               f"{str(tmp_path / 'a')!r}; give the folder that holds every "
+                               "student's submission")
+    with pytest.raises(ValueError, match="argument --root: '.*nope' is not a folder"):
+        gradebook.submission_root([tmp_path / "a"], root=tmp_path / "nope")
+    # a recorded root that does not hold the new path is not used
+    book = gradebook.Gradebook(rows=[{"submission": "x.ipynb", "root": "a"}])
+    assert gradebook.submission_root([tmp_path / "b"], existing=book,
+                                     out=tmp_path / "g.csv") == str(tmp_path / "b")
+
+
+# ----------------------------------------------------------------------------- merging
+def test_a_merge_replaces_the_graded_rows_keeps_the_others_and_sorts_them():
+    rows, report, book = _merge(None, [_result("bob/x.ipynb"), _result("alice/x.ipynb", 0)],
+                                root="subs")
+    assert [r["submission"] for r in rows] == ["alice/x.ipynb", "bob/x.ipynb"]
+    assert (report.added, report.replaced, report.kept) == (["bob/x.ipynb", "alice/x.ipynb"], [], 0)
+    late = _result("carol/x.ipynb", seed=9)
+    regrade = _result("alice/x.ipynb", 1, seed=9)
+    rows, report, _ = _merge(book, [regrade, late], root="subs")
+    assert [(r["submission"], r["warmup_sum_of_squares"], r["seed"], r["root"]) for r in rows] == [
+        ("alice/x.ipynb", "1", "9", "subs"), ("bob/x.ipynb", "1", "7", "subs"),
+        ("carol/x.ipynb", "1", "9", "subs")]
+    assert (report.replaced, report.added, report.kept) == (["alice/x.ipynb"], ["carol/x.ipynb"], 1)
+
+
+def test_rows_of_another_lesson_merge_into_the_union_of_columns_in_catalogue_order():
+    _, _, book = _merge(None, [_result("a.ipynb")])
+    lesson3 = SubmissionResult(name="b.ipynb", lesson="03_unrolling", seed=3).score()
+    rows, _, merged = _merge(book, [lesson3])
+    header = gradebook.gradebook_text(merged).splitlines()[0].split(",")
+    assert header == ["submission", "student_id", "name", "lesson", "status", "seed", "root",
+                      "warmup_sum_of_squares", "rnn_forward",
+                      *[q.id for q in questions_for_lesson("03_unrolling")], "total", "possible"]
+    assert len(header) == 15
+    assert [r["warmup_sum_of_squares"] for r in rows] == ["1", ""]
+    assert [r["rnn_forward"] for r in rows] == ["", "0"]
+    assert [(r["total"], r["possible"]) for r in rows] == [("1", "1"), ("0", "4")]
+
+
+def test_columns_of_the_instructors_own_are_kept_also_for_a_regraded_row(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("submission,lesson,status,warmup_sum_of_squares,total,possible,comment\n"
+                    "a.ipynb,00_welcome,ok,0,0,1,asked for an extension\n"
+                    "b.ipynb,00_welcome,ok,1,1,1,\n", encoding="utf-8")
+    rows, report, _ = _merge(gradebook.read_gradebook(path), [_result("a.ipynb", 1)])
+    assert [(r["submission"], r["total"], r["comment"]) for r in rows] == [
+        ("a.ipynb", "1", "asked for an extension"), ("b.ipynb", "1", "")]
+    assert report.replaced == ["a.ipynb"] and report.kept == 1
+
+
+def test_a_formula_like_identity_is_defused_and_still_replaced_by_its_regrade():
+    _, _, book = _merge(None, [_result("=cmd.ipynb", 0)])
+    rows, report, _ = _merge(book, [_result("=cmd.ipynb", 1)])
+    assert [(r["submission"], r["total"]) for r in rows] == [("'=cmd.ipynb", "1")]
+    assert report.replaced == ["=cmd.ipynb"]
+
+
+def test_a_regrade_without_a_roster_keeps_the_students_id_and_name():
+    book = gradebook.Gradebook(columns=[*gradebook.HEAD, *gradebook.TAIL], rows=[
+        {"submission": "alice/x.ipynb", "student_id": "s1", "name": "Alice", "lesson": "00_welcome",
+         "status": "ok", "total": "0", "possible": "1"}])
+    rows, _, _ = _merge(book, [_result("alice/x.ipynb")])
+    assert (rows[0]["student_id"], rows[0]["name"], rows[0]["total"]) == ("s1", "Alice", "1")
+
+
+def test_with_a_roster_every_row_is_named_and_students_without_a_submission_listed(tmp_path):
+    roster_file = tmp_path / "roster.csv"
+    roster_file.write_text("submission,student_id,name\nalice,s1,Alice A\nbob,s2,Bob B\n"
+                           "dave,s4,Dave D\n", encoding="utf-8")
+    roster = read_roster(roster_file)
+    rows, report, book = _merge(None, [_result("alice/x.ipynb"), _result("zed/x.ipynb")],
+                                roster=roster, lesson="00_welcome")
+    assert [(r["submission"], r["student_id"], r["name"], r["status"], r["total"]) for r in rows] == [
+        ("alice/x.ipynb", "s1", "Alice A", "ok", "1"), ("zed/x.ipynb", "", "", "ok", "1"),
+        ("", "s2", "Bob B", "missing", ""), ("", "s4", "Dave D", "missing", "")]
+    assert rows[2]["lesson"] == "00_welcome"
+    assert report.unmatched == ["zed/x.ipynb"]
+    assert report.missing == ["s2 (Bob B)", "s4 (Dave D)"]
+    # bob hands in late: his missing row goes, dave's stays
+    rows, report, _ = _merge(book, [_result("bob/x.ipynb", 0)], roster=roster)
+    assert [(r["submission"], r["student_id"], r["status"]) for r in rows] == [
+        ("alice/x.ipynb", "s1", "ok"), ("bob/x.ipynb", "s2", "ok"), ("zed/x.ipynb", "", "ok"),
+        ("", "s4", "missing")]
+    assert (report.added, report.kept, report.missing) == (["bob/x.ipynb"], 2, ["s4 (Dave D)"])
+
+
+# ----------------------------------------------------------------------------- reading
+@pytest.mark.parametrize("content, problem", [
+    (b"name,score\nalice,3\n", "has no column 'submission', 'lesson', 'status', 'total', "
+                                "'possible' (found: name, score), so it was not written by "
+                                "rnncourse grade."),
+    (b"submission,lesson,status,total,possible\na,x,ok,1,1\na,x,ok,0,1\n",
+     "has two rows for 'a' (lines 2 and 3)."),
+    (b"submission,lesson,status,total,possible\na,x,ok,1,1,9\n",
+     "has 6 cells in line 2 but 5 columns."),
+    (b"submission,lesson,status,total,total,possible\n", "has the column 'total' twice."),
+    (b"submission,lesson\xff,status\n", "is not UTF-8 text (byte 17)."),
+])
+def test_a_malformed_gradebook_is_refused_naming_the_file_and_the_fix(tmp_path, content, problem):
+    path = tmp_path / "gradebook.csv"
+    path.write_bytes(content)
+    with pytest.raises(gradebook.GradebookError) as info:
+        gradebook.read_gradebook(path)
+    assert str(info.value) == (f"the gradebook {str(path)!r} {problem} It was not changed. Fix or "
+                               f"move {str(path)!r}, or grade into another file with --out")
+
+
+def test_an_old_gradebook_without_the_new_columns_is_read_and_a_bom_is_accepted(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_bytes("\ufeffsubmission,lesson,status,warmup_sum_of_squares,total,possible\n"
+                     "a.ipynb,00_welcome,ok,1,1,1\n\n".encode("utf-8"))
+    book = gradebook.read_gradebook(path)
+    assert [r["submission"] for r in book.rows] == ["a.ipynb"]
+    rows, _, _ = _merge(book, [_result("b.ipynb", seed=5)])
+    assert [(r["submission"], r["seed"]) for r in rows] == [("a.ipynb", ""), ("b.ipynb", "5")]
+    assert gradebook.read_gradebook(tmp_path / "none.csv") is None
