@@ -21,7 +21,7 @@ from rnncourse.cli import build_parser, doctor, lab, main
 from rnncourse.cli.doctor import CheckResult
 from rnncourse.cli.lab import copy_lessons
 
-COMMANDS = ("lab", "doctor", "release", "execute", "grade")
+COMMANDS = ("lab", "doctor", "release", "execute", "grade", "gradebook")
 
 
 @pytest.fixture
@@ -452,7 +452,8 @@ def test_grade_passes_parsed_options_to_the_grader(tmp_path, monkeypatch):
     assert code == 0
     assert calls == [([submission, tmp_path], {
         "lesson": "04_bptt", "jobs": 2, "timeout": 12.5, "memory_mb": 512,
-        "out": tmp_path / "book.csv", "feedback": tmp_path / "fb", "unsafe_same_user": False})]
+        "out": tmp_path / "book.csv", "feedback": tmp_path / "fb", "unsafe_same_user": False,
+        "seed": None, "root": None, "roster": None})]
     assert main(["grade", "--unsafe-same-user", str(submission)]) == 0
     assert calls[-1][1]["unsafe_same_user"] is True
 
