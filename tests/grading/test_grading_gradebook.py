@@ -177,3 +177,34 @@ def test_an_old_gradebook_without_the_new_columns_is_read_and_a_bom_is_accepted(
     rows, _, _ = _merge(book, [_result("b.ipynb", seed=5)])
     assert [(r["submission"], r["seed"]) for r in rows] == [("a.ipynb", ""), ("b.ipynb", "5")]
     assert gradebook.read_gradebook(tmp_path / "none.csv") is None
+
+
+# ----------------------------------------------------------------------------- grade_paths
+def test_grading_into_a_file_that_is_not_a_gradebook_stops_before_grading(tmp_path):
+    from rnncourse.grading import grade_paths
+    from test_grading_corpus import lesson_notebook, write
+
+    (tmp_path / "subs").mkdir()
+    write(lesson_notebook(), tmp_path / "subs" / "a.ipynb")
+    out = tmp_path / "marks.csv"
+    out.write_bytes(b"name,score\nalice,3\n")
+    stream = io.StringIO()
+    assert grade_paths([tmp_path / "subs"], out=out, stream=stream) == 2
+    assert stream.getvalue() == (
+        f"rnncourse grade: error: the gradebook {str(out)!r} has no column 'submission', "
+        "'lesson', 'status', 'total', 'possible' (found: name, score), so it was not written by "
+        f"rnncourse grade. It was not changed. Fix or move {str(out)!r}, or grade into another "
+        "file with --out\n")
+    assert out.read_bytes() == b"name,score\nalice,3\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["marks.csv", "subs"]  # no reports
+    (tmp_path / "roster.csv").write_text("login\nalice\n", encoding="utf-8")
+    stream = io.StringIO()
+    assert grade_paths([tmp_path / "subs"], out=tmp_path / "g.csv", stream=stream,
+                       roster=tmp_path / "roster.csv") == 2
+    assert stream.getvalue().startswith(f"rnncourse grade: error: the roster "
+                                        f"{str(tmp_path / 'roster.csv')!r} has no column")
+    stream = io.StringIO()
+    assert grade_paths([tmp_path / "subs"], out=tmp_path / "g.csv", stream=stream,
+                       root=tmp_path / "subs" / "a.ipynb") == 2
+    assert "argument --root: " in stream.getvalue() and "is not a folder" in stream.getvalue()
+    assert not (tmp_path / "g.csv").exists()
