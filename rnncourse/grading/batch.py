@@ -341,7 +341,8 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         print(f"rnncourse grade: error: argument --lesson: {exc}", file=stream)
         return 2
     try:  # before any grading: the old gradebook, the identities' root, the roster
-        folder = gradebook.submission_root(paths, root, gradebook.read_gradebook(out), out)
+        existing_book = gradebook.read_gradebook(out)
+        folder = gradebook.submission_root(paths, root, existing_book, out)
         roster = read_roster(roster) if roster is not None else None
     except ValueError as exc:
         print(f"rnncourse grade: error: {exc}", file=stream)
@@ -376,16 +377,12 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     changed = _mark_changed(results, before)
     _mark_isolation(results, launcher)
     root_column = gradebook.root_text(folder, out)
-    try:
-        done = writers.write_all(
-            results, writers.exercise_columns(results),
-            {"seed": seed, "root": root_column, "course_files_changed": changed,
-             "settings": {k: v for k, v in settings.items() if k != "keep"}},
-            {"out": Path(out), "feedback": Path(feedback) if feedback else None,
-             "root": root_column, "roster": roster, "lesson": forced})
-    except gradebook.GradebookError as exc:  # the file was changed into a non-gradebook meanwhile
-        print(f"rnncourse grade: error: {exc}", file=stream)
-        return 2
+    done = writers.write_all(  # merged into the gradebook as read before any student code ran
+        results, writers.exercise_columns(results),
+        {"seed": seed, "root": root_column, "course_files_changed": changed,
+         "settings": {k: v for k, v in settings.items() if k != "keep"}},
+        {"out": Path(out), "feedback": Path(feedback) if feedback else None,
+         "root": root_column, "roster": roster, "lesson": forced, "existing": existing_book})
     for line in summary_lines(done.get("gradebook"), len(results), seed, out, root_column):
         print(line, file=stream)
     if unsafe_same_user:

@@ -34,6 +34,7 @@ carriage return) are written with a leading ``'``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 from dataclasses import dataclass, field
@@ -120,10 +121,12 @@ class Gradebook:
     ----------
     columns : list of str, the header
     rows : list of dict column -> str
+    digest : str or None, SHA-256 of the file read (None for a new gradebook)
     """
 
     columns: list = field(default_factory=lambda: [*HEAD, *TAIL])
     rows: list = field(default_factory=list)
+    digest: str | None = None
 
     def recorded_root(self, out):
         """The one root every row with a ``root`` names (absolute), or None."""
@@ -138,6 +141,14 @@ def row_key(row):
     if row.get("submission"):
         return ("", row["submission"])
     return (MISSING_STATUS, row.get("student_id", ""))
+
+
+def file_digest(path):
+    """SHA-256 of the file at ``path``, or None when there is none (or it cannot be read)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def read_gradebook(path):
@@ -157,7 +168,8 @@ def read_gradebook(path):
     if not path.is_file():
         raise GradebookError(f"the gradebook {str(path)!r} is not a file. {fix}")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise GradebookError(f"the gradebook {str(path)!r} is not UTF-8 text (byte {exc.start}). "
                              f"{fix}") from None
@@ -170,8 +182,9 @@ def read_gradebook(path):
         raise GradebookError(f"the gradebook {str(path)!r} is not valid CSV ({exc}). {fix}") \
             from None
     records = [r for r in records if any(cell.strip() for cell in r)]
+    digest = hashlib.sha256(data).hexdigest()
     if not records:
-        return Gradebook()
+        return Gradebook(digest=digest)
     header = [h.strip() for h in records[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -182,7 +195,7 @@ def read_gradebook(path):
     if doubled:
         raise GradebookError(f"the gradebook {str(path)!r} has the column "
                              f"{', '.join(map(repr, doubled))} twice. {fix}")
-    book, seen = Gradebook(columns=header), {}
+    book, seen = Gradebook(columns=header, digest=digest), {}
     for number, record in enumerate(records[1:], start=2):
         if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
             raise GradebookError(f"the gradebook {str(path)!r} has {len(record)} cells in line "
@@ -238,6 +251,8 @@ class MergeReport:
     ambiguous : dict identity -> list of roster keys it matches more than once
     missing : list of str, ``"<student_id> (<name>)"`` of roster students without a submission
     shared : dict student_id -> identities, students matched by more than one submission
+    kept_aside : str or None, where a gradebook changed during grading was kept (set by the
+        writer: the merge uses the gradebook as it was before any student code ran)
     """
 
     replaced: list = field(default_factory=list)
@@ -247,6 +262,7 @@ class MergeReport:
     ambiguous: dict = field(default_factory=dict)
     missing: list = field(default_factory=list)
     shared: dict = field(default_factory=dict)
+    kept_aside: str | None = None
 
 
 def merge(book, results, root="", roster=None, lesson=None):
@@ -335,5 +351,6 @@ def gradebook_text(book):
 
 
 __all__ = ["Gradebook", "GradebookError", "MergeReport", "HEAD", "TAIL", "MISSING_STATUS",
+           "file_digest",
            "submission_root", "root_text", "read_gradebook", "merge", "result_row",
            "gradebook_text", "order_columns", "spreadsheet_cell", "unquote", "row_key"]

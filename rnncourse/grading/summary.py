@@ -36,6 +36,11 @@ def summary_lines(report, graded, seed, out, root):
         lines.append(f"gradebook {str(out)!r}: {_rows(len(report.replaced))} replaced, "
                      f"{len(report.added)} added, {report.kept} kept; rows are named "
                      f"relative to {root!r} (--root)")
+        if report.kept_aside:
+            lines.append(f"WARNING: {str(out)!r} was changed while grading (by you, or by a "
+                         "submission graded without a sandbox); the rows were merged into its "
+                         "content from before grading, and the changed file was kept as "
+                         f"{report.kept_aside!r}")
         if report.unmatched:
             lines.append(f"{len(report.unmatched)} submission(s) match no roster entry (no "
                          f"student id): {', '.join(report.unmatched)}")

@@ -137,19 +137,35 @@ class GradebookWriter(Writer):
     """``--out`` (default ``gradebook.csv``): one row per submission, merged into the existing
     file; returns the :class:`~rnncourse.grading.gradebook.MergeReport`.
 
-    Raises :class:`~rnncourse.grading.gradebook.GradebookError` (and writes nothing) when the
-    existing file is not a gradebook.
+    ``options["existing"]``, when present, is the gradebook as read before any student code ran
+    (None: there was none); the merge uses it, not the file as it is now, so a submission graded
+    without a sandbox cannot slip rows in. A file changed meanwhile is kept beside, as
+    ``<out>.changed-during-grading`` (``-2``, ... when taken). Without that key the file is read now. Raises
+    :class:`~rnncourse.grading.gradebook.GradebookError` (and writes nothing) when the existing
+    file is not a gradebook.
     """
 
     name = "gradebook"
 
     def write(self, results, columns, batch_info, options):
-        existing = gradebook.read_gradebook(options["out"])
+        out = Path(options["out"])
+        if "existing" in options:
+            existing = options["existing"]
+        else:
+            existing = gradebook.read_gradebook(out)
+        before = existing.digest if existing is not None else None
         if existing is None:
             existing = gradebook.Gradebook(columns=[*gradebook.HEAD, *columns, *gradebook.TAIL])
         book, report = gradebook.merge(existing, results, options.get("root", ""),
                                        options.get("roster"), options.get("lesson"))
-        write_atomic(options["out"], gradebook.gradebook_text(book))
+        if gradebook.file_digest(out) != before and out.exists():
+            aside, n = out.with_name(out.name + ".changed-during-grading"), 1
+            while aside.exists():
+                n += 1
+                aside = out.with_name(f"{out.name}.changed-during-grading-{n}")
+            os.replace(out, aside)
+            report.kept_aside = str(aside)
+        write_atomic(out, gradebook.gradebook_text(book))
         return report
 
 

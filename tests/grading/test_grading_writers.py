@@ -85,3 +85,30 @@ def test_feedback_does_not_show_the_seed():
     row = _row("a.ipynb")
     row.seed = 987654321
     assert "987654321" not in writers.feedback_text(row)
+
+
+def test_the_gradebook_is_merged_into_its_content_from_before_grading(tmp_path):
+    from rnncourse.grading import gradebook
+
+    out = tmp_path / "gb.csv"
+    writers.write_all([_row("a.ipynb")], ["warmup_sum_of_squares"], {}, {"out": out,
+                                                                          "feedback": None})
+    snapshot = gradebook.read_gradebook(out)  # what grade_paths reads before student code runs
+    tampered = "submission,lesson,status,total,possible\nx.ipynb,00_welcome,ok,999,1\n"
+    out.write_text(tampered)  # e.g. a submission graded without a sandbox
+    done = writers.write_all([_row("b.ipynb")], ["warmup_sum_of_squares"], {},
+                             {"out": out, "feedback": None, "existing": snapshot}, ["gradebook"])
+    assert [line.split(",")[0] for line in out.read_text().splitlines()] == [
+        "submission", "a.ipynb", "b.ipynb"]  # no 999 row slipped in
+    aside = tmp_path / "gb.csv.changed-during-grading"
+    assert aside.read_text() == tampered and done["gradebook"].kept_aside == str(aside)
+    out.write_text(tampered)  # a second time: the first copy kept aside is not overwritten
+    writers.write_all([_row("b.ipynb")], ["warmup_sum_of_squares"], {},
+                      {"out": out, "feedback": None, "existing": snapshot}, ["gradebook"])
+    assert aside.exists() and (tmp_path / "gb.csv.changed-during-grading-2").exists()
+    # unchanged since it was read: nothing is kept aside
+    snapshot = gradebook.read_gradebook(out)
+    done = writers.write_all([_row("c.ipynb")], ["warmup_sum_of_squares"], {},
+                             {"out": out, "feedback": None, "existing": snapshot}, ["gradebook"])
+    assert done["gradebook"].kept_aside is None
+    assert not (tmp_path / "gb.csv.changed-during-grading-3").exists()
