@@ -33,8 +33,8 @@ def test_export_to_moodle_lists_what_it_left_out_and_exits_1(files, capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert err.splitlines() == [
-        "rnncourse gradebook export: NOT EXPORTED: 'zed/04.ipynb' has no student id (it matches "
-        "no roster entry); add it to the roster, or enter its grade by hand",
+        "rnncourse gradebook export: NOT EXPORTED: 'zed/04.ipynb' matches no roster entry, so it "
+        "has no student id: add it to the roster, or enter its grade by hand",
         "rnncourse gradebook export: 2 student(s) written to 'moodle.csv' (moodle); "
         "1 submission(s) left out, listed above"]
     assert _read(files / "moodle.csv") == [["ID number", "Full name", "Email address", "04_bptt"],

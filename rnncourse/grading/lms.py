@@ -52,6 +52,8 @@ class Entry:
     status: str = ""
     total: str = ""
     possible: str = ""
+    candidates: tuple = ()
+    """roster keys of the several entries the submission matches (then it has no student id)"""
 
 
 @dataclass
@@ -89,7 +91,8 @@ def _entries(book, roster):
                       status=plain.get("status", ""), total=plain.get("total", ""),
                       possible=plain.get("possible", ""))
         if roster is not None:
-            student, _ = roster.match(entry.submission)
+            student, candidates = roster.match(entry.submission)
+            entry.candidates = tuple(candidates)
             entry.student_id = student.student_id if student else ""
             entry.name = student.name if student else ""
             if student is not None:
@@ -120,6 +123,18 @@ def _one_lesson(entries, lesson):
                      f"{', '.join(e.submission for e in others)}")
     skipped = {id(e) for e in others}
     return [e for e in entries if id(e) not in skipped], lesson, notes
+
+
+def _why_unmatched(entry, roster):
+    if roster is None:
+        return (f"{entry.submission!r} has no student id in the gradebook: export with --roster, "
+                "or enter its grade by hand")
+    if entry.candidates:
+        return (f"{entry.submission!r} matches several roster entries "
+                f"({', '.join(entry.candidates)}), so it has no student id: make them distinct, "
+                "or enter its grade by hand")
+    return (f"{entry.submission!r} matches no roster entry, so it has no student id: add it to "
+            "the roster, or enter its grade by hand")
 
 
 def _text(header, lines):
@@ -174,8 +189,7 @@ def export(book, fmt, roster=None, lesson=None, assignment=None):
         text = _text(["student_id", "name", "email", "submission", "lesson", "status", "total",
                       "possible"], lines)
         return Export(text, len(lines), [], notes)
-    left_out = [f"{e.submission!r} has no student id (it matches no roster entry); add it to "
-                "the roster, or enter its grade by hand" for e in unmatched]
+    left_out = [_why_unmatched(e, roster) for e in unmatched]
     possible = max((e.possible for e in entries if e.possible),
                    key=lambda p: float(p), default="")
     if fmt == "canvas":

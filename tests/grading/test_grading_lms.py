@@ -46,7 +46,7 @@ def test_canvas_export_has_canvas_columns_points_possible_and_every_roster_stude
         ["Bob B", "", "s2", "bb2", "Tue", "2"],
         ["Dave D", "", "s4", "dd4", "Mon", ""]]  # no submission: no grade, not a silent zero
     assert result.written == 3
-    assert result.left_out == ["'zed/04.ipynb' has no student id (it matches no roster entry); "
+    assert result.left_out == ["'zed/04.ipynb' matches no roster entry, so it has no student id: "
                                "add it to the roster, or enter its grade by hand"]
 
 
@@ -75,10 +75,14 @@ def test_the_plain_csv_keeps_every_row_also_unmatched_and_missing_ones(tmp_path)
 def test_without_a_roster_the_gradebooks_own_students_are_exported(tmp_path):
     book = _book(tmp_path, "alice/04.ipynb,s1,Alice A,04_bptt,ok,5,subs,5,5\n"
                            ",s4,Dave D,04_bptt,missing,,,,\n"
-                           "=evil.ipynb,s9,=HYPERLINK(1),04_bptt,ok,5,subs,0,5\n")
-    rows = _read(lms.export(book, "canvas").text)
-    assert rows[2:] == [["'=HYPERLINK(1)", "", "s9", "", "", "0"],  # a formula stays text
-                        ["Alice A", "", "s1", "", "", "5"], ["Dave D", "", "s4", "", "", ""]]
+                           "=evil.ipynb,s9,=HYPERLINK(1),04_bptt,ok,5,subs,0,5\n"
+                           "zed.ipynb,,,04_bptt,ok,5,subs,5,5\n")
+    result = lms.export(book, "canvas")
+    assert _read(result.text)[2:] == [["'=HYPERLINK(1)", "", "s9", "", "", "0"],  # stays text
+                                      ["Alice A", "", "s1", "", "", "5"],
+                                      ["Dave D", "", "s4", "", "", ""]]
+    assert result.left_out == ["'zed.ipynb' has no student id in the gradebook: export with "
+                               "--roster, or enter its grade by hand"]
 
 
 def test_several_lessons_need_one_chosen_and_a_student_with_two_rows_is_refused(tmp_path):
@@ -100,3 +104,13 @@ def test_several_lessons_need_one_chosen_and_a_student_with_two_rows_is_refused(
     with pytest.raises(ValueError, match="unknown format 'blackboard'; use one of: canvas, "
                                          "moodle, csv"):
         lms.export(twice, "blackboard")
+
+
+def test_a_submission_matching_two_roster_entries_is_listed_with_them(tmp_path):
+    book = _book(tmp_path, "jane_doe_04.ipynb,,,04_bptt,ok,5,subs,5,5\n")
+    roster = _roster(tmp_path, "submission,student_id\njane,s1\njane_doe,s2\n")
+    result = lms.export(book, "canvas", roster=roster)
+    assert result.left_out == ["'jane_doe_04.ipynb' matches several roster entries (jane, "
+                               "jane_doe), so it has no student id: make them distinct, or enter "
+                               "its grade by hand"]
+    assert [r[2] for r in _read(result.text)[2:]] == ["s1", "s2"]  # both exported as missing

@@ -153,8 +153,9 @@ def test_the_instructors_week(tmp_path, private_python):
               "--assignment \"Lesson 1 homework\"")
     code, err = _run(private_python, week, export)
     assert code == 1, err
-    assert (f"rnncourse gradebook export: NOT EXPORTED: 'mallory/{NOTEBOOK}' has no student id "
-            "(it matches no roster entry); add it to the roster, or enter its grade by hand") in err
+    assert (f"rnncourse gradebook export: NOT EXPORTED: 'mallory/{NOTEBOOK}' matches no roster "
+            "entry, so it has no student id: add it to the roster, or enter its grade by hand") \
+        in err
     # she enrolled late: add her to the roster and export again
     with open(week / "roster.csv", "a", encoding="utf-8") as fh:
         fh.write(MALLORY)
