@@ -97,6 +97,10 @@ def test_the_instructors_week(tmp_path, private_python):
     assert (monday[f"bob/{NOTEBOOK}"], monday[f"carol/{NOTEBOOK}"]) == (WRONG_TANH_POINTS,
                                                                         NO_SOFTMAX)
     bob_monday = _report(week, "bob")
+    assert (bob_monday["seed"], bob_monday["batch"]["seed"], bob_monday["batch"]["root"]) == (
+        1234, 1234, "submissions")
+    assert bob_monday["student"] == {"student_id": "s2", "name": "Bob Brown"}
+    assert _report(week, "mallory")["student"] is None
     other_feedback = {p.name: p.read_bytes() for p in (week / "feedback").iterdir()
                       if not p.name.startswith("bob__")}
     assert len(other_feedback) == 3
