@@ -353,6 +353,12 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         print(f"rnncourse grade: error: no notebooks (*.ipynb) found in {shown}", file=stream)
         return 2
     try:
+        gradebook.check_identities(existing_book, [s.name for s in submissions],
+                                   gradebook.root_text(folder, out))
+    except ValueError as exc:
+        print(f"rnncourse grade: error: {exc}", file=stream)
+        return 2
+    try:
         launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
     except SandboxUnavailable as exc:
         print(f"rnncourse grade: error: cannot grade in a sandbox here: {exc.reason}.\n"

@@ -112,6 +112,31 @@ def root_text(root, out):
     return relative.replace(os.sep, "/")
 
 
+def check_identities(book, names, root):
+    """Refuse a batch whose row names clash with rows named relative to another root.
+
+    ``names`` are the batch's identities, ``root`` its ``root`` column text. A row of ``book``
+    with the same name but another (non-empty) root is a different file — e.g. ``04_bptt.ipynb``
+    of ``alice/`` and of ``bob/``, each graded on its own — and must not be replaced by it.
+
+    Raises
+    ------
+    ValueError
+        naming the row, both roots and the fix (``--root``).
+    """
+    if book is None:
+        return
+    roots = {row["submission"]: row.get("root", "") for row in book.rows if row.get("submission")}
+    for name in names:
+        old = roots.get(spreadsheet_cell(name), "")
+        if old and old != root:
+            raise ValueError(
+                f"the gradebook already has a row {name!r} named relative to {old!r}, but this "
+                f"{name!r} is relative to {root!r}: they are different files. Give --root with "
+                "the folder that holds every student's submission, so the names include the "
+                "student's folder")
+
+
 # ----------------------------------------------------------------------------- reading
 @dataclass
 class Gradebook:
@@ -351,6 +376,6 @@ def gradebook_text(book):
 
 
 __all__ = ["Gradebook", "GradebookError", "MergeReport", "HEAD", "TAIL", "MISSING_STATUS",
-           "file_digest",
+           "file_digest", "check_identities",
            "submission_root", "root_text", "read_gradebook", "merge", "result_row",
            "gradebook_text", "order_columns", "spreadsheet_cell", "unquote", "row_key"]

@@ -208,3 +208,26 @@ def test_grading_into_a_file_that_is_not_a_gradebook_stops_before_grading(tmp_pa
                        root=tmp_path / "subs" / "a.ipynb") == 2
     assert "argument --root: " in stream.getvalue() and "is not a folder" in stream.getvalue()
     assert not (tmp_path / "g.csv").exists()
+
+
+def test_two_students_files_of_the_same_name_graded_one_by_one_are_not_mixed_up(tmp_path):
+    from rnncourse.grading import grade_paths
+    from test_grading_corpus import lesson_notebook, write
+
+    for who in ("alice", "bob"):
+        (tmp_path / who).mkdir()
+        write(lesson_notebook(), tmp_path / who / "04_bptt.ipynb")
+    out = tmp_path / "gradebook.csv"
+    before = (HEAD_LINE + "04_bptt.ipynb,,,01_feedforward_backprop,ok,3,alice,1,1\n")
+    out.write_text(before, encoding="utf-8")  # alice's file was graded on its own
+    stream = io.StringIO()
+    assert grade_paths([tmp_path / "bob" / "04_bptt.ipynb"], out=out, stream=stream) == 2
+    assert stream.getvalue() == (
+        "rnncourse grade: error: the gradebook already has a row '04_bptt.ipynb' named relative "
+        "to 'alice', but this '04_bptt.ipynb' is relative to 'bob': they are different files. "
+        "Give --root with the folder that holds every student's submission, so the names "
+        "include the student's folder\n")
+    assert out.read_text(encoding="utf-8") == before
+
+
+HEAD_LINE = "submission,student_id,name,lesson,status,seed,root,total,possible\n"
