@@ -44,7 +44,8 @@ def add_parser(subparsers):
     parser.add_argument("--root", metavar="DIR", type=Path, default=None,
                         help="folder the gradebook's row names are relative to (default: the "
                              "root recorded in the gradebook when every PATH is inside it, else "
-                             "the folder given, or the folder holding the files given)")
+                             "the folder given; for files, their common folder, or the one above "
+                             "it when they share one, so the student's folder is in the name)")
     parser.add_argument("--roster", metavar="CSV", type=Path, default=None,
                         help="class roster with the columns submission and student_id (and "
                              "optionally name, email, login, section): adds each row's student; "

@@ -21,9 +21,11 @@ A roster student without any submission gets a row with status ``missing``, an e
 
 The identity's root (:func:`submission_root`): ``--root DIR`` when given; else the root recorded
 in the existing gradebook when every PATH is inside it; else the deepest folder common to the
-PATHs, where a folder PATH counts as itself and a file PATH as the folder holding it. So
-``rnncourse grade submissions/`` and then ``rnncourse grade submissions/alice/04_bptt.ipynb``
-into the same gradebook both name the row ``alice/04_bptt.ipynb``.
+PATHs, where a folder PATH counts as itself and a file PATH as the folder holding it — and when
+only files are given, all in one folder, the folder above it, so the student's folder stays in
+the name. So ``rnncourse grade submissions/`` and then ``rnncourse grade
+submissions/alice/04_bptt.ipynb`` both name the row ``alice/04_bptt.ipynb``, with or without a
+gradebook from before.
 
 An existing gradebook is read in full before anything is written; one that cannot be read as a
 gradebook raises :class:`GradebookError` naming the file and the fix, and is never overwritten.
@@ -101,9 +103,12 @@ def submission_root(paths, root=None, existing=None, out=None):
         return recorded
     folders = [p if os.path.isdir(p) else os.path.dirname(p) for p in absolute]
     try:
-        return os.path.commonpath(folders)
+        common = os.path.commonpath(folders)
     except ValueError:
         return os.path.abspath(os.sep)
+    if not any(os.path.isdir(p) for p in absolute) and all(f == common for f in folders):
+        common = os.path.dirname(common)  # one folder of files: keep that folder in the names
+    return common
 
 
 def root_text(root, out):
@@ -132,9 +137,9 @@ def check_identities(book, names, root):
         if old and old != root:
             raise ValueError(
                 f"the gradebook already has a row {name!r} named relative to {old!r}, but this "
-                f"{name!r} is relative to {root!r}: they are different files. Give --root with "
-                "the folder that holds every student's submission, so the names include the "
-                "student's folder")
+                f"{name!r} is relative to {root!r}: they are different files. Grade files from "
+                f"the folder the row was graded from ({old!r}), or give --root so that the names "
+                "differ")
 
 
 # ----------------------------------------------------------------------------- reading

@@ -50,9 +50,13 @@ def test_a_folder_is_its_own_root_and_a_file_is_named_from_the_root_recorded(tmp
                                       "root": "submissions"}])
     # one file, regraded into that gradebook: the recorded root wins over the file's folder
     assert gradebook.submission_root([one], existing=book, out=out) == str(subs)
-    # without a gradebook: the folder holding the file (give --root to say otherwise)
-    assert gradebook.submission_root([one], out=out) == str(subs / "alice")
-    assert gradebook.submission_root([one], root=subs) == str(subs)
+    # without a gradebook: the folder above the file's, so the student's folder is in the name
+    assert gradebook.submission_root([one], out=out) == str(subs)
+    assert gradebook.submission_root([one], root=subs / "alice") == str(subs / "alice")
+    # files of several folders: their common folder; a folder with files: the folder
+    (subs / "bob").mkdir()
+    assert gradebook.submission_root([one, subs / "bob" / "x.ipynb"]) == str(subs)
+    assert gradebook.submission_root([subs / "alice", subs / "bob" / "x.ipynb"]) == str(subs)
 
 
 def test_a_root_that_does_not_hold_every_path_is_refused(tmp_path):
@@ -210,23 +214,23 @@ def test_grading_into_a_file_that_is_not_a_gradebook_stops_before_grading(tmp_pa
     assert not (tmp_path / "g.csv").exists()
 
 
-def test_two_students_files_of_the_same_name_graded_one_by_one_are_not_mixed_up(tmp_path):
+def test_a_file_named_like_a_row_of_another_root_does_not_replace_it(tmp_path):
     from rnncourse.grading import grade_paths
     from test_grading_corpus import lesson_notebook, write
 
-    for who in ("alice", "bob"):
-        (tmp_path / who).mkdir()
-        write(lesson_notebook(), tmp_path / who / "04_bptt.ipynb")
+    (tmp_path / "late" / "alice").mkdir(parents=True)
+    write(lesson_notebook(), tmp_path / "late" / "alice" / "04_bptt.ipynb")
     out = tmp_path / "gradebook.csv"
-    before = (HEAD_LINE + "04_bptt.ipynb,,,01_feedforward_backprop,ok,3,alice,1,1\n")
-    out.write_text(before, encoding="utf-8")  # alice's file was graded on its own
+    before = HEAD_LINE + "alice/04_bptt.ipynb,,,01_feedforward_backprop,ok,3,submissions,1,1\n"
+    out.write_text(before, encoding="utf-8")  # graded from submissions/ earlier
     stream = io.StringIO()
-    assert grade_paths([tmp_path / "bob" / "04_bptt.ipynb"], out=out, stream=stream) == 2
+    assert grade_paths([tmp_path / "late" / "alice" / "04_bptt.ipynb"], out=out,
+                       stream=stream) == 2
     assert stream.getvalue() == (
-        "rnncourse grade: error: the gradebook already has a row '04_bptt.ipynb' named relative "
-        "to 'alice', but this '04_bptt.ipynb' is relative to 'bob': they are different files. "
-        "Give --root with the folder that holds every student's submission, so the names "
-        "include the student's folder\n")
+        "rnncourse grade: error: the gradebook already has a row 'alice/04_bptt.ipynb' named "
+        "relative to 'submissions', but this 'alice/04_bptt.ipynb' is relative to 'late': they "
+        "are different files. Grade files from the folder the row was graded from "
+        "('submissions'), or give --root so that the names differ\n")
     assert out.read_text(encoding="utf-8") == before
 
 
