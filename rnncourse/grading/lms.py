@@ -75,9 +75,9 @@ class Export:
 
 
 def _entries(book, roster):
-    """Every row as an :class:`Entry`; with a roster, names re-matched and missing recomputed."""
+    """Every row as an :class:`Entry`; with a roster, names re-matched and old missing rows
+    dropped (:func:`_add_missing` recomputes them for the lesson exported)."""
     entries = []
-    matched = set()
     for row in book.rows:
         plain = {k: unquote(v or "") for k, v in row.items()}
         if not plain.get("submission"):
@@ -98,15 +98,16 @@ def _entries(book, roster):
             if student is not None:
                 entry.email, entry.login, entry.section = student.email, student.login, \
                     student.section
-                matched.add(student.student_id)
         entries.append(entry)
-    if roster is not None:
-        for student in roster.students:
-            if student.student_id not in matched:
-                entries.append(Entry(student_id=student.student_id, name=student.name,
-                                     email=student.email, login=student.login,
-                                     section=student.section, status=MISSING_STATUS))
     return entries
+
+
+def _add_missing(entries, roster, lesson):
+    """``entries`` plus one ``missing`` entry per roster student none of them belongs to."""
+    matched = {e.student_id for e in entries if e.submission and e.student_id}
+    return entries + [Entry(student_id=s.student_id, name=s.name, email=s.email, login=s.login,
+                            section=s.section, lesson=lesson, status=MISSING_STATUS)
+                      for s in roster.students if s.student_id not in matched]
 
 
 def _one_lesson(entries, lesson):
@@ -117,10 +118,10 @@ def _one_lesson(entries, lesson):
             raise ExportError(f"the gradebook holds rows of {len(lessons)} lessons "
                               f"({', '.join(lessons)}); export one at a time with --lesson ID")
         return entries, (lessons[0] if lessons else ""), notes
-    others = [e for e in entries if e.submission and e.lesson != lesson]
-    if others:
-        notes.append(f"{len(others)} row(s) of other lessons not exported: "
-                     f"{', '.join(e.submission for e in others)}")
+    others = [e for e in entries if e.lesson != lesson and (e.submission or e.lesson)]
+    if any(e.submission for e in others):
+        shown = [e.submission for e in others if e.submission]
+        notes.append(f"{len(shown)} row(s) of other lessons not exported: {', '.join(shown)}")
     skipped = {id(e) for e in others}
     return [e for e in entries if id(e) not in skipped], lesson, notes
 
@@ -171,6 +172,8 @@ def export(book, fmt, roster=None, lesson=None, assignment=None):
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
     entries, lesson, notes = _one_lesson(_entries(book, roster), lesson)
+    if roster is not None:
+        entries = _add_missing(entries, roster, lesson)
     rows_of = {}
     for e in entries:
         if e.student_id:

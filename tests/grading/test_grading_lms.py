@@ -67,7 +67,7 @@ def test_the_plain_csv_keeps_every_row_also_unmatched_and_missing_ones(tmp_path)
         ["student_id", "name", "email", "submission", "lesson", "status", "total", "possible"],
         ["s1", "Alice A", "alice@example.org", "alice/04.ipynb", "04_bptt", "ok", "5", "5"],
         ["s2", "Bob B", "bob@example.org", "bob/04.ipynb", "04_bptt", "timeout", "2", "5"],
-        ["s4", "Dave D", "dave@example.org", "", "", "missing", "", ""],
+        ["s4", "Dave D", "dave@example.org", "", "04_bptt", "missing", "", ""],
         ["", "", "", "zed/04.ipynb", "04_bptt", "ok", "1.5", "5"]]
     assert result.left_out == []
 
@@ -114,3 +114,12 @@ def test_a_submission_matching_two_roster_entries_is_listed_with_them(tmp_path):
                                "jane_doe), so it has no student id: make them distinct, or enter "
                                "its grade by hand"]
     assert [r[2] for r in _read(result.text)[2:]] == ["s1", "s2"]  # both exported as missing
+
+
+def test_a_student_with_a_row_of_another_lesson_only_is_missing_from_this_lessons_export(tmp_path):
+    book = _book(tmp_path, "alice/04.ipynb,,,04_bptt,ok,1,,5,7\n"
+                           "bob/05.ipynb,,,05_training_in_practice,ok,1,,3,3\n")
+    result = lms.export(book, "csv", roster=_roster(tmp_path), lesson="05_training_in_practice")
+    assert [(r[0], r[3], r[5], r[6]) for r in _read(result.text)[1:]] == [
+        ("s1", "", "missing", ""), ("s2", "bob/05.ipynb", "ok", "3"), ("s4", "", "missing", "")]
+    assert result.notes == ["1 row(s) of other lessons not exported: alice/04.ipynb"]
