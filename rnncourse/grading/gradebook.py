@@ -167,10 +167,11 @@ class Gradebook:
 
 
 def row_key(row):
-    """A row's key: its identity, or for a roster student without a submission their id."""
+    """A row's key: ``("", identity)``, or for a roster student without a submission
+    ``("missing", lesson, student id)`` (one such row per lesson)."""
     if row.get("submission"):
         return ("", row["submission"])
-    return (MISSING_STATUS, row.get("student_id", ""))
+    return (MISSING_STATUS, row.get("lesson", ""), row.get("student_id", ""))
 
 
 def file_digest(path):
@@ -234,7 +235,7 @@ def read_gradebook(path):
         key = row_key(row)
         if key in seen:
             raise GradebookError(f"the gradebook {str(path)!r} has two rows for "
-                                 f"{key[1]!r} (lines {seen[key]} and {number}). {fix}")
+                                 f"{key[-1]!r} (lines {seen[key]} and {number}). {fix}")
         seen[key] = number
         book.rows.append(row)
     return book
@@ -304,9 +305,11 @@ def merge(book, results, root="", roster=None, lesson=None):
     results : list of :class:`~rnncourse.grading.results.SubmissionResult`
     root : str, the ``root`` column of the batch's rows (:func:`root_text`)
     roster : :class:`~rnncourse.grading.roster.Roster` or None; when given, it names the student
-        of every row (old rows too) and adds a ``missing`` row per roster student without one;
-        without it, a regraded row keeps the ``student_id`` and ``name`` of the row it replaces
-    lesson : str or None, the lesson of the ``missing`` rows (``--lesson``)
+        of every row (old rows too) and adds a ``missing`` row per roster student without a row
+        of the lesson graded; without it, a regraded row keeps the ``student_id`` and ``name``
+        of the row it replaces
+    lesson : str or None, ``--lesson``: the lesson of the ``missing`` rows (default: the
+        lessons of ``results``)
 
     Returns
     -------
@@ -334,34 +337,44 @@ def merge(book, results, root="", roster=None, lesson=None):
     rows = [row for key, row in old.items() if key not in new] + list(new.values())
     report.kept = sum(1 for key in old if key not in new and key[0] != MISSING_STATUS)
     if roster is not None:
-        rows = _apply_roster(rows, roster, lesson, report)
+        lessons = {lesson} if lesson else ({r.lesson for r in results if r.lesson} or {""})
+        rows = _apply_roster(rows, roster, sorted(lessons), report)
     columns = order_columns([*book.columns, *(c for row in rows for c in row)])
     rows.sort(key=row_key)
     return Gradebook(columns=columns, rows=rows), report
 
 
-def _apply_roster(rows, roster, lesson, report):
-    rows = [row for row in rows if row_key(row)[0] != MISSING_STATUS]  # recomputed below
-    matched = {}
+def _apply_roster(rows, roster, lessons, report):
+    """Name every submission row's student; recompute the ``missing`` rows of ``lessons``."""
+    kept = [row for row in rows if row_key(row)[0] == MISSING_STATUS
+            and unquote(row.get("lesson", "")) not in lessons]  # of lessons not graded now
+    rows = [row for row in rows if row_key(row)[0] != MISSING_STATUS]
+    matched = {}  # (lesson, student id) -> identities; lesson "" (unknown) counts for any
     for row in rows:
         identity = unquote(row["submission"])
         student, candidates = roster.match(identity)
         row["student_id"] = spreadsheet_cell(student.student_id if student else "")
         row["name"] = spreadsheet_cell(student.name if student else "")
         if student is not None:
-            matched.setdefault(student.student_id, []).append(identity)
+            key = (unquote(row.get("lesson", "")), student.student_id)
+            matched.setdefault(key, []).append(identity)
         elif candidates:
             report.ambiguous[identity] = candidates
         else:
             report.unmatched.append(identity)
-    report.shared = {sid: ids for sid, ids in matched.items() if len(ids) > 1}
-    for student in roster.students:
-        if student.student_id not in matched:
-            report.missing.append(student.label)
-            rows.append({"submission": "", "student_id": spreadsheet_cell(student.student_id),
-                         "name": spreadsheet_cell(student.name), "lesson": lesson or "",
+    for (_, sid), ids in matched.items():
+        if len(ids) > 1:
+            report.shared.setdefault(sid, []).extend(ids)
+    for lesson in lessons:
+        for student in roster.students:
+            if (lesson, student.student_id) in matched or ("", student.student_id) in matched:
+                continue
+            report.missing.append(student.label if len(lessons) == 1
+                                  else f"{student.label} in {lesson}")
+            kept.append({"submission": "", "student_id": spreadsheet_cell(student.student_id),
+                         "name": spreadsheet_cell(student.name), "lesson": lesson,
                          "status": MISSING_STATUS})
-    return rows
+    return rows + kept
 
 
 def unquote(cell):

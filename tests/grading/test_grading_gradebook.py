@@ -235,3 +235,17 @@ def test_a_file_named_like_a_row_of_another_root_does_not_replace_it(tmp_path):
 
 
 HEAD_LINE = "submission,student_id,name,lesson,status,seed,root,total,possible\n"
+
+
+def test_missing_rows_are_per_lesson(tmp_path):
+    roster_file = tmp_path / "roster.csv"
+    roster_file.write_text("submission,student_id\nalice,s1\nbob,s2\n", encoding="utf-8")
+    roster = read_roster(roster_file)
+    _, _, book = _merge(None, [_result("alice/x.ipynb")], roster=roster)  # lesson 00
+    lesson3 = SubmissionResult(name="bob/y.ipynb", lesson="03_unrolling", seed=3).score()
+    rows, report, _ = _merge(book, [lesson3], roster=roster)
+    assert [(r["submission"], r["student_id"], r["lesson"], r["status"]) for r in rows] == [
+        ("alice/x.ipynb", "s1", "00_welcome", "ok"), ("bob/y.ipynb", "s2", "03_unrolling", "ok"),
+        ("", "s2", "00_welcome", "missing"),   # from the first batch: bob has no lesson-0 row
+        ("", "s1", "03_unrolling", "missing")]  # alice has a lesson-0 row, but none of lesson 3
+    assert report.missing == ["s1"] and report.shared == {}
