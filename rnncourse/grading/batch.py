@@ -38,7 +38,7 @@ import time
 import traceback
 from pathlib import Path
 
-from rnncourse.grading import containment, gradebook, writers
+from rnncourse.grading import containment, gradebook, identity, writers
 from rnncourse.grading.bubblewrap import SandboxUnavailable
 from rnncourse.grading.launchers import choose_launcher
 from rnncourse.grading.loading import lesson_of, load_submissions, resolve_lesson
@@ -322,7 +322,7 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     unsafe_same_user : bool, grade without the bubblewrap sandbox (kernels run as the grader's
         user, or a fresh uid when root) and mark every row and report so
     root : str, Path or None, the folder submission identities are relative to (default: see
-        :func:`rnncourse.grading.gradebook.submission_root`)
+        :func:`rnncourse.grading.identity.submission_root`)
     roster : str, Path or None, a roster CSV (:mod:`rnncourse.grading.roster`)
 
     Returns
@@ -342,7 +342,7 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         return 2
     try:  # before any grading: the old gradebook, the identities' root, the roster
         existing_book = gradebook.read_gradebook(out)
-        folder = gradebook.submission_root(paths, root, existing_book, out)
+        folder = identity.submission_root(paths, root, existing_book, out)
         roster = read_roster(roster) if roster is not None else None
     except ValueError as exc:
         print(f"rnncourse grade: error: {exc}", file=stream)
@@ -353,8 +353,8 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         print(f"rnncourse grade: error: no notebooks (*.ipynb) found in {shown}", file=stream)
         return 2
     try:
-        gradebook.check_identities(existing_book, [s.name for s in submissions],
-                                   gradebook.root_text(folder, out))
+        identity.check_identities(existing_book, [s.name for s in submissions],
+                                   identity.root_text(folder, out))
     except ValueError as exc:
         print(f"rnncourse grade: error: {exc}", file=stream)
         return 2
@@ -382,7 +382,7 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     results = _grade_submissions(submissions, forced, settings, seed, progress)
     changed = _mark_changed(results, before)
     _mark_isolation(results, launcher)
-    root_column = gradebook.root_text(folder, out)
+    root_column = identity.root_text(folder, out)
     done = writers.write_all(  # merged into the gradebook as read before any student code ran
         results, writers.exercise_columns(results),
         {"seed": seed, "root": root_column, "course_files_changed": changed,

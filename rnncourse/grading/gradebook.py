@@ -1,4 +1,4 @@
-"""The gradebook CSV: submission identities, reading an existing gradebook, merging a batch into it.
+"""The gradebook CSV: reading an existing gradebook, merging a batch into it, writing it.
 
 A gradebook is one row per submission, keyed by the submission's *identity*: its path relative to
 a root folder (``alice/04_bptt.ipynb``). Grading into an existing gradebook **merges**: the rows
@@ -16,16 +16,10 @@ Columns, in this order:
 - any other column found in the existing file (your own notes), kept as it is;
 - ``total`` and ``possible``.
 
-A roster student without any submission gets a row with status ``missing``, an empty
-``submission`` and no points (see :mod:`rnncourse.grading.roster`).
+A roster student without a submission of a lesson graded gets a row with status ``missing``, an
+empty ``submission`` and no points (see :mod:`rnncourse.grading.roster`).
 
-The identity's root (:func:`submission_root`): ``--root DIR`` when given; else the root recorded
-in the existing gradebook when every PATH is inside it; else the deepest folder common to the
-PATHs, where a folder PATH counts as itself and a file PATH as the folder holding it — and when
-only files are given, all in one folder, the folder above it, so the student's folder stays in
-the name. So ``rnncourse grade submissions/`` and then ``rnncourse grade
-submissions/alice/04_bptt.ipynb`` both name the row ``alice/04_bptt.ipynb``, with or without a
-gradebook from before.
+The identities and their root are :mod:`rnncourse.grading.identity`'s.
 
 An existing gradebook is read in full before anything is written; one that cannot be read as a
 gradebook raises :class:`GradebookError` naming the file and the fix, and is never overwritten.
@@ -62,84 +56,6 @@ def spreadsheet_cell(value):
     """``value`` as CSV text, with a leading ``'`` when a spreadsheet would run it as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-# ----------------------------------------------------------------------------- identity
-def _inside(path, folder):
-    try:
-        return os.path.commonpath([path, folder]) == folder
-    except ValueError:  # different drives
-        return False
-
-
-def submission_root(paths, root=None, existing=None, out=None):
-    """The folder submission identities are relative to, as an absolute path.
-
-    Parameters
-    ----------
-    paths : list of str or Path, the PATHs given to ``rnncourse grade`` (files or folders)
-    root : str, Path or None, ``--root``
-    existing : :class:`Gradebook` or None, the gradebook being graded into
-    out : str, Path or None, that gradebook's file (its ``root`` column is relative to its folder)
-
-    Raises
-    ------
-    ValueError
-        when ``root`` is not a folder or a PATH is not inside it.
-    """
-    absolute = [os.path.abspath(p) for p in paths]
-    if root is not None:
-        folder = os.path.abspath(root)
-        if not os.path.isdir(folder):
-            raise ValueError(f"argument --root: {str(root)!r} is not a folder; give the folder "
-                             "that holds every student's submission (e.g. submissions/)")
-        for given, path in zip(paths, absolute):
-            if not _inside(path, folder):
-                raise ValueError(f"argument --root: {str(given)!r} is not inside {str(root)!r}; "
-                                 "give the folder that holds every student's submission")
-        return folder
-    recorded = existing.recorded_root(out) if existing is not None and out is not None else None
-    if recorded is not None and all(_inside(p, recorded) for p in absolute):
-        return recorded
-    folders = [p if os.path.isdir(p) else os.path.dirname(p) for p in absolute]
-    try:
-        common = os.path.commonpath(folders)
-    except ValueError:
-        return os.path.abspath(os.sep)
-    if not any(os.path.isdir(p) for p in absolute) and all(f == common for f in folders):
-        common = os.path.dirname(common)  # one folder of files: keep that folder in the names
-    return common
-
-
-def root_text(root, out):
-    """How the ``root`` column records ``root``: relative to the gradebook's folder, with ``/``."""
-    relative = os.path.relpath(os.path.abspath(root), os.path.abspath(Path(out).parent))
-    return relative.replace(os.sep, "/")
-
-
-def check_identities(book, names, root):
-    """Refuse a batch whose row names clash with rows named relative to another root.
-
-    ``names`` are the batch's identities, ``root`` its ``root`` column text. A row of ``book``
-    with the same name but another (non-empty) root is a different file — e.g. ``04_bptt.ipynb``
-    of ``alice/`` and of ``bob/``, each graded on its own — and must not be replaced by it.
-
-    Raises
-    ------
-    ValueError
-        naming the row, both roots and the fix (``--root``).
-    """
-    if book is None:
-        return
-    roots = {row["submission"]: row.get("root", "") for row in book.rows if row.get("submission")}
-    for name in names:
-        old = roots.get(spreadsheet_cell(name), "")
-        if old and old != root:
-            raise ValueError(
-                f"the gradebook already has a row {name!r} named relative to {old!r}, but this "
-                f"{name!r} is relative to {root!r}: they are different files. Grade files from "
-                f"the folder the row was graded from ({old!r}), or give --root so that the names "
-                "differ")
 
 
 # ----------------------------------------------------------------------------- reading
@@ -394,6 +310,5 @@ def gradebook_text(book):
 
 
 __all__ = ["Gradebook", "GradebookError", "MergeReport", "HEAD", "TAIL", "MISSING_STATUS",
-           "file_digest", "check_identities",
-           "submission_root", "root_text", "read_gradebook", "merge", "result_row",
+           "file_digest", "read_gradebook", "merge", "result_row",
            "gradebook_text", "order_columns", "spreadsheet_cell", "unquote", "row_key"]

@@ -14,7 +14,7 @@ Names
 -----
 A submission's ``name`` (its gradebook row, its *identity*) is its path relative to a root
 folder, so ``alice/04_bptt.ipynb`` and ``bob/04_bptt.ipynb`` stay apart. The batch passes the
-root (``--root``, see :func:`rnncourse.grading.gradebook.submission_root`); without one it is the
+root (``--root``, see :mod:`rnncourse.grading.identity`); without one it is the
 deepest folder common to all submissions. Control
 characters and undecodable bytes are shown escaped (``\\n``, ``\\udcff``) so a file name cannot
 break the CSV or the terminal; the same file given twice is graded once and the second row says
