@@ -1,8 +1,8 @@
 """The ``rnncourse`` command line (also ``python -m rnncourse``).
 
 Commands, one module each: ``lab`` (learners), ``doctor`` (everyone), ``release`` and ``execute``
-(lesson writers), ``grade`` (instructors). ``rnncourse --help`` lists them and
-``rnncourse COMMAND --help`` explains each option. Usage errors exit with code 2.
+(lesson writers), ``grade`` and ``gradebook export`` (instructors). ``rnncourse --help`` lists
+them and ``rnncourse COMMAND --help`` explains each option. Usage errors exit with code 2.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 
 import rnncourse
 from rnncourse.cli import doctor, grade, lab
+from rnncourse.cli import gradebook as gradebook_commands
 from rnncourse.cli import release as release_commands
 
 
@@ -29,6 +30,7 @@ def build_parser():
     release_commands.add_release_parser(subparsers)
     release_commands.add_execute_parser(subparsers)
     grade.add_parser(subparsers)
+    gradebook_commands.add_parser(subparsers)
     return parser
 
 

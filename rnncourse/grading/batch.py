@@ -38,13 +38,15 @@ import time
 import traceback
 from pathlib import Path
 
-from rnncourse.grading import containment, writers
+from rnncourse.grading import containment, gradebook, identity, writers
 from rnncourse.grading.bubblewrap import SandboxUnavailable
 from rnncourse.grading.launchers import choose_launcher
 from rnncourse.grading.loading import lesson_of, load_submissions, resolve_lesson
 from rnncourse.grading.results import Status, SubmissionResult, lesson_exercises
+from rnncourse.grading.roster import read_roster
 from rnncourse.grading.sandbox import KERNEL_START_TIMEOUT
 from rnncourse.grading.snapshot import changed_files, course_files_digest, preload
+from rnncourse.grading.summary import summary_lines
 from rnncourse.grading.worker import (EXERCISE_TIME_LIMIT, HARNESS_SLACK, grade_submission,
                                       remove_tree)
 
@@ -298,8 +300,8 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
 
 def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
                 out="gradebook.csv", feedback=None, cell_timeout=None, drop_privileges="auto",
-                seed=None, stream=None, unsafe_same_user=False):
-    """Grade every notebook under ``paths``; write the gradebook and reports; return an exit code.
+                seed=None, stream=None, unsafe_same_user=False, root=None, roster=None):
+    """Grade every notebook under ``paths``; merge into the gradebook, write reports; return an exit code.
 
     Parameters
     ----------
@@ -319,11 +321,15 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         nothing is shown unless a stream is given)
     unsafe_same_user : bool, grade without the bubblewrap sandbox (kernels run as the grader's
         user, or a fresh uid when root) and mark every row and report so
+    root : str, Path or None, the folder submission identities are relative to (default: see
+        :func:`rnncourse.grading.identity.submission_root`)
+    roster : str, Path or None, a roster CSV (:mod:`rnncourse.grading.roster`)
 
     Returns
     -------
     int, 0 when grading ran, 1 when course files changed during the run (the gradebook is
-    written but marked), 2 for a usage error (unknown lesson, no notebooks), 3 when the sandbox
+    written but marked), 2 for a usage error (unknown lesson, no notebooks, a bad --root or
+    roster, an existing --out that is not a gradebook), 3 when the sandbox
     cannot run here (nothing graded; the message says why and how to fix it)
     """
     stream = stream or sys.stderr
@@ -334,10 +340,23 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     except ValueError as exc:
         print(f"rnncourse grade: error: argument --lesson: {exc}", file=stream)
         return 2
-    submissions = load_submissions(paths)
+    try:  # before any grading: the old gradebook, the identities' root, the roster
+        existing_book = gradebook.read_gradebook(out)
+        folder = identity.submission_root(paths, root, existing_book, out)
+        roster = read_roster(roster) if roster is not None else None
+    except ValueError as exc:
+        print(f"rnncourse grade: error: {exc}", file=stream)
+        return 2
+    submissions = load_submissions(paths, root=folder)
     if not submissions:
         shown = ", ".join(repr(str(p)) for p in paths)
         print(f"rnncourse grade: error: no notebooks (*.ipynb) found in {shown}", file=stream)
+        return 2
+    try:
+        identity.check_identities(existing_book, [s.name for s in submissions],
+                                   identity.root_text(folder, out))
+    except ValueError as exc:
+        print(f"rnncourse grade: error: {exc}", file=stream)
         return 2
     try:
         launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
@@ -363,10 +382,15 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     results = _grade_submissions(submissions, forced, settings, seed, progress)
     changed = _mark_changed(results, before)
     _mark_isolation(results, launcher)
-    writers.write_all(results, writers.exercise_columns(results),
-                      {"seed": seed, "course_files_changed": changed,
-                       "settings": {k: v for k, v in settings.items() if k != "keep"}},
-                      {"out": Path(out), "feedback": Path(feedback) if feedback else None})
+    root_column = identity.root_text(folder, out)
+    done = writers.write_all(  # merged into the gradebook as read before any student code ran
+        results, writers.exercise_columns(results),
+        {"seed": seed, "root": root_column, "course_files_changed": changed,
+         "settings": {k: v for k, v in settings.items() if k != "keep"}},
+        {"out": Path(out), "feedback": Path(feedback) if feedback else None,
+         "root": root_column, "roster": roster, "lesson": forced, "existing": existing_book})
+    for line in summary_lines(done.get("gradebook"), len(results), seed, out, root_column):
+        print(line, file=stream)
     if unsafe_same_user:
         print("rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user); every "
               "row says so.", file=stream)
@@ -375,5 +399,4 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
               f"cannot be trusted: {', '.join(changed[:10])}. Reinstall the course package "
               "and grade again.", file=stream)
         return 1
-    print(f"rnncourse grade: {len(results)} submission(s) graded; gradebook: {out}", file=stream)
     return 0
