@@ -180,7 +180,7 @@ def results_document(lesson, result=None, notes=(), instructor_notes=(), seconds
                       "visibility": VISIBLE})
     total = points_number(sum(t["score"] for t in tests))
     possible = points_number(sum(ex.points for ex in exercises))
-    head = [f"Lesson {lesson}: {total} / {possible} points."]
+    head = [f"Lesson {lesson}: {total} / {possible} points."] if exercises else []
     if zero_reason:
         head.append(f"Not graded: {zero_reason}")
     text = "\n".join(head + [f"Note: {n}" for n in notes])
