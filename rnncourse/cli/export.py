@@ -19,7 +19,8 @@ def add_parser(subparsers):
         help="package the autograder for a grading platform (Gradescope)",
         description="Package the autograder of one lesson for a grading platform.",
     )
-    platforms = parser.add_subparsers(title="platforms", dest="platform", metavar="PLATFORM")
+    platforms = parser.add_subparsers(title="platforms", dest="platform", metavar="PLATFORM",
+                                      help="the platform to package for")
     gradescope = platforms.add_parser(
         "gradescope",
         help="the zip of a Gradescope programming-assignment autograder",
