@@ -51,6 +51,10 @@ PRIVATE_FOLDERS = ("source", "submission", "results")
 VISIBLE = "visible"
 
 
+class CannotIsolate(RuntimeError):
+    """Neither the sandbox nor a separate user id can keep the kernel from the results here."""
+
+
 def autograder_root(environ=None):
     """The autograder's root folder: ``$RNNCOURSE_AUTOGRADER_ROOT``, else ``/autograder``."""
     environ = os.environ if environ is None else environ
@@ -240,7 +244,7 @@ def grade_with_fallback(path, lesson, timeout, memory_mb):
 
     Raises
     ------
-    RuntimeError
+    CannotIsolate
         when the sandbox cannot start and the kernel could not run as another user (not root,
         or Python not readable by other users): grading then would let the submission write
         its own results.
@@ -256,7 +260,7 @@ def grade_with_fallback(path, lesson, timeout, memory_mb):
         why = f"the bubblewrap sandbox cannot start in this container ({exc.reason})"
     fallback = choose_launcher("auto", sandbox=False)
     if not isinstance(fallback, SeparateUidLauncher):
-        raise RuntimeError(f"{why}, and the kernel cannot run as a separate unprivileged user "
+        raise CannotIsolate(f"{why}, and the kernel cannot run as a separate unprivileged user "
                            f"here ({fallback.description}), so the submission could write its own "
                            "results; not graded. Run the autograder as root (Gradescope does).")
     result = grade_one(path, lesson=lesson, timeout=timeout, memory_mb=memory_mb,
@@ -294,6 +298,11 @@ def run_autograder(root, lesson, timeout=300.0, memory_mb=2048, stream=None):
                 instructor += isolation + [f"status: {result.status_text}",
                                            f"kernel: {result.isolation}",
                                            f"seed: {result.seed}", f"sha256: {result.sha256}"]
+    except CannotIsolate as exc:
+        zero_reason = ("the autograder cannot run student code safely in this environment; "
+                       "please tell your instructor.")
+        result = None
+        instructor.append(f"not graded: {exc}")
     except Exception:
         zero_reason = "the autograder failed with an internal error; please tell your instructor."
         result = None

@@ -284,6 +284,47 @@ class TestEndToEnd:
                 assert seconds < 60, (name, seconds)
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the grader's containment is Linux-only")
+def test_where_bubblewrap_cannot_start(tmp_path, private_python):
+    """As in a Docker container without namespaces: a bwrap that fails. As root with a Python
+    other users can read (Gradescope's case), the kernel runs as a fresh user id; otherwise the
+    autograder refuses, since the kernel could then write its own results."""
+    stub = tmp_path / "stub"
+    stub.mkdir()
+    (stub / "bwrap").write_text("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\n"
+                                "exit 1\n")
+    (stub / "bwrap").chmod(0o755)
+    zip_path = tmp_path / "autograder.zip"
+    export_autograder(LESSON, zip_path, timeout=60)
+    root = _gradescope_root(tmp_path, "root", zip_path)
+    _write(root / "submission" / f"{LESSON}.ipynb", _notebook(SOLUTION))
+    env = dict(os.environ, RNNCOURSE_AUTOGRADER_ROOT=str(root),
+               PATH=os.pathsep.join([str(stub), str(Path(private_python).parent),
+                                     os.environ.get("PATH", "")]))
+    env.pop("RNNCOURSE_PYTHON", None)
+    proc = subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    document = json.loads((root / "results" / "results.json").read_text())
+    _valid(document)
+    note = document["tests"][-1]["output"]
+    assert ("the bubblewrap sandbox cannot start in this container (bubblewrap did not start "
+            "(bwrap: No permissions to create new namespace))") in note
+    world_readable = subprocess.run(
+        [private_python, "-c", "from rnncourse.grading.launchers import interpreter_world_readable "
+         "as w; print(w())"], capture_output=True, text=True, cwd=tmp_path).stdout.strip()
+    if os.geteuid() == 0 and world_readable == "True":
+        assert document["score"] == 7
+        assert "graded without it, as a fresh unprivileged user id" in note
+        assert "Status: ok; graded without a sandbox" in document["output"]
+    else:
+        assert document["score"] == 0
+        assert "and the kernel cannot run as a separate unprivileged user here" in note
+        assert ("Not graded: the autograder cannot run student code safely in this environment; "
+                "please tell your instructor.") in document["output"]
+
+
 # ----------------------------------------------------------------------------- fast tests
 def test_find_notebook_prefers_the_lesson_name_then_sorted_order(tmp_path):
     for name in ("b.ipynb", "a/z.ipynb", ".ipynb_checkpoints/04_bptt-checkpoint.ipynb"):
@@ -409,7 +450,7 @@ def test_no_fallback_when_the_kernel_would_run_as_the_grader(monkeypatch):
     calls = _Calls(fail_sandbox=True)
     monkeypatch.setattr(grading, "grade_one", calls)
     monkeypatch.setattr(launchers, "choose_launcher", lambda *a, **k: SameUserLauncher())
-    with pytest.raises(RuntimeError, match=r"cannot run as a separate unprivileged user here "
+    with pytest.raises(gradescope.CannotIsolate, match=r"cannot run as a separate unprivileged user here "
                                            r"\(same user as the grader\)"):
         gradescope.grade_with_fallback("x.ipynb", LESSON, 30.0, 1024)
     assert len(calls.kwargs) == 1
