@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import sys
@@ -80,8 +81,9 @@ def find_notebook(submission_dir, lesson):
     found = sorted(find_notebooks([submission_dir]),
                    key=lambda p: p.relative_to(submission_dir).as_posix())
     if not found:
-        uploaded = sorted(p.relative_to(submission_dir).as_posix()
-                          for p in submission_dir.rglob("*") if p.is_file())
+        uploaded = sorted(os.path.relpath(os.path.join(folder, name), submission_dir)
+                          for folder, _, names in os.walk(submission_dir, followlinks=False)
+                          for name in names)
         listing = ", ".join(display_name(n) for n in uploaded[:10]) or "nothing"
         more = f" and {len(uploaded) - 10} more" if len(uploaded) > 10 else ""
         return None, [f"No notebook was found in your submission (you uploaded: {listing}{more}). "
@@ -101,7 +103,9 @@ def find_notebook(submission_dir, lesson):
 
 def notebook_lesson(path):
     """The lesson named in a notebook's metadata (written by ``rnncourse release``), or None
-    when the file cannot be parsed or names none (the grader then reports the problem)."""
+    when the file cannot be parsed or names none (the grader then reports the problem). Only a
+    known lesson other than the assignment's stops grading; anything else is graded as the
+    assignment's lesson, as ``rnncourse grade --lesson`` does."""
     data, problem = read_bytes(path)
     if problem:
         return None
@@ -156,7 +160,7 @@ def results_document(lesson, result=None, notes=(), instructor_notes=(), seconds
         None when nothing was graded
     notes : list of str, shown to the student at the top of ``output``
     instructor_notes : list of str, in a hidden zero-point test (isolation, versions, seed)
-    seconds : float, the run's wall-clock time (``execution_time``)
+    seconds : float, the run's wall-clock time (``execution_time``, in whole seconds rounded up)
     zero_reason : str or None, why every test scores 0 (no notebook, wrong lesson, an error)
 
     Returns
@@ -194,7 +198,7 @@ def results_document(lesson, result=None, notes=(), instructor_notes=(), seconds
         tests.append({"name": "Grading environment (instructors only)", "score": 0,
                       "max_score": 0, "output": "\n".join(instructor_notes),
                       "visibility": "hidden"})
-    return {"score": total, "execution_time": round(float(seconds), 3), "output": text,
+    return {"score": total, "execution_time": math.ceil(seconds), "output": text,
             "stdout_visibility": "hidden", "tests": tests}
 
 
@@ -289,8 +293,8 @@ def run_autograder(root, lesson, timeout=300.0, memory_mb=2048, stream=None):
             zero_reason = "no notebook was submitted."
         else:
             claimed = notebook_lesson(path)
-            if claimed is not None and claimed != lesson:
-                zero_reason = (f"this notebook is lesson {display_name(claimed[:60])!r} (its "
+            if claimed in LESSONS and claimed != lesson:
+                zero_reason = (f"this notebook is lesson {claimed!r} (its "
                                f"metadata says so), but this assignment is lesson {lesson}. "
                                f"Submit your {lesson}.ipynb.")
             else:

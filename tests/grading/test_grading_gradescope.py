@@ -365,7 +365,7 @@ def test_results_document_uses_the_feedback_blocks():
                                            notes=["a note"], instructor_notes=["seed: 1"],
                                            seconds=1.23456)
     tests = _valid(document)
-    assert document["score"] == 3 and document["execution_time"] == 1.235
+    assert document["score"] == 3 and document["execution_time"] == 2  # whole seconds, rounded up
     assert tests["rnn_backward"]["output"] == (
         "[FAILED] rnn_backward (rnn_backward): 0 / 3 points\nmessage of rnn_backward\nsecond line")
     assert document["output"].startswith("Lesson 04_bptt: 3 / 7 points.\nNote: a note\n\n"
@@ -397,6 +397,32 @@ def test_an_internal_error_still_writes_results(tmp_path, monkeypatch):
     assert ("Not graded: the autograder failed with an internal error; please tell your "
             "instructor.") in document["output"]
     assert "OSError: disk on fire" in document["tests"][-1]["output"]
+
+
+def _with_lesson(stem):
+    nb = _notebook(RELEASED)
+    nb["metadata"]["rnncourse"]["lesson"] = stem
+    return nb
+
+
+def test_a_notebook_of_another_known_lesson_is_not_run(tmp_path, monkeypatch):
+    _write(tmp_path / "submission" / "04_bptt.ipynb", _with_lesson("06_gated_cells"))
+    monkeypatch.setattr(gradescope, "grade_with_fallback", lambda *a: pytest.fail("graded"))
+    document = gradescope.run_autograder(tmp_path, LESSON, stream=open(os.devnull, "w"))
+    assert document["score"] == 0
+    assert ("Not graded: this notebook is lesson '06_gated_cells' (its metadata says so), but "
+            "this assignment is lesson 04_bptt. Submit your 04_bptt.ipynb.") in document["output"]
+
+
+def test_an_unknown_lesson_in_the_metadata_is_graded_as_the_assignment(tmp_path, monkeypatch):
+    _write(tmp_path / "submission" / "04_bptt.ipynb", _with_lesson("my_lesson"))
+    calls = []
+    monkeypatch.setattr(gradescope, "grade_with_fallback",
+                        lambda *a: calls.append(a) or (_result([2, 3, 0, 0, 0, 0]), ["isolation: x"]))
+    document = gradescope.run_autograder(tmp_path, LESSON, timeout=12.0, memory_mb=900,
+                                         stream=open(os.devnull, "w"))
+    assert calls == [(tmp_path / "submission" / "04_bptt.ipynb", LESSON, 12.0, 900)]
+    assert document["score"] == 5
 
 
 def test_main_with_a_bad_lesson_writes_results(tmp_path, monkeypatch):
