@@ -118,7 +118,7 @@ def notebook_lesson(path):
 
 
 # ----------------------------------------------------------------------------- results.json
-def test_name(exercise, number):
+def entry_name(exercise, number):
     """``"Exercise 2: rnn_backward"`` or ``"Question 1: q04_predict_total"``."""
     kind = "Question" if isinstance(exercise, QuestionExercise) else "Exercise"
     return f"{kind} {number}: {exercise.id}"
@@ -173,17 +173,17 @@ def results_document(lesson, result=None, notes=(), instructor_notes=(), seconds
 
     exercises = graded_for_lesson(lesson) if lesson in LESSONS else []
     blocks, overall = ({}, "") if result is None else feedback_blocks(feedback_text(result))
-    tests, counts = [], {"Exercise": 0, "Question": 0}
+    tests, counts = [], {True: 0, False: 0}
     for ex in exercises:
-        kind = "Question" if isinstance(ex, QuestionExercise) else "Exercise"
-        counts[kind] += 1
+        is_question = isinstance(ex, QuestionExercise)
+        counts[is_question] += 1
         entry = (result.exercises.get(ex.id) if result is not None else None) or {}
         score = 0 if zero_reason else points_number(entry.get("points", 0) or 0)
         if zero_reason:
             output = f"0 / {points_number(ex.points)} points: {zero_reason}"
         else:
             output = blocks.get(ex.id) or str(entry.get("message") or "not graded")
-        tests.append({"name": test_name(ex, counts[kind]), "score": score,
+        tests.append({"name": entry_name(ex, counts[is_question]), "score": score,
                       "max_score": points_number(ex.points), "output": output,
                       "visibility": VISIBLE})
     total = points_number(sum(t["score"] for t in tests))

@@ -11,7 +11,6 @@ cannot start.
 
 from __future__ import annotations
 
-import copy
 import csv
 import json
 import os
