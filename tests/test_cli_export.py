@@ -101,3 +101,15 @@ def test_export_is_listed_in_the_help(capsys):
     assert main(["--help"]) == 0
     assert "export    package the autograder for a grading platform (Gradescope)" in (
         capsys.readouterr().out)
+
+
+def test_a_failed_export_says_why_with_exit_1(tmp_path, capsys, monkeypatch):
+    import rnncourse.grading.gradescope_export as gradescope_export
+
+    def not_installed(*args, **kwargs):
+        raise RuntimeError("rnncourse is imported but not installed (no package metadata)")
+
+    monkeypatch.setattr(gradescope_export, "export_autograder", not_installed)
+    assert _export("--lesson", "04", "--out", tmp_path / "a.zip") == 1
+    assert (f"rnncourse export: could not write '{tmp_path / 'a.zip'}': rnncourse is imported but "
+            "not installed (no package metadata)") in capsys.readouterr().err

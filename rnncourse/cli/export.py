@@ -29,7 +29,8 @@ def add_parser(subparsers):
             "setup.sh (installs Python, bubblewrap and this version of the course, from a wheel "
             "inside the zip), run_autograder (grades the submitted notebook as `rnncourse grade` "
             "does and writes results.json) and the wheel. Upload it in the assignment's "
-            "Configure Autograder page. Exit codes: 0 written, 2 usage error."
+            "Configure Autograder page. Exit codes: 0 written, 1 the zip could not be written (the "
+            "message says why), 2 usage error."
         ),
     )
     gradescope.add_argument("--lesson", metavar="ID", required=True,
@@ -85,8 +86,12 @@ def run_gradescope(args):
         args.parser.error(f"argument --out: {str(out)!r} exists; pass --force to replace it")
     from rnncourse.grading.gradescope_export import BASE_IMAGE, export_autograder
 
-    written = export_autograder(stem, out, timeout=args.timeout, memory_mb=args.memory,
-                                force=args.force)
+    try:
+        written = export_autograder(stem, out, timeout=args.timeout, memory_mb=args.memory,
+                                    force=args.force)
+    except (RuntimeError, OSError) as exc:  # the course is not installed; a write that failed
+        print(f"rnncourse export: could not write {str(out)!r}: {exc}", file=sys.stderr)
+        return 1
     print(f"rnncourse export: wrote {written['path']} ({written['bytes'] / 1e6:.2f} MB) for "
           f"lesson {stem}, {written['points']} point{'' if written['points'] == 1 else 's'}. Upload it on the Gradescope assignment's "
           f"Configure Autograder page, base image {BASE_IMAGE}.", file=sys.stdout)
