@@ -38,16 +38,18 @@ import time
 import traceback
 from pathlib import Path
 
-from rnncourse.grading import containment, writers
+from rnncourse.grading import containment, gradebook, identity, writers
 from rnncourse.grading.bubblewrap import SandboxUnavailable
 from rnncourse.grading.course import CourseFileError, find_course
 from rnncourse.grading.launchers import choose_launcher
 from rnncourse.grading.loading import lesson_of, load_submissions, named_lesson, resolve_lesson
 from rnncourse.grading.memory import measure_bare_kernel, memory_problem
-from rnncourse.grading.progress import Progress, course_note, summary_lines
+from rnncourse.grading.progress import Progress, course_note
 from rnncourse.grading.results import Status, SubmissionResult, lesson_exercises
+from rnncourse.grading.roster import read_roster
 from rnncourse.grading.sandbox import KERNEL_START_TIMEOUT
 from rnncourse.grading.snapshot import changed_files, course_files_digest, preload
+from rnncourse.grading.summary import summary_lines, wrong_lesson_lines
 from rnncourse.grading.worker import (EXERCISE_TIME_LIMIT, HARNESS_SLACK, grade_submission,
                                       remove_tree)
 
@@ -296,8 +298,9 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
 
 def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
                 out="gradebook.csv", feedback=None, cell_timeout=None, drop_privileges="auto",
-                seed=None, stream=None, unsafe_same_user=False, course=None):
-    """Grade every notebook under ``paths``; write the gradebook and reports; return an exit code.
+                seed=None, stream=None, unsafe_same_user=False, root=None, roster=None,
+                course=None):
+    """Grade every notebook under ``paths``; merge into the gradebook, write reports; return an exit code.
 
     Parameters
     ----------
@@ -320,13 +323,16 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     course : str, Path or None, the course file (:mod:`rnncourse.grading.course`: points and
         partial credit per lesson); None reads ``grading.toml`` in the current folder when there
         is one (announced on ``stream``), else uses the catalogue's points, all or nothing
+    root : str, Path or None, the folder submission identities are relative to (default: see
+        :func:`rnncourse.grading.identity.submission_root`)
+    roster : str, Path or None, a roster CSV (:mod:`rnncourse.grading.roster`)
 
     Returns
     -------
     int, 0 when grading ran, 1 when course files changed during the run (the gradebook is
-    written but marked), 2 for a usage error (unknown lesson, no notebooks, a ``memory_mb``
-    below what a bare kernel needs, measured before grading, a course file that is missing or
-    not valid), 3 when the sandbox
+    written but marked), 2 for a usage error (unknown lesson, no notebooks, a bad --root or
+    roster, an existing --out that is not a gradebook, a ``memory_mb`` below what a bare kernel
+    needs, measured before grading, a course file that is missing or not valid), 3 when the sandbox
     cannot run here (nothing graded; the message says why and how to fix it)
     """
     stream = stream or sys.stderr
@@ -342,13 +348,26 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     except CourseFileError as exc:
         print(f"rnncourse grade: error: course file: {exc}", file=stream)
         return 2
+    try:  # before any grading: the old gradebook, the identities' root, the roster
+        existing_book = gradebook.read_gradebook(out)
+        folder = identity.submission_root(paths, root, existing_book, out)
+        roster = read_roster(roster) if roster is not None else None
+    except ValueError as exc:
+        print(f"rnncourse grade: error: {exc}", file=stream)
+        return 2
     note = course_note(course_settings, found)
     if note:
         print(note, file=stream)
-    submissions = load_submissions(paths)
+    submissions = load_submissions(paths, root=folder)
     if not submissions:
         shown = ", ".join(repr(str(p)) for p in paths)
         print(f"rnncourse grade: error: no notebooks (*.ipynb) found in {shown}", file=stream)
+        return 2
+    try:
+        identity.check_identities(existing_book, [s.name for s in submissions],
+                                   identity.root_text(folder, out))
+    except ValueError as exc:
+        print(f"rnncourse grade: error: {exc}", file=stream)
         return 2
     try:
         launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
@@ -379,12 +398,19 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     results = _grade_submissions(submissions, forced, settings, seed, progress, course_settings)
     changed = _mark_changed(results, before)
     _mark_isolation(results, launcher)
-    writers.write_all(results, writers.exercise_columns(results),
-                      {"seed": seed, "course_files_changed": changed,
-                       "settings": {k: v for k, v in settings.items() if k != "keep"},
-                       "memory_check": bare.as_dict() if bare else None,
-                       "course_file": course_settings.to_dict()},
-                      {"out": Path(out), "feedback": Path(feedback) if feedback else None})
+    root_column = identity.root_text(folder, out)
+    done = writers.write_all(  # merged into the gradebook as read before any student code ran
+        results, writers.exercise_columns(results),
+        {"seed": seed, "root": root_column, "course_files_changed": changed,
+         "settings": {k: v for k, v in settings.items() if k != "keep"},
+         "memory_check": bare.as_dict() if bare else None,
+         "course_file": course_settings.to_dict()},
+        {"out": Path(out), "feedback": Path(feedback) if feedback else None,
+         "root": root_column, "roster": roster, "lesson": forced, "existing": existing_book})
+    for line in summary_lines(done.get("gradebook"), len(results), seed, out, root_column):
+        print(line, file=stream)
+    for line in wrong_lesson_lines(results, forced):
+        print(line, file=stream)
     if unsafe_same_user:
         print("rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user); every "
               "row says so.", file=stream)
@@ -393,8 +419,5 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
               f"cannot be trusted: {', '.join(changed[:10])}. Reinstall the course package "
               "and grade again.", file=stream)
         return 1
-    for line in summary_lines(results, forced):
-        print(line, file=stream)
-    print(f"rnncourse grade: {len(results)} submission(s) graded; gradebook: {out}", file=stream)
     return 0
 

@@ -1,5 +1,5 @@
-"""What a batch tells the instructor on stderr: the progress bar, the course file in use, and
-the end-of-run lines about rows that need a look.
+"""What a batch tells the instructor on stderr while it runs: the progress bar and the course
+file in use (the end-of-run summary is :mod:`rnncourse.grading.summary`).
 
 Nothing here decides a score; :mod:`rnncourse.grading.batch` calls these while it runs.
 """
@@ -7,8 +7,6 @@ Nothing here decides a score; :mod:`rnncourse.grading.batch` calls these while i
 from __future__ import annotations
 
 import sys
-
-from rnncourse.grading.results import Status
 
 
 class Progress:
@@ -41,16 +39,4 @@ def course_note(course, found):
             f"for {', '.join(course.lessons) or 'no lesson'}")
 
 
-def summary_lines(results, forced):
-    """End-of-run lines about rows that need the instructor's eye: notebooks of another lesson
-    than ``--lesson`` (not graded, 0 points)."""
-    wrong = [r for r in results if r.status is Status.WRONG_LESSON]
-    if not wrong:
-        return []
-    lines = [f"rnncourse grade: {len(wrong)} submission(s) are another lesson than --lesson "
-             f"{forced} and were not graded (0 points); check they are the right uploads:"]
-    lines += [f"  {r.name}: {r.status_text}" for r in wrong]
-    return lines
-
-
-__all__ = ["Progress", "course_note", "summary_lines"]
+__all__ = ["Progress", "course_note"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import io
 
 from rnncourse.grading.course import DEFAULT_COURSE, parse_course
-from rnncourse.grading.progress import Progress, course_note, summary_lines
-from rnncourse.grading.results import SubmissionResult
+from rnncourse.grading.progress import Progress, course_note
 
 
 def test_the_progress_bar_writes_one_line_per_step_off_a_terminal():
@@ -25,12 +24,3 @@ def test_the_course_file_is_announced_only_when_there_is_one():
                                          "04_bptt")
     assert "(--course)" in course_note(course, False)
 
-
-def test_the_summary_lists_only_wrong_lesson_rows():
-    rows = [SubmissionResult(name="a.ipynb"),
-            SubmissionResult.wrong_lesson("02_recurrence_and_cycles", "04_bptt", name="b.ipynb")]
-    assert summary_lines(rows[:1], "04_bptt") == []
-    assert summary_lines(rows, "04_bptt") == [
-        "rnncourse grade: 1 submission(s) are another lesson than --lesson 04_bptt and were not "
-        "graded (0 points); check they are the right uploads:",
-        "  b.ipynb: wrong lesson: 02_recurrence_and_cycles"]
