@@ -21,7 +21,7 @@ from rnncourse.cli import build_parser, doctor, lab, main
 from rnncourse.cli.doctor import CheckResult
 from rnncourse.cli.lab import copy_lessons
 
-COMMANDS = ("lab", "doctor", "release", "execute", "grade")
+COMMANDS = ("lab", "doctor", "release", "execute", "grade", "gradebook", "export")
 
 
 @pytest.fixture
@@ -428,6 +428,35 @@ def test_grade_rejects_bad_numbers_with_exit_2(option, value, message, tmp_path,
     assert message in err
 
 
+@pytest.mark.parametrize("value, message", [
+    ("-1", "argument --seed: a seed must be from 0 to 9223372036854775807, got '-1'"),
+    ("12ab", "argument --seed: expected a whole number from 0 to 9223372036854775807, got '12ab'"),
+])
+def test_grade_rejects_a_bad_seed(value, message, tmp_path, capsys):
+    assert main(["grade", "--seed", value, str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_grade_rejects_a_root_or_roster_that_is_not_there(tmp_path, capsys):
+    assert main(["grade", "--root", str(tmp_path / "nope"), str(tmp_path)]) == 2
+    assert (f"argument --root: '{tmp_path / 'nope'}' is not a folder; give the folder that holds "
+            "every student's submission") in capsys.readouterr().err
+    assert main(["grade", "--roster", str(tmp_path / "r.csv"), str(tmp_path)]) == 2
+    assert f"argument --roster: no such file: '{tmp_path / 'r.csv'}'" in capsys.readouterr().err
+
+
+def test_grade_passes_seed_root_and_roster(tmp_path, monkeypatch):
+    calls = []
+    fake = types.ModuleType("rnncourse.grading")
+    fake.grade_paths = lambda paths, **options: calls.append(options) or 0
+    monkeypatch.setitem(sys.modules, "rnncourse.grading", fake)
+    (tmp_path / "roster.csv").write_text("submission,student_id\n", encoding="utf-8")
+    assert main(["grade", "--seed", "0", "--root", str(tmp_path), "--roster",
+                 str(tmp_path / "roster.csv"), str(tmp_path)]) == 0
+    assert (calls[0]["seed"], calls[0]["root"], calls[0]["roster"]) == (
+        0, tmp_path, tmp_path / "roster.csv")
+
+
 def test_grade_rejects_a_missing_path(tmp_path, capsys):
     missing = tmp_path / "nope.ipynb"
     assert main(["grade", str(missing)]) == 2
@@ -452,9 +481,12 @@ def test_grade_passes_parsed_options_to_the_grader(tmp_path, monkeypatch):
     assert code == 0
     assert calls == [([submission, tmp_path], {
         "lesson": "04_bptt", "jobs": 2, "timeout": 12.5, "memory_mb": 512,
-        "out": tmp_path / "book.csv", "feedback": tmp_path / "fb", "unsafe_same_user": False})]
+        "out": tmp_path / "book.csv", "feedback": tmp_path / "fb", "unsafe_same_user": False,
+        "course": None, "seed": None, "root": None, "roster": None})]
     assert main(["grade", "--unsafe-same-user", str(submission)]) == 0
     assert calls[-1][1]["unsafe_same_user"] is True
+    assert main(["grade", "--course", "week4.toml", str(submission)]) == 0
+    assert calls[-1][1]["course"] == Path("week4.toml")
 
 
 def test_grade_defaults(tmp_path, monkeypatch):

@@ -79,8 +79,8 @@ import difflib
 from rnncourse.checks.catalogue import (EXERCISES, LESSONS, QUESTIONS, exercises_for_lesson,
                                         graded_for_lesson, points_for_lesson, questions_for_lesson)
 from rnncourse.checks.engine import (DEFAULT_TIME_LIMIT, Exercise, FunctionExercise, Mistake,
-                                     Result, Verdict, aggregate, from_bytes, pack, run_check,
-                                     to_bytes, unpack)
+                                     Result, Verdict, aggregate, check_with_dependencies,
+                                     from_bytes, pack, run_check, to_bytes, unpack)
 from rnncourse.checks.autograder import autograde, autograde_question
 from rnncourse.checks.unfinished import skip_if_unfinished
 
@@ -102,7 +102,10 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
     -------
     Result
         ``.passed``, ``.message``, ``.points``, ``.possible``; never raises for a wrong, crashing,
-        or endless ``fn``.
+        or endless ``fn``. When ``fn`` fails but passes with the course's reference for an
+        exercise of the same lesson that it calls and that fails too (``rnn_backward`` with a
+        wrong ``rnn_step_backward`` in the notebook), the result passes with full points,
+        ``.knock_on`` names that exercise, and the message says to fix it first.
     """
     exercise = None
     if isinstance(exercise_id, str):
@@ -110,7 +113,9 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
     if exercise is None:
         return _unknown(exercise_id)
     try:
-        return run_check(exercise, fn, seed=seed, time_limit=time_limit)
+        return check_with_dependencies(
+            exercise, fn, EXERCISES,
+            lambda ex, answer: run_check(ex, answer, seed=seed, time_limit=time_limit))
     except Exception as exc:  # the checker itself failed: say so rather than crash the notebook
         return Result(exercise_id, False, f"internal error in the checker ({type(exc).__name__}: "
                                           f"{exc}); please report it to the course maintainers",

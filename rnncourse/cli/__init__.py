@@ -1,8 +1,9 @@
 """The ``rnncourse`` command line (also ``python -m rnncourse``).
 
 Commands, one module each: ``lab`` (learners), ``doctor`` (everyone), ``release`` and ``execute``
-(lesson writers), ``grade`` (instructors). ``rnncourse --help`` lists them and
-``rnncourse COMMAND --help`` explains each option. Usage errors exit with code 2.
+(lesson writers), ``grade``, ``gradebook export`` and ``export gradescope`` (instructors).
+``rnncourse --help`` lists them and ``rnncourse COMMAND --help`` explains each option. Usage
+errors exit with code 2.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import argparse
 
 import rnncourse
-from rnncourse.cli import doctor, grade, lab
+from rnncourse.cli import doctor, export, grade, lab
+from rnncourse.cli import gradebook as gradebook_commands
 from rnncourse.cli import release as release_commands
 
 
@@ -29,6 +31,8 @@ def build_parser():
     release_commands.add_release_parser(subparsers)
     release_commands.add_execute_parser(subparsers)
     grade.add_parser(subparsers)
+    gradebook_commands.add_parser(subparsers)
+    export.add_parser(subparsers)
     return parser
 
 
@@ -42,7 +46,7 @@ def main(argv=None):
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.error("choose a command: lab, doctor, release, execute or grade "
+            parser.error("choose a command: lab, doctor, release, execute, grade, gradebook or export "
                          "(rnncourse --help describes them)")
         return int(args.run(args) or 0)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)

@@ -40,3 +40,19 @@ def port_number(text):
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"a port number must be from 1 to 65535, got {text!r}")
     return value
+
+
+MAX_SEED = 2**63 - 1
+
+
+def seed_number(text):
+    """A seed for the test cases, 0 to 2**63 - 1 (``grade --seed``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 0 to {MAX_SEED}, got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"a seed must be from 0 to {MAX_SEED}, got {text!r}")
+    return value

@@ -6,7 +6,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from rnncourse.cli.argtypes import positive_float, positive_int
+from rnncourse.cli.argtypes import positive_float, positive_int, seed_number
 
 NOT_INSTALLED = "the grader is not installed in this version"
 
@@ -38,6 +38,22 @@ def add_parser(subparsers):
                         help="gradebook file to write (default: gradebook.csv)")
     parser.add_argument("--feedback", metavar="DIR", type=Path, default=None,
                         help="folder for one readable feedback file per submission (default: none)")
+    parser.add_argument("--course", metavar="TOML", type=Path, default=None,
+                        help="course file setting points per exercise and question and partial "
+                             "credit per lesson (default: grading.toml in the current folder, "
+                             "if there is one; see docs/grading.md)")
+    parser.add_argument("--seed", metavar="N", type=seed_number, default=None,
+                        help="seed of the test cases (default: a new random one); the seed used "
+                             "is in every row and report, so --seed N regrades exactly")
+    parser.add_argument("--root", metavar="DIR", type=Path, default=None,
+                        help="folder the gradebook's row names are relative to (default: the "
+                             "root recorded in the gradebook when every PATH is inside it, else "
+                             "the folder given; for files, their common folder, or the one above "
+                             "it when they share one, so the student's folder is in the name)")
+    parser.add_argument("--roster", metavar="CSV", type=Path, default=None,
+                        help="class roster with the columns submission and student_id (and "
+                             "optionally name, email, login, section): adds each row's student; "
+                             "students without a submission get a row with status missing")
     parser.add_argument("--unsafe-same-user", action="store_true",
                         help="grade WITHOUT the bubblewrap sandbox, when it cannot run here: "
                              "student code then runs as you (or, as root, as a fresh user id) and "
@@ -57,6 +73,11 @@ def run(args):
         args.parser.error(f"argument --out: {str(args.out)!r} is a folder; give a file name such as gradebook.csv")
     if args.feedback is not None and args.feedback.exists() and not args.feedback.is_dir():
         args.parser.error(f"argument --feedback: {str(args.feedback)!r} is a file, not a folder")
+    if args.root is not None and not args.root.is_dir():
+        args.parser.error(f"argument --root: {str(args.root)!r} is not a folder; give the folder "
+                          "that holds every student's submission")
+    if args.roster is not None and not args.roster.is_file():
+        args.parser.error(f"argument --roster: no such file: {str(args.roster)!r}")
     try:
         grading = importlib.import_module("rnncourse.grading")
     except ModuleNotFoundError as exc:
@@ -77,4 +98,8 @@ def run(args):
         out=args.out,
         feedback=args.feedback,
         unsafe_same_user=args.unsafe_same_user,
+        course=args.course,
+        seed=args.seed,
+        root=args.root,
+        roster=args.roster,
     )

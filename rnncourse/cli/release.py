@@ -37,7 +37,7 @@ def add_release_parser(subparsers):
                         help="instead of lessons/, write an nbgrader source folder: "
                              "DIR/<lesson>/<lesson>.ipynb per lesson (DIR is usually your nbgrader "
                              "course's source/), whose graded cells run hidden tests that raise "
-                             "for a wrong answer; see docs/grading.md, section 7")
+                             "for a wrong answer; see docs/grading.md, section 9")
     parser.add_argument("--lesson", metavar="ID", action="append", default=None,
                         help="with --nbgrader-source: only this lesson (04_bptt or 04); repeat "
                              "for several (default: every lesson)")
@@ -118,7 +118,7 @@ def _run_nbgrader_source(args):
               "it was left as it is; pass --overwrite to replace it", file=sys.stderr)
     print(f"{len(report.written)} nbgrader source notebook(s) written, {len(report.unchanged)} "
           f"already up to date, {len(report.kept)} kept, in {target}. Next: nbgrader "
-          "generate_assignment <lesson> (docs/grading.md, section 7).")
+          "generate_assignment <lesson> (docs/grading.md, section 9).")
     return 1 if report.kept else 0
 
 

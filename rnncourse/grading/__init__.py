@@ -22,6 +22,11 @@ Modules (one step each):
 - :mod:`~rnncourse.grading.worker`: one submission from start to sweep
 - :mod:`~rnncourse.grading.results`: typed results (:class:`Status`, :class:`SubmissionResult`)
 - :mod:`~rnncourse.grading.writers`: the registry of writers: gradebook CSV, JSON reports, feedback
+- :mod:`~rnncourse.grading.identity`: submission identities and their root (``--root``)
+- :mod:`~rnncourse.grading.gradebook`: reading and merging an existing gradebook
+- :mod:`~rnncourse.grading.roster`: ``--roster``, matching submissions to students
+- :mod:`~rnncourse.grading.summary`: the end-of-run summary (seed, merge, unmatched students)
+- :mod:`~rnncourse.grading.lms`: Canvas, Moodle and CSV exports (``rnncourse gradebook export``)
 - :mod:`~rnncourse.grading.batch`: parallel workers, progress, the course-file check;
   :func:`grade_paths` (a batch) and :func:`grade_one` (one notebook)
 """

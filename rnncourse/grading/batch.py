@@ -38,39 +38,22 @@ import time
 import traceback
 from pathlib import Path
 
-from rnncourse.grading import containment, writers
+from rnncourse.grading import containment, gradebook, identity, writers
 from rnncourse.grading.bubblewrap import SandboxUnavailable
+from rnncourse.grading.course import CourseFileError, find_course
 from rnncourse.grading.launchers import choose_launcher
-from rnncourse.grading.loading import lesson_of, load_submissions, resolve_lesson
+from rnncourse.grading.loading import lesson_of, load_submissions, named_lesson, resolve_lesson
+from rnncourse.grading.memory import measure_bare_kernel, memory_problem
+from rnncourse.grading.progress import Progress, course_note
 from rnncourse.grading.results import Status, SubmissionResult, lesson_exercises
+from rnncourse.grading.roster import read_roster
 from rnncourse.grading.sandbox import KERNEL_START_TIMEOUT
 from rnncourse.grading.snapshot import changed_files, course_files_digest, preload
+from rnncourse.grading.summary import summary_lines, wrong_lesson_lines
 from rnncourse.grading.worker import (EXERCISE_TIME_LIMIT, HARNESS_SLACK, grade_submission,
                                       remove_tree)
 
 MAX_RESULT_BYTES = 32 * 1024 * 1024
-
-
-# ----------------------------------------------------------------------------- progress
-class Progress:
-    """``[#####.....] 10/20`` on stderr, redrawn in place on a terminal, one line per step otherwise."""
-
-    def __init__(self, total, stream=None, width=20):
-        self.total, self.done, self.width = total, 0, width
-        self.stream = stream or sys.stderr
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-
-    def step(self, label=""):
-        self.done += 1
-        filled = int(self.width * self.done / max(self.total, 1))
-        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} {label}"
-        if self.tty:
-            self.stream.write("\r\x1b[2K" + line[:120])
-            if self.done == self.total:
-                self.stream.write("\n")
-        else:
-            self.stream.write(line[:200] + "\n")
-        self.stream.flush()
 
 
 # ----------------------------------------------------------------------------- workers
@@ -120,7 +103,7 @@ def _run_workers(jobs_list, settings, seed, progress):
     running = {}
     selector = selectors.DefaultSelector()
     n_exercises = max((len(lesson_exercises(lesson)) for _, _, lesson in jobs_list), default=0)
-    budget = (settings["timeout"] + KERNEL_START_TIMEOUT + 30.0
+    budget = (settings["timeout"] + 2 * KERNEL_START_TIMEOUT + 30.0  # a re-run after a crash
               + n_exercises * (EXERCISE_TIME_LIMIT + HARNESS_SLACK + 5.0))
     batch_dir = tempfile.mkdtemp(prefix="rnncourse-grade-")
     try:
@@ -202,10 +185,12 @@ def _finish(job, running, selector, results, progress, keep):
 
 
 # ----------------------------------------------------------------------------- entry points
-def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep, unsafe_same_user):
+def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep, unsafe_same_user,
+              course):
     return {"jobs": int(jobs), "timeout": float(timeout), "memory_mb": int(memory_mb),
             "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
-            "keep": keep, "sandbox": not unsafe_same_user}
+            "keep": keep, "sandbox": not unsafe_same_user,
+            "knock_on": {stem: p.knock_on for stem, p in course.lessons.items()}}
 
 
 NO_SANDBOX = "NO SANDBOX (--unsafe-same-user): "
@@ -220,7 +205,7 @@ def _mark_isolation(results, launcher):
             r.isolation = NO_SANDBOX + r.isolation
 
 
-def _grade_submissions(submissions, forced, settings, seed, progress):
+def _grade_submissions(submissions, forced, settings, seed, progress, course=None):
     """Grade every submission (in worker processes); returns one result per submission, in order.
 
     The caller has taken the course snapshot and preloaded the judges. The results carry their
@@ -236,10 +221,14 @@ def _grade_submissions(submissions, forced, settings, seed, progress):
         if problem:
             results.append(SubmissionResult.invalid(problem, **known))
             continue
+        named = named_lesson(sub)
+        if forced and named not in (None, forced):
+            results.append(SubmissionResult.wrong_lesson(named, forced, **known))
+            continue
         results.append(SubmissionResult(lesson=stem, **known))
         jobs_list.append((index, sub, stem))
     for r in results:
-        if r.status is Status.INVALID:
+        if r.status in (Status.INVALID, Status.WRONG_LESSON):
             progress.step()
     finished = _run_workers(jobs_list, settings, seed, progress)
     containment.kill_descendants(keep=settings["keep"])
@@ -251,7 +240,7 @@ def _grade_submissions(submissions, forced, settings, seed, progress):
         result.name, result.path, result.sha256, result.seed = sub.name, sub.path, sub.sha256, seed
         result.lesson = stem
         results[index] = result
-    return [r.score() for r in results]
+    return [r.score(course) for r in results]
 
 
 def _mark_changed(results, before):
@@ -262,7 +251,8 @@ def _mark_changed(results, before):
 
 
 def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=None,
-              drop_privileges="auto", seed=None, stream=None, unsafe_same_user=False):
+              drop_privileges="auto", seed=None, stream=None, unsafe_same_user=False,
+              course=None):
     """Grade one notebook; returns its :class:`~rnncourse.grading.results.SubmissionResult`.
 
     Writes nothing (pass the result to :mod:`rnncourse.grading.writers` for files). The
@@ -272,13 +262,18 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     Raises
     ------
     ValueError
-        for an unknown ``lesson``, or a ``path`` that is not one notebook file.
+        for an unknown ``lesson``, a ``path`` that is not one notebook file, a ``memory_mb``
+        below what a bare kernel needs here (:mod:`rnncourse.grading.memory`; the message names
+        the minimum), or a course file that is not valid
+        (:class:`~rnncourse.grading.course.CourseFileError`). ``course`` is read as by
+        :func:`grade_paths` (``grading.toml`` in the current folder when None).
     rnncourse.grading.bubblewrap.SandboxUnavailable
         when the sandbox cannot run here and ``unsafe_same_user`` is False (it says why).
     """
     before = course_files_digest()
     preload()
     forced = resolve_lesson(lesson) if lesson else None
+    course_settings, _ = find_course(course)
     submissions = load_submissions([path])
     if len(submissions) != 1 or not str(path).endswith(".ipynb"):
         raise ValueError(f"grade_one grades one notebook file; {str(path)!r} is not one "
@@ -286,11 +281,16 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
     containment.set_subreaper()
     existing = set(containment.children(os.getpid()))
+    problem = memory_problem(int(memory_mb), measure_bare_kernel(launcher))
+    if problem:
+        raise ValueError(problem)
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(1, timeout, memory_mb, cell_timeout, drop_privileges, existing,
-                         unsafe_same_user)
+                         unsafe_same_user, course_settings)
     progress = Progress(1, stream or io.StringIO())
-    result = _grade_submissions(submissions, forced, settings, seed, progress)[0]
+    result = _grade_submissions(submissions, forced, settings, seed, progress,
+                                course_settings)[0]
+    result.details["course_file"] = course_settings.to_dict()
     _mark_changed([result], before)
     _mark_isolation([result], launcher)
     return result
@@ -298,8 +298,9 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
 
 def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
                 out="gradebook.csv", feedback=None, cell_timeout=None, drop_privileges="auto",
-                seed=None, stream=None, unsafe_same_user=False):
-    """Grade every notebook under ``paths``; write the gradebook and reports; return an exit code.
+                seed=None, stream=None, unsafe_same_user=False, root=None, roster=None,
+                course=None):
+    """Grade every notebook under ``paths``; merge into the gradebook, write reports; return an exit code.
 
     Parameters
     ----------
@@ -319,11 +320,19 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         nothing is shown unless a stream is given)
     unsafe_same_user : bool, grade without the bubblewrap sandbox (kernels run as the grader's
         user, or a fresh uid when root) and mark every row and report so
+    course : str, Path or None, the course file (:mod:`rnncourse.grading.course`: points and
+        partial credit per lesson); None reads ``grading.toml`` in the current folder when there
+        is one (announced on ``stream``), else uses the catalogue's points, all or nothing
+    root : str, Path or None, the folder submission identities are relative to (default: see
+        :func:`rnncourse.grading.identity.submission_root`)
+    roster : str, Path or None, a roster CSV (:mod:`rnncourse.grading.roster`)
 
     Returns
     -------
     int, 0 when grading ran, 1 when course files changed during the run (the gradebook is
-    written but marked), 2 for a usage error (unknown lesson, no notebooks), 3 when the sandbox
+    written but marked), 2 for a usage error (unknown lesson, no notebooks, a bad --root or
+    roster, an existing --out that is not a gradebook, a ``memory_mb`` below what a bare kernel
+    needs, measured before grading, a course file that is missing or not valid), 3 when the sandbox
     cannot run here (nothing graded; the message says why and how to fix it)
     """
     stream = stream or sys.stderr
@@ -334,10 +343,31 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     except ValueError as exc:
         print(f"rnncourse grade: error: argument --lesson: {exc}", file=stream)
         return 2
-    submissions = load_submissions(paths)
+    try:
+        course_settings, found = find_course(course)
+    except CourseFileError as exc:
+        print(f"rnncourse grade: error: course file: {exc}", file=stream)
+        return 2
+    try:  # before any grading: the old gradebook, the identities' root, the roster
+        existing_book = gradebook.read_gradebook(out)
+        folder = identity.submission_root(paths, root, existing_book, out)
+        roster = read_roster(roster) if roster is not None else None
+    except ValueError as exc:
+        print(f"rnncourse grade: error: {exc}", file=stream)
+        return 2
+    note = course_note(course_settings, found)
+    if note:
+        print(note, file=stream)
+    submissions = load_submissions(paths, root=folder)
     if not submissions:
         shown = ", ".join(repr(str(p)) for p in paths)
         print(f"rnncourse grade: error: no notebooks (*.ipynb) found in {shown}", file=stream)
+        return 2
+    try:
+        identity.check_identities(existing_book, [s.name for s in submissions],
+                                   identity.root_text(folder, out))
+    except ValueError as exc:
+        print(f"rnncourse grade: error: {exc}", file=stream)
         return 2
     try:
         launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
@@ -351,22 +381,36 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     # processes this caller already had (e.g. when called from Python, not the command line) are
     # not ours to kill; everything that appears below us later is
     existing = set(containment.children(os.getpid()))
+    bare = measure_bare_kernel(launcher)  # before any submission: no silent zeros from --memory
+    problem = memory_problem(int(memory_mb), bare)
+    if problem:
+        print(f"rnncourse grade: error: {problem}", file=stream)
+        return 2
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, existing,
-                         unsafe_same_user)
+                         unsafe_same_user, course_settings)
     lessons = sorted({stem for sub in submissions if sub.valid
                       for stem in [lesson_of(sub, forced)[0]] if stem})
     if len(lessons) > 1:
         print(f"rnncourse grade: note: the notebooks name {len(lessons)} different lessons "
               f"({', '.join(lessons)}); check the lesson column, or pass --lesson", file=stream)
     progress = Progress(len(submissions), stream)
-    results = _grade_submissions(submissions, forced, settings, seed, progress)
+    results = _grade_submissions(submissions, forced, settings, seed, progress, course_settings)
     changed = _mark_changed(results, before)
     _mark_isolation(results, launcher)
-    writers.write_all(results, writers.exercise_columns(results),
-                      {"seed": seed, "course_files_changed": changed,
-                       "settings": {k: v for k, v in settings.items() if k != "keep"}},
-                      {"out": Path(out), "feedback": Path(feedback) if feedback else None})
+    root_column = identity.root_text(folder, out)
+    done = writers.write_all(  # merged into the gradebook as read before any student code ran
+        results, writers.exercise_columns(results),
+        {"seed": seed, "root": root_column, "course_files_changed": changed,
+         "settings": {k: v for k, v in settings.items() if k != "keep"},
+         "memory_check": bare.as_dict() if bare else None,
+         "course_file": course_settings.to_dict()},
+        {"out": Path(out), "feedback": Path(feedback) if feedback else None,
+         "root": root_column, "roster": roster, "lesson": forced, "existing": existing_book})
+    for line in summary_lines(done.get("gradebook"), len(results), seed, out, root_column):
+        print(line, file=stream)
+    for line in wrong_lesson_lines(results, forced):
+        print(line, file=stream)
     if unsafe_same_user:
         print("rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user); every "
               "row says so.", file=stream)
@@ -375,5 +419,5 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
               f"cannot be trusted: {', '.join(changed[:10])}. Reinstall the course package "
               "and grade again.", file=stream)
         return 1
-    print(f"rnncourse grade: {len(results)} submission(s) graded; gradebook: {out}", file=stream)
     return 0
+

@@ -101,28 +101,42 @@ def runtime_flag(report, fn_name, forbidden_keys):
     return None
 
 
-def judge_exercise(exercise, cases, report, problem, flag=None):
-    """Judge one exercise; returns a plain dict for the reports.
-
-    Keys: ``points``, ``possible``, ``passed``, ``message``, ``mistake``, ``flag`` and ``cases``
-    (one ``{"label", "passed", "message"}`` per case that was judged).
-    """
+def judge_result(exercise, cases, report, problem):
+    """The :class:`~rnncourse.checks.engine.Result` of one exercise from the kernel's report
+    (``None``: every case fails; ``problem`` replaces the message with "Could not judge: ...")."""
     if report is None:
         outputs = [{"status": "missing", "mutated": []} for _ in cases]
     else:
         outputs = report["outputs"]
-    verdicts = judge_cases(exercise, cases, outputs)
-    result = aggregate(exercise, verdicts, len(cases))
-    message = result.message
+    result = aggregate(exercise, judge_cases(exercise, cases, outputs), len(cases))
     if problem:
-        message = f"Could not judge: {problem}."
+        result.message = f"Could not judge: {problem}."
+    return result
+
+
+def judge_exercise(exercise, cases, report, problem, flag=None):
+    """Judge one exercise; returns a plain dict for the reports (see :func:`result_entry`)."""
+    return result_entry(exercise, judge_result(exercise, cases, report, problem), flag, len(cases))
+
+
+def result_entry(exercise, result, flag=None, n_cases=None):
+    """The report's plain dict of one exercise's result.
+
+    Keys: ``points``, ``possible``, ``passed``, ``message``, ``mistake``, ``flag``, ``knock_on``
+    (the dependencies whose mistakes alone made it fail, or None), ``n_cases`` (the cases made,
+    for partial credit) and ``cases`` (one ``{"label", "passed", "message"}`` per case that was
+    judged: judging stops at the first timeout). A ``flag`` means 0 points.
+    """
+    knock = getattr(result, "knock_on", None)
     entry = {
         "points": result.points, "possible": exercise.points, "passed": result.passed,
-        "message": message, "mistake": result.mistake, "flag": None,
-        "cases": [{"label": v.label, "passed": v.passed, "message": v.message} for v in verdicts],
+        "message": result.message, "mistake": result.mistake, "flag": None,
+        "knock_on": list(knock) if knock else None, "n_cases": n_cases,
+        "cases": [{"label": v.label, "passed": v.passed, "message": v.message}
+                  for v in result.verdicts],
     }
     if flag:
-        entry.update(points=0, passed=False, flag=flag,
+        entry.update(points=0, passed=False, flag=flag, knock_on=None,
                      message=f"Flagged, 0 points: {flag}. Write the computation yourself; the "
                              f"library's version is there to check against, not to call.")
     return entry

@@ -30,7 +30,7 @@ import json
 import re
 
 from rnncourse.checks import EXERCISES
-from rnncourse.checks.engine import plaindata, running
+from rnncourse.checks.engine import dependencies, plaindata, running
 
 _FUTURE = "from __future__ import annotations"
 _COURSE_IMPORT = re.compile(r"^from rnncourse\.[\w.]+ import [\w, ]+$", re.M)
@@ -57,10 +57,12 @@ def _builder_sources():
 # Captured once, at import time: the grader imports this module before any student code runs.
 _PLAINDATA_SOURCE = _module_source(plaindata)
 _RUNNING_SOURCE = _module_source(running)
+_DEPENDENCIES_SOURCE = _module_source(dependencies)
 _BUILDER_SOURCE = _builder_sources()
 _RUNNING_FILE = running.__file__
 
 _DRIVER = r'''
+import importlib as _importlib
 import sys as _sys
 
 
@@ -91,6 +93,10 @@ def run(user_ns, spec_json, cases_path, out_path):
                 seen.append(key)
 
     builders = {name: (globals()[build], reads) for name, (build, reads) in spec["builders"].items()}
+    # knock-on re-judge: the course's reference for the dependencies, bound under the names the
+    # student's function calls, in its own globals, only while it is called
+    inject = {name: getattr(_importlib.import_module(module), attr)
+              for name, (module, attr) in spec.get("inject", {}).items()}
 
     def call_one(case, left):
         previous = _sys.getprofile()
@@ -98,7 +104,8 @@ def run(user_ns, spec_json, cases_path, out_path):
         try:
             args = [build_args(spec["arg_names"], spec["containers"], case, builders)
                     for _ in (0, 1)]
-            return invoke(fn, args[0], args[1], tuple(spec["arg_names"]), left)
+            with swapped_globals(fn, inject):
+                return invoke(fn, args[0], args[1], tuple(spec["arg_names"]), left)
         finally:
             _sys.setprofile(previous)
 
@@ -118,7 +125,8 @@ def run(user_ns, spec_json, cases_path, out_path):
 
 def harness_source():
     """The harness's full source text (self-contained: imports only numpy and the standard library)."""
-    return "\n".join([_PLAINDATA_SOURCE, _RUNNING_SOURCE, _BUILDER_SOURCE, _DRIVER])
+    return "\n".join([_PLAINDATA_SOURCE, _RUNNING_SOURCE, _DEPENDENCIES_SOURCE, _BUILDER_SOURCE,
+                      _DRIVER])
 
 
 def forbidden_code_keys(exercise_id):
@@ -133,11 +141,14 @@ def forbidden_code_keys(exercise_id):
     return keys
 
 
-def harness_request(exercise_id, fn_name, cases_path, out_path, time_limit):
+def harness_request(exercise_id, fn_name, cases_path, out_path, time_limit, inject=None):
     """The cell source that calls ``fn_name`` on the cases in ``cases_path`` inside the kernel.
 
     ``cases_path`` and ``out_path`` are paths as the kernel sees them; the exercise must be one
-    the kernel calls (its ``harness_spec()`` is not None).
+    the kernel calls (its ``harness_spec()`` is not None). ``inject`` (``{name in the student's
+    globals: dependency exercise id}``) binds the course's reference of those exercises under
+    those names while the function is called (a knock-on re-judge); the profiling hook still
+    watches for a call into ``exercise_id``'s own reference.
     """
     spec = {
         **EXERCISES[exercise_id].harness_spec(),
@@ -145,6 +156,8 @@ def harness_request(exercise_id, fn_name, cases_path, out_path, time_limit):
         "fn_name": fn_name,
         "time_limit": float(time_limit),
         "forbidden": forbidden_code_keys(exercise_id),
+        "inject": {name: EXERCISES[dep_id].reference.split(":", 1)
+                   for name, dep_id in sorted((inject or {}).items())},
     }
     namespace = {"__name__": "rnncourse_grading_harness", "__file__": _RUNNING_FILE}
     return "\n".join([

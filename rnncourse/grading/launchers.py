@@ -30,6 +30,7 @@ import secrets
 import signal
 import stat
 import sys
+import tempfile
 
 from rnncourse.grading import containment
 
@@ -63,6 +64,22 @@ def hand_over(private_dir, uid):
         for name in [root] + [os.path.join(root, n) for n in dirs + files]:
             os.lchown(name, uid, uid)
     os.chmod(private_dir, 0o700)
+
+
+def open_path_to(private_dir, top=None):
+    """Let other users pass through (search, not list) the grader's own folders between ``top``
+    (default: the system temporary folder) and ``private_dir``, so a kernel running as another
+    user id can reach its folder: the batch makes them ``0o700``. Folders outside ``top``, or
+    not owned by the grader, are left alone."""
+    top = os.path.realpath(top or tempfile.gettempdir())
+    folder = os.path.dirname(os.path.realpath(private_dir))
+    if os.path.commonpath([top, folder]) != top:
+        return
+    while folder != top:
+        info = os.lstat(folder)
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid():
+            os.chmod(folder, stat.S_IMODE(info.st_mode) | stat.S_IXOTH)
+        folder = os.path.dirname(folder)
 
 
 class Launcher(abc.ABC):
@@ -135,6 +152,7 @@ class SeparateUidLauncher(Launcher):
 
     def prepare(self, private_dir):
         hand_over(private_dir, self.uid)
+        open_path_to(private_dir)
 
     def place(self, host_path):
         os.lchown(host_path, self.uid, self.uid)
@@ -179,4 +197,4 @@ def choose_launcher(drop_privileges="auto", sandbox=True):
 
 
 __all__ = ["Launcher", "SameUserLauncher", "SeparateUidLauncher", "choose_launcher",
-           "hand_over", "interpreter_world_readable"]
+           "hand_over", "open_path_to", "interpreter_world_readable"]

@@ -12,8 +12,10 @@ shows it as ``invalid notebook: <reason>``.
 
 Names
 -----
-A submission's ``name`` (its gradebook row) is its path relative to the deepest folder common to
-all submissions, so ``alice/04_bptt.ipynb`` and ``bob/04_bptt.ipynb`` stay apart. Control
+A submission's ``name`` (its gradebook row, its *identity*) is its path relative to a root
+folder, so ``alice/04_bptt.ipynb`` and ``bob/04_bptt.ipynb`` stay apart. The batch passes the
+root (``--root``, see :mod:`rnncourse.grading.identity`); without one it is the
+deepest folder common to all submissions. Control
 characters and undecodable bytes are shown escaped (``\\n``, ``\\udcff``) so a file name cannot
 break the CSV or the terminal; the same file given twice is graded once and the second row says
 ``duplicate of ...``.
@@ -195,15 +197,18 @@ def parse_notebook(data):
     return nb, None
 
 
-def load_submissions(paths, limit=MAX_NOTEBOOK_BYTES):
+def load_submissions(paths, limit=MAX_NOTEBOOK_BYTES, root=None):
     """Read and validate every submission under ``paths``; never raises for a bad file.
+
+    ``root`` : folder the names are relative to (default: the deepest folder common to all
+    submissions); the caller checks that every path is inside it.
 
     Returns
     -------
     list of :class:`Submission`, in the order found, every file exactly once by name
     """
     files = find_notebooks(paths)
-    root = _common_root(files)
+    root = os.path.abspath(root) if root is not None else _common_root(files)
     submissions, seen = [], {}
     for f in files:
         absolute = os.path.abspath(f)
@@ -266,3 +271,15 @@ def lesson_of(sub, forced):
     if stem is not None:
         return None, f"its metadata names an unknown lesson {str(stem)[:40]!r}; grade it with --lesson ID"
     return None, "no lesson in its metadata (was it released by rnncourse?); grade it with --lesson ID"
+
+
+def named_lesson(sub):
+    """The known lesson stem ``sub``'s metadata names (``metadata["rnncourse"]["lesson"]``), or
+    None (no metadata, or a name that is not a lesson).
+
+    With ``--lesson X``, a notebook that names another lesson Y is not graded as X: its row says
+    ``wrong lesson: Y`` (a wrong upload must not look like a student who did nothing).
+    """
+    meta = sub.notebook.get("metadata", {}).get("rnncourse") if sub.notebook else None
+    stem = meta.get("lesson") if isinstance(meta, dict) else None
+    return stem if isinstance(stem, str) and stem in LESSONS else None

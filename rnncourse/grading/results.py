@@ -4,7 +4,8 @@ The worker builds a result, the batch completes it (lesson, points, the course-f
 the writers (:mod:`~rnncourse.grading.writers`) only read it. The gradebook's status column is
 derived, never parsed back:
 
-- ``ok``, ``timeout``, ``memory``, ``kernel died`` or ``invalid notebook: <reason>``;
+- ``ok``, ``timeout``, ``memory``, ``kernel died``, ``invalid notebook: <reason>`` or
+  ``wrong lesson: <the lesson the notebook's metadata names>`` (with ``--lesson``: not graded);
 - then, when an exercise was flagged, ``flagged: <exercise>: <reason>; ...`` (alone after ``ok``,
   else after ``; ``);
 - then ``; course files changed during grading`` when the course package changed mid-batch;
@@ -17,6 +18,7 @@ import enum
 from dataclasses import dataclass, field
 
 from rnncourse.checks import graded_for_lesson
+from rnncourse.grading.course import DEFAULT_COURSE
 
 CHANGED_TEXT = "course files changed during grading"
 NO_SANDBOX_TEXT = "graded without a sandbox"
@@ -30,10 +32,15 @@ class Status(enum.Enum):
     MEMORY = "memory"
     KERNEL_DIED = "kernel died"
     INVALID = "invalid notebook"
+    WRONG_LESSON = "wrong lesson"
 
 
-SEVERITY = (Status.KERNEL_DIED, Status.TIMEOUT, Status.MEMORY)
-"""When several things went wrong, the status is the first of these that happened."""
+SEVERITY = (Status.INVALID, Status.WRONG_LESSON, Status.KERNEL_DIED, Status.TIMEOUT, Status.MEMORY)
+"""When several things went wrong, the status is the first of these that happened (the first two
+are decided before grading: such a notebook is not run at all)."""
+
+WITH_REASON = (Status.INVALID, Status.WRONG_LESSON)
+"""Statuses whose text is followed by ``: <reason>``."""
 
 
 def lesson_exercises(lesson):
@@ -58,7 +65,8 @@ class SubmissionResult:
     seed : int, the seed of the test cases
     lesson : str or None
     status : :class:`Status`
-    reason : str or None, why the notebook is invalid (``status`` is ``INVALID``)
+    reason : str or None, why the notebook is invalid (``status`` is ``INVALID``), or the lesson
+        its metadata names (``status`` is ``WRONG_LESSON``)
     problems : list of str, notes behind the status (a cell that timed out, ...)
     cells : list of dict, each code cell's outcome
     exercises : dict exercise id -> plain dict (points, possible, passed, message, flag, cases)
@@ -90,6 +98,15 @@ class SubmissionResult:
     def invalid(cls, reason, **known):
         return cls(status=Status.INVALID, reason=str(reason), **known)
 
+    @classmethod
+    def wrong_lesson(cls, named, lesson, **known):
+        """Not graded: graded as ``lesson`` (``--lesson``), its metadata names lesson ``named``."""
+        problem = (f"this notebook is lesson {named} (its metadata says so), but the batch grades "
+                   f"lesson {lesson}: it was not run and scores 0. Submit your lesson {lesson} "
+                   "notebook.")
+        return cls(status=Status.WRONG_LESSON, reason=str(named), lesson=lesson,
+                   problems=[problem], **known)
+
     @property
     def flags(self):
         """``{exercise id: reason}`` of the flagged exercises, in catalogue order."""
@@ -99,7 +116,7 @@ class SubmissionResult:
     @property
     def status_text(self):
         """The gradebook's status column (see the module docstring)."""
-        text = (f"{Status.INVALID.value}: {self.reason}" if self.status is Status.INVALID
+        text = (f"{self.status.value}: {self.reason}" if self.status in WITH_REASON
                 else self.status.value)
         flags = self.flags
         if flags:
@@ -111,17 +128,23 @@ class SubmissionResult:
             text += f"; {NO_SANDBOX_TEXT}"
         return text
 
-    def score(self):
+    def score(self, course=None):
         """Set ``total`` and ``possible`` from the lesson's exercises; an exercise that was not
-        graded gets 0 points and a message saying why."""
+        graded gets 0 points and a message saying why. ``course``
+        (:class:`~rnncourse.grading.course.Course`, from the course file) sets what each is worth
+        and how partial credit is given; without it, the catalogue's points, all or nothing."""
+        course = course or DEFAULT_COURSE
         total = possible = 0
         for ex in lesson_exercises(self.lesson):
+            worth = course.worth(self.lesson, ex)
             entry = self.exercises.get(ex.id)
             if entry is None:
-                entry = {"points": 0, "possible": ex.points, "passed": False, "flag": None,
+                entry = {"points": 0, "possible": worth, "passed": False, "flag": None,
                          "message": "not graded: " + self.status_text, "cases": []}
                 self.exercises[ex.id] = entry
-            possible += ex.points
+            entry["points"] = points_number(course.credit(self.lesson, ex, entry))
+            entry["possible"] = points_number(worth)
+            possible += worth
             total += entry.get("points", 0) or 0
         self.total, self.possible = points_number(total), points_number(possible)
         return self

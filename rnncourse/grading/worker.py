@@ -18,9 +18,11 @@ import shutil
 import tempfile
 import time
 
-from rnncourse.checks import to_bytes
-from rnncourse.grading import containment
-from rnncourse.grading.evaluate import judge_exercise, read_outputs, runtime_flag
+from rnncourse.checks import EXERCISES, to_bytes
+from rnncourse.checks.engine import knock_on, same_lesson_dependencies
+from rnncourse.grading import containment, recovery
+from rnncourse.grading.cellnames import cell_name
+from rnncourse.grading.evaluate import judge_result, read_outputs, result_entry, runtime_flag
 from rnncourse.grading.harness import forbidden_code_keys, harness_request
 from rnncourse.grading.questions import grade_questions
 from rnncourse.grading.references import static_flags
@@ -131,22 +133,32 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
     private = os.path.join(workdir, "work")
     os.makedirs(private)
     events = set()
+    crash = None
+    policy = settings.get("knock_on", {}).get(lesson, "full")  # the course file's, per lesson
     try:
         with Kernel(private, settings["memory_mb"], launcher=launcher) as kernel:
             with open(os.path.join(private, SUBMISSION_FILE), "wb") as fh:
                 fh.write(sub.data)
             started = kernel.start()
             result.details["timing"] = {"kernel_start": round(time.monotonic() - start, 3)}
+            run_start = time.monotonic()
             if not started:
                 events.add(Status.KERNEL_DIED)
                 result.problems.append(kernel.start_error)
             else:
-                _run_cells(kernel, sub.notebook, settings, time.monotonic(), result, events)
+                crash = _run_cells(kernel, sub.notebook, lesson, settings, run_start, result,
+                                   events)
+            if crash is None:
+                judge_start = time.monotonic()
+                result.exercises = _judge_all(kernel, exercises, names, flags, private, seed,
+                                              result, events, knock_on_policy=policy)
+        if crash is not None:  # keep the work done before the crash: re-run up to it, judge
             judge_start = time.monotonic()
-            result.exercises = _judge_all(kernel, exercises, names, flags, private, seed, result,
-                                          events)
-            result.exercises.update(grade_questions(sub.notebook, lesson, seed))  # never run
-            result.details["timing"]["judging"] = round(time.monotonic() - judge_start, 3)
+            result.exercises = _judge_after_crash(sub, lesson, crash, settings, run_start,
+                                                  launcher, workdir, exercises, names, flags,
+                                                  seed, result, events)
+        result.exercises.update(grade_questions(sub.notebook, lesson, seed))  # never run
+        result.details["timing"]["judging"] = round(time.monotonic() - judge_start, 3)
     finally:
         containment.kill_descendants()
         remove_tree(workdir)
@@ -155,29 +167,32 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
     return result
 
 
-def _run_cells(kernel, notebook, settings, start, result, events):
+def _run_cells(kernel, notebook, lesson, settings, start, result, events):
+    """Run every code cell in order; returns the position (among the code cells) of the cell
+    during which the kernel died, or None."""
     deadline = start + settings["timeout"]
     cells = code_cells(notebook)
     for position, (index, source) in enumerate(cells):
+        name = cell_name(notebook, index, lesson)
         left = deadline - time.monotonic()
         if left <= 0:
             events.add(Status.TIMEOUT)
             result.problems.append(
-                f"the notebook ran out of time ({settings['timeout']:g} s) before cell "
-                f"{index + 1}; {len(cells) - position} code cell(s) did not run")
+                f"the notebook ran out of time ({settings['timeout']:g} s) before {name}; "
+                f"{len(cells) - position} code cell(s) did not run")
             return
         limit = min(left, settings["cell_timeout"])
         reply = kernel.execute(source, limit)
-        entry = {"cell": index + 1, **reply.as_dict()}
+        entry = {"cell": index + 1, "name": name, **reply.as_dict()}
         result.cells.append(entry)
         if reply.status == "error" and reply.ename == "MemoryError":
             events.add(Status.MEMORY)
-            result.problems.append(f"cell {index + 1} ran out of memory (the limit is "
-                                      f"{settings['memory_mb']} MB)")
+            result.problems.append(f"{name} ran out of memory (the limit is "
+                                   f"{settings['memory_mb']} MB)")
         elif reply.status == "timeout":
             events.add(Status.TIMEOUT)
-            result.problems.append(f"cell {index + 1} did not finish within {limit:.0f} s "
-                                      "and was interrupted")
+            result.problems.append(f"{name} did not finish within {limit:.0f} s "
+                                   "and was interrupted")
             if not kernel.interrupt():
                 result.problems.append("the kernel did not respond to the interrupt and "
                                           "was stopped")
@@ -185,38 +200,97 @@ def _run_cells(kernel, notebook, settings, start, result, events):
                 return
         elif reply.status == "died":
             events.add(Status.KERNEL_DIED)
-            result.problems.append(f"the kernel stopped during cell {index + 1} "
-                                      f"({kernel.exit_description()})")
-            return
+            result.problems.append(f"the kernel stopped during {name} "
+                                   f"({kernel.exit_description()})")
+            return position
+    return None
 
 
-def _judge_all(kernel, exercises, names, flags, private, seed, result, events):
-    judged = {}
+def _judge_after_crash(sub, lesson, crash, settings, run_start, launcher, workdir, exercises,
+                       names, flags, seed, result, events):
+    """Judge in a fresh kernel that re-ran the code cells before the crash
+    (:mod:`rnncourse.grading.recovery`)."""
+    cells = code_cells(sub.notebook)
+    crash_name = cell_name(sub.notebook, cells[crash][0], lesson)
+    kernel, private = recovery.recovered_kernel(workdir, sub.data, settings["memory_mb"],
+                                                launcher, SUBMISSION_FILE)
+    with kernel:
+        ran, stopped = 0, "the fresh kernel did not start"
+        if kernel.start():
+            ran, stopped = recovery.rerun_before(kernel, cells, crash,
+                                                 run_start + settings["timeout"],
+                                                 settings["cell_timeout"])
+        result.problems.append(recovery.rerun_note(crash_name, ran, stopped))
+        return _judge_all(kernel, exercises, names, flags, private, seed, result, events,
+                          crash_name=crash_name,
+                          knock_on_policy=settings.get("knock_on", {}).get(lesson, "full"))
+
+
+def _judge_all(kernel, exercises, names, flags, private, seed, result, events, crash_name=None,
+               knock_on_policy="full"):
+    """Judge every exercise in ``kernel``, then re-judge the knock-on failures: an exercise that
+    failed while an exercise of the same lesson it calls failed too is called again with the
+    course's reference for those (:mod:`rnncourse.checks.engine.dependencies`). The re-judge
+    runs after every first verdict, and what goes wrong in it does not change the row's status.
+    """
+    judged, firsts = {}, {}
     for ex in exercises:
         cases = ex.make_cases(seed)
-        report, problem = None, "the kernel was not running"
-        forbidden = forbidden_code_keys(ex.id)
-        if kernel.alive():
-            cases_path = os.path.join(private, f".cases-{ex.id}.npz")
-            out_path = os.path.join(private, f".outputs-{ex.id}.npz")
-            with open(cases_path, "wb") as fh:
-                fh.write(to_bytes(cases))
-            code = harness_request(ex.id, names[ex.id], kernel.place(cases_path),
-                                   kernel.kernel_path(out_path), EXERCISE_TIME_LIMIT)
-            reply = kernel.execute(code, EXERCISE_TIME_LIMIT + HARNESS_SLACK)
-            if reply.status == "timeout":
-                events.add(Status.TIMEOUT)
-                result.problems.append(f"grading {ex.id} did not finish in time; the kernel "
-                                       "was stopped")
-                kernel.shutdown()
-            elif reply.status == "died":
-                events.add(Status.KERNEL_DIED)
-                result.problems.append(f"the kernel stopped while {ex.id} was being graded "
-                                       f"({kernel.exit_description()})")
-            report, problem = read_outputs(out_path, len(cases))
-            if reply.status == "error" and problem:
-                problem = f"{problem}; the grading cell raised {reply.ename}: {reply.evalue}"
-        flag = flags.get(ex.id) or runtime_flag(report, names[ex.id], forbidden)
-        judged[ex.id] = judge_exercise(ex, cases, report, problem, flag)
-        judged[ex.id]["function"] = names[ex.id]
+        report, problem, timed_out = _call_in_kernel(kernel, ex, names[ex.id], cases, private,
+                                                     result.problems, events, crash_name)
+        flag = flags.get(ex.id) or runtime_flag(report, names[ex.id], forbidden_code_keys(ex.id))
+        first = judge_result(ex, cases, report, problem)
+        firsts[ex.id] = (cases, first, timed_out)
+        judged[ex.id] = dict(result_entry(ex, first, flag, len(cases)), function=names[ex.id])
+    for ex in exercises:
+        cases, first, timed_out = firsts[ex.id]
+        failing = [dep.id for dep in same_lesson_dependencies(ex, EXERCISES)
+                   if dep.id in judged and not judged[dep.id]["passed"]]
+        if first.passed or judged[ex.id]["flag"] or timed_out or not failing:
+            continue
+        report, problem, _ = _call_in_kernel(kernel, ex, names[ex.id], cases, private, [], set(),
+                                             crash_name, inject={names[d]: d for d in failing})
+        rejudged = judge_result(ex, cases, report, problem)
+        flag = runtime_flag(report, names[ex.id], forbidden_code_keys(ex.id))  # still watched
+        combined = knock_on(ex, first, rejudged, failing, knock_on_policy)
+        judged[ex.id] = dict(result_entry(ex, combined, flag, len(cases)), function=names[ex.id])
     return judged
+
+
+def _call_in_kernel(kernel, ex, fn_name, cases, private, problems, events, crash_name,
+                    inject=None):
+    """Have the harness call ``fn_name`` on ``cases`` in ``kernel``; returns ``(report or None,
+    problem or None, whether the function ran out of time)``. Incidents go to ``problems`` and
+    ``events``."""
+    if not kernel.alive():
+        return None, "the kernel was not running", False
+    tag = "-knock-on" if inject else ""
+    cases_path = os.path.join(private, f".cases-{ex.id}{tag}.npz")
+    out_path = os.path.join(private, f".outputs-{ex.id}{tag}.npz")
+    with open(cases_path, "wb") as fh:
+        fh.write(to_bytes(cases))
+    code = harness_request(ex.id, fn_name, kernel.place(cases_path), kernel.kernel_path(out_path),
+                           EXERCISE_TIME_LIMIT, inject=inject)
+    reply = kernel.execute(code, EXERCISE_TIME_LIMIT + HARNESS_SLACK)
+    if reply.status == "timeout":
+        events.add(Status.TIMEOUT)
+        problems.append(f"grading {ex.id} did not finish in time; the kernel was stopped")
+        kernel.shutdown()
+    elif reply.status == "died":
+        events.add(Status.KERNEL_DIED)
+        problems.append(f"the kernel stopped while {ex.id} was being graded "
+                        f"({kernel.exit_description()})")
+    report, problem = read_outputs(out_path, len(cases))
+    if crash_name and report is not None and report.get("found") is False:
+        problem = recovery.unbound_problem(fn_name, crash_name)
+    if reply.status == "error" and problem:
+        problem = f"{problem}; the grading cell raised {reply.ename}: {reply.evalue}"
+    timed_out = report is not None and any(o["status"] == "timeout" for o in report["outputs"])
+    if timed_out:
+        # the harness's own time limit stopped the function: the kernel replied in time, but
+        # the exercise ran out of time all the same
+        events.add(Status.TIMEOUT)
+        problems.append(f"{fn_name} ({ex.id}) ran out of time while being graded: its test cases "
+                        f"did not finish within {EXERCISE_TIME_LIMIT:g} s (the limit for all of "
+                        "them together), so the cases from there on fail")
+    return report, problem, timed_out

@@ -5,17 +5,22 @@ the ones it is asked for, in order, after all grading finished. A writer only re
 :class:`~rnncourse.grading.results.SubmissionResult` objects, so an export for nbgrader,
 Gradescope or an LMS is one more class here.
 
-Gradebook (``--out``, default ``gradebook.csv``): one row per submission, columns ``submission``,
-``lesson``, ``status``, one column per exercise (points earned; empty when that exercise is not
-part of the submission's lesson), ``total`` and ``possible``. Cells that a spreadsheet would run
-as a formula (starting with ``=``, ``+``, ``-`` or ``@``) are prefixed with ``'``.
+Gradebook (``--out``, default ``gradebook.csv``): one row per submission, merged into the
+existing file (the batch's rows replace theirs, every other row is kept); the columns and the
+merge are described in :mod:`rnncourse.grading.gradebook`.
 
-JSON reports (``<out stem>-reports/<name>.json``): everything known about one submission — the
-seed of the test cases, the status and the problems behind it, every cell's outcome, and per
-exercise the points, the message, each case's verdict, and any flag.
+JSON reports (``<out stem>-reports/<stem>.json``): everything known about one submission — the
+seed of the test cases, the root its identity is relative to, its roster entry, the status and
+the problems behind it, every cell's outcome, and per exercise the points, the message, each
+case's verdict, and any flag.
 
-Feedback (``--feedback DIR``, ``<name>.txt``): what a student should read — what passed, what
-failed and why, in the words of the notebook's own checks.
+Feedback (``--feedback DIR``, ``<stem>.txt``): what a student should read — what passed, what
+failed and why, in the words of the notebook's own checks. It does not show the seed: a student
+who knew it could prepare answers for exactly those test cases.
+
+``<stem>`` (:func:`report_stem`) comes from the submission's identity alone — its sanitized path
+plus a short hash of the identity — so a regrade overwrites that student's files and nobody
+else's, and two identities never share a file even when they sanitize alike.
 
 Every file is written to a temporary name and renamed into place, after all grading finished.
 """
@@ -23,14 +28,13 @@ Every file is written to a temporary name and renamed into place, after all grad
 from __future__ import annotations
 
 import abc
-import csv
-import io
 import json
 import os
 import tempfile
 from pathlib import Path
 
 from rnncourse.checks import EXERCISES, QUESTIONS
+from rnncourse.grading import gradebook
 from rnncourse.grading.loading import safe_file_stem
 from rnncourse.grading.results import Status
 
@@ -42,24 +46,11 @@ def exercise_columns(results):
             if ex.lesson in lessons]
 
 
-def _cell(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def gradebook_text(results, columns):
-    """The CSV text of the gradebook."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["submission", "lesson", "status", *columns, "total", "possible"])
-    for r in results:
-        points = []
-        for ex_id in columns:
-            entry = r.exercises.get(ex_id)
-            points.append("" if entry is None else entry["points"])
-        writer.writerow([_cell(r.name), _cell(r.lesson or ""), _cell(r.status_text), *points,
-                         r.total, r.possible])
-    return buf.getvalue()
+def gradebook_text(results, columns, root=""):
+    """The CSV text of a new gradebook holding ``results`` (``columns``: the exercise ids)."""
+    fresh = gradebook.Gradebook(columns=[*gradebook.HEAD, *columns, *gradebook.TAIL])
+    book, _ = gradebook.merge(fresh, results, root)
+    return gradebook.gradebook_text(book)
 
 
 def feedback_text(r):
@@ -77,7 +68,8 @@ def feedback_text(r):
     if errors:
         lines += ["", "Cells that raised an error when your notebook was run from the top:"]
         for c in errors[:20]:
-            lines.append(f"  - cell {c['cell']}: {c.get('ename')}: {(c.get('evalue') or '')[:200]}")
+            where = c.get("name") or f"cell {c['cell']}"  # a result made without cell names
+            lines.append(f"  - {where}: {c.get('ename')}: {(c.get('evalue') or '')[:200]}")
     for ex_id, entry in r.exercises.items():
         mark = "PASSED" if entry.get("passed") else ("FLAGGED" if entry.get("flag") else "FAILED")
         fn = entry.get("function") or ex_id
@@ -90,7 +82,8 @@ def feedback_text(r):
     return "\n".join(lines) + "\n"
 
 
-def _write_atomic(path, text):
+def write_atomic(path, text):
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file renamed into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -112,8 +105,12 @@ def reports_dir(out):
 
 
 def report_stem(result):
-    """The file stem of a submission's JSON report and feedback file."""
+    """The file stem of a submission's JSON report and feedback file: from its identity only
+    (sanitized, plus a hash of the identity), so stable across regrades and unique."""
     return safe_file_stem(result.name)
+
+
+_write_atomic = write_atomic
 
 
 class Writer(abc.ABC):
@@ -122,7 +119,9 @@ class Writer(abc.ABC):
     ``write(results, columns, batch_info, options)``: ``results`` is the list of
     :class:`~rnncourse.grading.results.SubmissionResult`, ``columns`` the exercise ids,
     ``batch_info`` the seed, settings and course-file check, ``options`` the batch's
-    ``{"out": Path, "feedback": Path or None}``. :meth:`wanted` says whether it runs.
+    ``{"out": Path, "feedback": Path or None}`` and optionally ``"root"`` (the ``root`` column's
+    text), ``"roster"`` (a :class:`~rnncourse.grading.roster.Roster`) and ``"lesson"``.
+    :meth:`wanted` says whether it runs; what ``write`` returns is collected by :func:`write_all`.
     """
 
     name = ""
@@ -136,12 +135,39 @@ class Writer(abc.ABC):
 
 
 class GradebookWriter(Writer):
-    """``--out`` (default ``gradebook.csv``): one row per submission."""
+    """``--out`` (default ``gradebook.csv``): one row per submission, merged into the existing
+    file; returns the :class:`~rnncourse.grading.gradebook.MergeReport`.
+
+    ``options["existing"]``, when present, is the gradebook as read before any student code ran
+    (None: there was none); the merge uses it, not the file as it is now, so a submission graded
+    without a sandbox cannot slip rows in. A file changed meanwhile is kept beside, as
+    ``<out>.changed-during-grading`` (``-2``, ... when taken). Without that key the file is read now. Raises
+    :class:`~rnncourse.grading.gradebook.GradebookError` (and writes nothing) when the existing
+    file is not a gradebook.
+    """
 
     name = "gradebook"
 
     def write(self, results, columns, batch_info, options):
-        _write_atomic(options["out"], gradebook_text(results, columns))
+        out = Path(options["out"])
+        if "existing" in options:
+            existing = options["existing"]
+        else:
+            existing = gradebook.read_gradebook(out)
+        before = existing.digest if existing is not None else None
+        if existing is None:
+            existing = gradebook.Gradebook(columns=[*gradebook.HEAD, *columns, *gradebook.TAIL])
+        book, report = gradebook.merge(existing, results, options.get("root", ""),
+                                       options.get("roster"), options.get("lesson"))
+        if gradebook.file_digest(out) != before and out.exists():
+            aside, n = out.with_name(out.name + ".changed-during-grading"), 1
+            while aside.exists():
+                n += 1
+                aside = out.with_name(f"{out.name}.changed-during-grading-{n}")
+            os.replace(out, aside)
+            report.kept_aside = str(aside)
+        write_atomic(out, gradebook.gradebook_text(book))
+        return report
 
 
 class JsonReportWriter(Writer):
@@ -151,9 +177,14 @@ class JsonReportWriter(Writer):
 
     def write(self, results, columns, batch_info, options):
         folder = reports_dir(options["out"])
+        roster = options.get("roster")
         for r in results:
             data = {"batch": batch_info, **r.to_dict()}
-            _write_atomic(folder / f"{report_stem(r)}.json", json.dumps(data, indent=1, default=str))
+            if roster is not None:
+                student, _ = roster.match(r.name)
+                data["student"] = None if student is None else {
+                    "student_id": student.student_id, "name": student.name}
+            write_atomic(folder / f"{report_stem(r)}.json", json.dumps(data, indent=1, default=str))
 
 
 class FeedbackWriter(Writer):
@@ -166,7 +197,7 @@ class FeedbackWriter(Writer):
 
     def write(self, results, columns, batch_info, options):
         for r in results:
-            _write_atomic(Path(options["feedback"]) / f"{report_stem(r)}.txt", feedback_text(r))
+            write_atomic(Path(options["feedback"]) / f"{report_stem(r)}.txt", feedback_text(r))
 
 
 WRITERS = {w.name: w for w in (GradebookWriter(), JsonReportWriter(), FeedbackWriter())}
@@ -176,14 +207,22 @@ WRITERS = {w.name: w for w in (GradebookWriter(), JsonReportWriter(), FeedbackWr
 def write_all(results, columns, batch_info, options, writers=None):
     """Run every wanted writer of ``writers`` (names; default: all of :data:`WRITERS`).
 
+    Returns
+    -------
+    dict writer name -> what its ``write`` returned (the gradebook's merge report)
+
     Raises
     ------
     ValueError
         for an unknown writer name, listing the known ones.
     """
-    for name in writers or list(WRITERS):
+    names = list(writers or WRITERS)
+    for name in names:
         if name not in WRITERS:
             raise ValueError(f"unknown writer {name!r}; known writers: {', '.join(WRITERS)}")
+    done = {}
+    for name in names:
         writer = WRITERS[name]
         if writer.wanted(options):
-            writer.write(results, columns, batch_info, options)
+            done[name] = writer.write(results, columns, batch_info, options)
+    return done

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from rnncourse.grading.launchers import (SameUserLauncher, SeparateUidLauncher, choose_launcher,
-                                         interpreter_world_readable)
+                                         interpreter_world_readable, open_path_to)
 
 
 def test_the_same_user_launcher_changes_no_path_and_no_user(tmp_path):
@@ -47,6 +50,36 @@ def test_a_separate_uid_launcher_hands_files_to_its_user(tmp_path):
     (tmp_path / "work" / "b").write_text("")
     assert launcher.place(tmp_path / "work" / "b") == str(tmp_path / "work" / "b")
     assert os.stat(tmp_path / "work" / "b").st_uid == 2_000_000_123
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="chown needs root")
+def test_a_separate_uid_kernel_can_reach_its_folder_through_the_batch_folders():
+    # the batch makes its folders 0o700 in the temporary folder; a kernel running as another
+    # user must pass through them (and cannot list them)
+    batch = Path(tempfile.mkdtemp(prefix="rnncourse-grade-"))
+    try:
+        (batch / "0" / "work").mkdir(parents=True, mode=0o700)
+        (batch / "0").chmod(0o700)
+        SeparateUidLauncher(2_000_000_123).prepare(batch / "0" / "work")
+        assert [(f.stat().st_mode & 0o777) for f in (batch, batch / "0")] == [0o701, 0o701]
+        assert (batch / "0" / "work").stat().st_mode & 0o777 == 0o700
+        out = subprocess.run(["/bin/sh", "-c", 'cd "$TARGET" && id -u && ls "$TARGET/.."'],
+                             capture_output=True, text=True,
+                             env={"TARGET": str(batch / "0" / "work"), "PATH": "/usr/bin:/bin"},
+                             user=2_000_000_123, group=2_000_000_123, extra_groups=[])
+        assert out.stdout == "2000000123\n" and "Permission denied" in out.stderr, out
+    finally:
+        shutil.rmtree(batch)
+
+
+def test_open_path_to_leaves_folders_outside_the_top_alone(tmp_path):
+    inside = tmp_path / "a" / "b"
+    inside.mkdir(parents=True)
+    (tmp_path / "a").chmod(0o700)
+    open_path_to(inside / "work", top=tmp_path / "elsewhere")
+    assert (tmp_path / "a").stat().st_mode & 0o777 == 0o700
+    open_path_to(inside / "work", top=tmp_path)
+    assert (tmp_path / "a").stat().st_mode & 0o777 == 0o701
 
 
 def test_choose_launcher_without_a_sandbox():

@@ -58,3 +58,15 @@ def test_a_result_survives_the_workers_json_round_trip():
     assert back == r
     with pytest.raises(ValueError):
         SubmissionResult.from_dict({"outcome": "fine, honestly"})
+
+
+def test_a_wrong_lesson_row_is_derived_scores_zero_and_round_trips():
+    result = SubmissionResult.wrong_lesson("02_recurrence_and_cycles", "04_bptt",
+                                           name="a.ipynb").score()
+    assert result.status_text == "wrong lesson: 02_recurrence_and_cycles"
+    assert (result.lesson, result.total, result.possible) == ("04_bptt", 0, 7)
+    assert result.exercises["rnn_backward"]["message"] == (
+        "not graded: wrong lesson: 02_recurrence_and_cycles")
+    back = SubmissionResult.from_dict(result.to_dict())
+    assert (back.status, back.reason, back.status_text) == (
+        Status.WRONG_LESSON, "02_recurrence_and_cycles", "wrong lesson: 02_recurrence_and_cycles")

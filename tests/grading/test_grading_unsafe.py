@@ -71,3 +71,13 @@ def test_without_the_sandbox_the_instructors_files_can_change(batch):
 
 def test_without_the_sandbox_the_network_is_open(batch):
     assert b"stolen answers" in batch["seen"]
+
+
+def test_rows_written_into_the_gradebook_during_the_run_are_not_taken_over(batch):
+    # the file_tamper notebook wrote "x,999" into out/gradebook.csv while it ran: the grader
+    # merged into the gradebook as read before any student code ran, and kept that file aside
+    out = batch["tmp"] / "out"
+    assert "999" not in (out / "gradebook.csv").read_text()
+    assert (out / "gradebook.csv.changed-during-grading").read_text() == "submission,total\nx,999\n"
+    assert "was changed while grading (by you, or by a submission graded without a sandbox)" \
+        in batch["proc"].stderr

@@ -209,6 +209,7 @@ RNN_BACKWARD = FunctionExercise(
     time_axes={"dx": 1},
     equivalents=("rnncourse.rnn.fast:rnn_backward_fast",
                  "rnncourse.rnn.truncated:rnn_backward_truncated"),
+    depends_on=("rnn_step_backward",),
     mistakes=(
         Mistake("overwrite_shared", "the shared-weight gradients are overwritten at every time "
                 "step instead of summed: Wx, Wh and b are used at every step, so accumulate "

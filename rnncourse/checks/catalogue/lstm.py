@@ -238,6 +238,7 @@ LSTM_BACKWARD = FunctionExercise(
     id="lstm_backward",
     lesson=LESSON,
     points=3,
+    depends_on=("lstm_step_backward",),
     signature="lstm_backward(dh, cache) -> (dx, dh0, dWx, dWh, db)",
     reference="rnncourse.rnn:lstm_backward",
     arg_names=("dh", "cache"),

@@ -61,6 +61,7 @@ RNN_FORWARD = FunctionExercise(
     shapes={"h": "(N, T, H)"},
     time_axes={"h": 1},
     equivalents=("rnncourse.rnn.fast:rnn_forward_fast",),
+    depends_on=("rnn_step_forward",),  # of lesson 2: no knock-on re-judge across lessons
     labels={"cache[t]": STEP_CACHE_NAMES},
     mistakes=(
         Mistake("returned_step_cache", "returned one step's cache (a 5-tuple x, h_prev, Wx, Wh, "

@@ -40,6 +40,7 @@ RNN_BACKWARD_TRUNCATED = FunctionExercise(
     shapes=SEQ_SHAPES,
     time_axes={"dx": 1},
     equivalents=("rnncourse.rnn.fast:rnn_backward_fast",),
+    depends_on=("rnn_step_backward",),  # of lesson 4: no knock-on re-judge across lessons
     mistakes=(
         Mistake("no_cut", "nothing is cut: this is full BPTT. At every chunk start (t % k == 0, "
                 "t > 0) pass a zero gradient on to step t-1 instead of dh_prev.",

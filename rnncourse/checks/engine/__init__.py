@@ -7,6 +7,8 @@
 - :mod:`~rnncourse.checks.engine.result`: :class:`Verdict` (one case) and :class:`Result`
   (what ``check`` returns)
 - :mod:`~rnncourse.checks.engine.runner`: :func:`run_check`, :func:`judge_cases`, :func:`aggregate`
+- :mod:`~rnncourse.checks.engine.dependencies`: knock-on failures (an exercise judged again with
+  the reference for the exercises it calls)
 - :mod:`~rnncourse.checks.engine.running`: the call step (private copies, time limit, what came
   back, what was changed in place); its source also runs inside the grader's kernel
 - :mod:`~rnncourse.checks.engine.compare`: compare outputs and say in words what differs
@@ -15,6 +17,9 @@
 The exercises themselves live in :mod:`rnncourse.checks.catalogue`.
 """
 
+from rnncourse.checks.engine.dependencies import (KNOCK_ON_POLICIES, check_with_dependencies,
+                                                  knock_on, same_lesson_dependencies,
+                                                  swapped_globals)
 from rnncourse.checks.engine.function import (Alternative, ArgBuilder, FunctionExercise, Mistake,
                                               exception_message, label, load_function)
 from rnncourse.checks.engine.plaindata import from_bytes, pack, to_bytes, unpack
@@ -26,4 +31,5 @@ from rnncourse.checks.engine.runner import aggregate, judge_cases, run_check
 __all__ = ["Exercise", "FunctionExercise", "Mistake", "Alternative", "ArgBuilder", "Result", "Verdict",
            "run_check", "judge_cases", "aggregate", "exception_message", "label",
            "load_function", "derive_seed", "lesson_number", "DEFAULT_TIME_LIMIT", "pack",
-           "unpack", "to_bytes", "from_bytes"]
+           "unpack", "to_bytes", "from_bytes", "KNOCK_ON_POLICIES", "check_with_dependencies",
+           "knock_on", "same_lesson_dependencies", "swapped_globals"]

@@ -126,6 +126,8 @@ class FunctionExercise(Exercise):
     arg_builders : dict input name -> :class:`ArgBuilder`, for inputs that are not plain data
     equivalents : tuple of ``"module:function"``, library functions besides ``reference`` that
         compute the same thing (calling one counts as calling the reference)
+    depends_on : tuple of exercise ids whose functions the answer calls (knock-on failures:
+        :mod:`~rnncourse.checks.engine.dependencies`)
     rtol, atol : float, tolerances of every comparison
     """
 
@@ -145,6 +147,7 @@ class FunctionExercise(Exercise):
     containers: dict = field(default_factory=dict)
     arg_builders: dict = field(default_factory=dict)
     equivalents: tuple = ()
+    depends_on: tuple = ()
     rtol: float = 1e-7
     atol: float = 1e-9
 

@@ -13,6 +13,8 @@ An exercise is judged in three steps that may run in different processes, with o
   cell metadata and the gradebook are checked against / derived from it);
 - :meth:`case_seed`: the cases' random stream, derived from ``(seed, id)`` with a stable hash so
   exercises never share one and ``PYTHONHASHSEED`` changes nothing;
+- ``depends_on``: the exercises its answer calls, for knock-on failures
+  (:mod:`~rnncourse.checks.engine.dependencies`);
 - :meth:`accepts`: whether an answer is of the right kind at all (a function, or for a
   question a plain value), with the message to show when it is not;
 - :meth:`reference_names`: the library functions that *are* the answer (calling one is flagged
@@ -72,6 +74,10 @@ class Exercise(abc.ABC):
     lesson: str
     points: int
     answer_kind = "function"
+    depends_on = ()
+    """Ids of the exercises this one's answer calls (``rnn_backward`` calls
+    ``rnn_step_backward``): when both fail in the same lesson, this one is judged again with the
+    course's reference for them (:mod:`~rnncourse.checks.engine.dependencies`)."""
     """``"function"``: the learner passes a function, which the grader calls in the kernel;
     ``"value"``: the learner passes a plain answer (a question)."""
 

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 @dataclass
 class Verdict:
     """The judgement of one case: ``passed``, a ``message``, the ``mistake`` name if one matched,
-    and a ``note`` for a passing answer worth a remark (an accepted alternative)."""
+    a ``note`` for a passing answer worth a remark (an accepted alternative), and whether the
+    answer ran out of time on it (``timed_out``)."""
 
     passed: bool
     message: str
     mistake: str | None = None
     label: str = ""
     note: str = ""
+    timed_out: bool = False
 
 
 class Result:
@@ -34,10 +36,13 @@ class Result:
     points, possible : int, points earned (all or nothing) and available
     mistake : str or None, the name of the known mistake that matched the first failing case
     verdicts : list of :class:`Verdict`, one per case that ran
+    knock_on : tuple of str, or None: the exercises it depends on whose mistakes alone made it
+        fail (it passes with the course's reference for them; see
+        :mod:`~rnncourse.checks.engine.dependencies`)
     """
 
     def __init__(self, exercise_id, passed, message, points=0, possible=0, mistake=None,
-                 verdicts=()):
+                 verdicts=(), knock_on=None):
         self.exercise_id = exercise_id
         self.passed = bool(passed)
         self.message = message
@@ -45,6 +50,7 @@ class Result:
         self.possible = possible
         self.mistake = mistake
         self.verdicts = list(verdicts)
+        self.knock_on = knock_on
 
     @property
     def headline(self):

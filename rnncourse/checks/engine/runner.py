@@ -30,6 +30,7 @@ def judge_cases(exercise, cases, outputs):
     for case, out in zip(cases, outputs):
         verdicts.append(exercise.judge(case, out))
         if out.get("status") == "timeout":
+            verdicts[-1].timed_out = True
             break
     return verdicts
 
