@@ -6,9 +6,8 @@ One lesson (04_bptt: two exercises worth 2 + 3 points, four questions worth 0.5 
 short. Skipped when nbgrader is not installed (``pip install -e ".[test,nbgrader]"``), except
 under CI (``CI=true``), where it fails.
 
-Not included: an answer to rnn_backward that is right but calls a wrong rnn_step_backward. Its
-verdict changes with the checks engine's knock-on re-judge (issue 13); add such a student here
-once that is merged, to show that nbgrader and ``rnncourse grade`` still agree on it.
+One student answers rnn_backward right but calls a wrong rnn_step_backward: the checks engine's
+knock-on re-judge (which ``check`` and the grader share) keeps rnn_backward's points in both.
 """
 
 from __future__ import annotations
@@ -115,6 +114,11 @@ def make_class(released):
         "backward_future_not_added": (
             _student(released, {**code, "rnn_backward-answer": future_not_added}),
             {**zero, "rnn_step_backward": 2}),
+        # a right rnn_backward calling that wrong rnn_step_backward: the knock-on re-judge (the
+        # checks engine's) keeps rnn_backward's points, in the kernel and in the grader alike
+        "knock_on": (_student(released, {"rnn_step_backward-answer": no_tanh_derivative,
+                                         "rnn_backward-answer": full}),
+                     {**zero, "rnn_backward": 3}),
         "untouched": (_student(released), zero),
         # the kernel exits before any answer is defined; rnncourse grade still reads the
         # questions' literal answers (statically), nbgrader cannot run their tests
@@ -230,8 +234,8 @@ def test_the_released_copy_hides_the_tests_and_the_answers(round_trip):
 
 
 @pytest.mark.parametrize("student", ["right", "step_no_tanh_derivative",
-                                     "backward_future_not_added", "untouched", "crash_raise",
-                                     "questions"])
+                                     "backward_future_not_added", "knock_on", "untouched",
+                                     "crash_raise", "questions"])
 def test_nbgrader_and_rnncourse_grade_agree(round_trip, student):
     expected = round_trip["students"][student][1]
     ours = round_trip["rnncourse"][student]
