@@ -12,7 +12,7 @@ that does not raise. :func:`generate_nbgrader_source` therefore rewrites each gr
    catalogue's) whose code is an nbgrader hidden test calling
    :func:`rnncourse.checks.autograder.autograde` (or ``autograde_question``). nbgrader removes
    hidden tests from the students' copy and restores them when it autogrades, so a wrong answer
-   raises there and a right one outputs its points.
+   raises there and a right one does not (nbgrader then gives the cell its points).
 
 The solution cells keep their ``### BEGIN SOLUTION`` blocks (nbgrader's ``generate_assignment``
 replaces them), outputs and run-time metadata are removed, and ``metadata.rnncourse`` names the

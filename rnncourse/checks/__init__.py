@@ -61,7 +61,7 @@ nbgrader
 --------
 :func:`autograde` and :func:`autograde_question` (:mod:`rnncourse.checks.autograder`) are what the
 graded cells of an nbgrader source folder run (``rnncourse release --nbgrader-source``): the same
-check, but a wrong answer raises and a right one returns its points, as nbgrader expects. Learners
+check, but a wrong answer raises (and a right one does not), as nbgrader expects. Learners
 never call them; ``check`` itself never raises.
 
 Self-check questions

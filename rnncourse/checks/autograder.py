@@ -1,4 +1,4 @@
-"""Graded cells the nbgrader way: a wrong answer raises, a right one outputs its points.
+"""Graded cells the nbgrader way: a wrong answer raises, a right one does not.
 
 ``check(exercise_id, fn)`` never raises, so a learner's Run All always reaches the end; nbgrader,
 however, gives full credit to a graded cell that does not raise. The nbgrader source folder that
@@ -15,10 +15,13 @@ puts them back when it autogrades, so these functions only ever run under nbgrad
 Each function runs the same :func:`~rnncourse.checks.check` as the notebook (so the verdict and
 its words are the course's), shows its panel, and then:
 
-- on a pass, returns the points earned as a ``float``: the cell's result is that one number,
-  which nbgrader reads as the cell's score (``text/plain`` output parsed as a float);
+- on a pass, returns None: the cell has no result, and nbgrader gives a graded cell that neither
+  raises nor has a result its full points, whatever points the instructor gave the cell;
 - on a fail, raises :class:`AssertionError` whose message is the check's headline and message:
   nbgrader scores a cell that raises 0 and shows the error in its feedback.
+
+(nbgrader would also read a result that is one number as the cell's score; exercises are all or
+nothing, so no number is needed, and none could go stale when the cell's points are edited.)
 
 Anything the check writes to stderr (a warning from the learner's arithmetic) is kept out of the
 cell, since nbgrader scores a graded cell with stderr output 0.
@@ -49,8 +52,8 @@ def autograde(exercise_id, fn, *, seed=None, time_limit=AUTOGRADE_TIME_LIMIT):
 
     Returns
     -------
-    float
-        The points earned, equal to the exercise's points (all or nothing).
+    None
+        When the answer passes (nbgrader then gives the cell its points).
 
     Raises
     ------
@@ -86,8 +89,8 @@ def autograde_question(question_id):
 
     Returns
     -------
-    float
-        The question's points, when the answer is right.
+    None
+        When the answer is right.
 
     Raises
     ------
@@ -159,11 +162,11 @@ def _quiet():
 
 
 def _verdict(result):
-    """Show the panel; return the points of a pass as a float, raise AssertionError for a fail."""
+    """Show the panel; raise AssertionError for a fail, return None for a pass."""
     _show(result)
     if not result.passed:
         raise AssertionError(str(result))
-    return float(result.points)
+    return None
 
 
 def _show(result):

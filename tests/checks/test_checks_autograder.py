@@ -1,5 +1,5 @@
 """checks.autograder: the nbgrader graded cells' functions (a wrong answer raises, a right one
-outputs its points), tried directly and in an IPython shell the way nbgrader runs the cells."""
+does not), tried directly and in an IPython shell the way nbgrader runs the cells."""
 
 from __future__ import annotations
 
@@ -22,10 +22,11 @@ def _mistake(exercise_id, name):
     return next(m for m in EXERCISES[exercise_id].mistakes if m.name == name).variant
 
 
-def test_a_right_function_returns_its_points_as_a_float():
-    assert autograde("rnn_backward", rnn_backward, seed=3) == 3.0
-    points = autograde("rnn_step_backward", rnn_step_backward, seed=3)
-    assert points == 2.0 and type(points) is float
+def test_a_right_function_passes_without_a_result(capsys):
+    assert autograde("rnn_backward", rnn_backward, seed=3) is None  # nbgrader: full points
+    assert autograde("rnn_step_backward", rnn_step_backward, seed=3) is None
+    assert capsys.readouterr().out.startswith(  # the panel, as plain text outside Jupyter
+        "✓ PASSED  rnn_backward  (3/3 points)\nAll ")
 
 
 def test_a_named_mistake_raises_with_the_checks_words():
@@ -63,7 +64,7 @@ def test_warnings_and_stderr_of_the_learners_code_stay_out_of_the_cell(capsys):
         print("a learner's stderr line", file=sys.stderr)
         return rnn_step_backward(dh_next, cache)
 
-    assert autograde("rnn_step_backward", noisy_step_backward, seed=1) == 2.0
+    assert autograde("rnn_step_backward", noisy_step_backward, seed=1) is None
     assert capsys.readouterr().err == ""  # nbgrader scores a graded cell with stderr output 0
 
 
@@ -134,9 +135,9 @@ def _graded_cell(item_id, points, function_name=None):
     return test_cell_source(item_id, points, function_name)
 
 
-def test_in_a_shell_a_right_exercise_outputs_its_points(shell):
+def test_in_a_shell_a_right_exercise_raises_nothing_and_has_no_result(shell):
     run = shell.run_cell(_graded_cell("rnn_step_backward", 2, "rnn_step_backward"))
-    assert run.error_in_exec is None and run.result == 2.0
+    assert run.error_in_exec is None and run.result is None
 
 
 def test_in_a_shell_redefining_check_does_not_pass_a_wrong_answer(shell):
@@ -147,15 +148,15 @@ def test_in_a_shell_redefining_check_does_not_pass_a_wrong_answer(shell):
     assert str(run.error_in_exec).startswith("✗ FAILED  rnn_backward  (0/3 points)\n")
 
 
-@pytest.mark.parametrize("answer_cell, result", [
-    ('check("q04_order_forced", "c")', 0.5),
-    ('check("q04_total_vs_partial", "b")\ncheck("q04_order_forced", "c")', 0.5),
+@pytest.mark.parametrize("answer_cell", [
+    'check("q04_order_forced", "c")',
+    'check("q04_total_vs_partial", "b")\ncheck("q04_order_forced", "c")',
 ])
-def test_in_a_shell_a_right_question_outputs_half_a_point(shell, answer_cell, result):
+def test_in_a_shell_a_right_question_raises_nothing(shell, answer_cell):
     shell.run_cell(answer_cell)
     shell.run_cell('ask_me_later = "q04_order_forced"')
     run = shell.run_cell(_graded_cell("q04_order_forced", 0.5))
-    assert run.error_in_exec is None and run.result == result
+    assert run.error_in_exec is None and run.result is None
 
 
 def test_in_a_shell_a_wrong_or_missing_question_answer_raises(shell):

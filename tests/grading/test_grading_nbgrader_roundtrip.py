@@ -272,10 +272,23 @@ def _text(value):
     return "".join(value) if isinstance(value, list) else value
 
 
-def test_nbgrader_reads_the_points_and_shows_the_checks_words(round_trip):
+def test_a_right_answer_earns_the_cells_points_whatever_they_are(round_trip):
+    from nbformat import from_dict
+    from nbgrader.utils import determine_grade
+
+    path = round_trip["course"] / "autograded" / "right" / LESSON / f"{LESSON}.ipynb"
+    cells = json.loads(path.read_text())["cells"]
+    cell = next(c for c in cells if c["metadata"].get("nbgrader", {}).get("grade_id")
+                == "rnn_backward")
+    assert [o["output_type"] for o in cell["outputs"]] == ["display_data"]  # no result to read
+    cell = from_dict(cell)
+    cell.metadata.nbgrader.points = 4  # an instructor gave it 4 points in source/
+    assert determine_grade(cell) == (4.0, 4.0)
+
+
+def test_nbgrader_shows_the_checks_words(round_trip):
     right = _graded_outputs(round_trip, "right", "rnn_step_backward")
-    assert [o["output_type"] for o in right] == ["display_data", "execute_result"]
-    assert _text(right[1]["data"]["text/plain"]) == "2.0"  # the one number nbgrader reads
+    assert [o["output_type"] for o in right] == ["display_data"]
     assert _text(right[0]["data"]["text/plain"]).startswith(
         "✓ PASSED  rnn_step_backward  (2/2 points)\nAll 4 test cases pass.\n"
         "(nbgrader autograde: test cases from seed ")
