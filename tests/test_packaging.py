@@ -55,8 +55,16 @@ def test_readme_quick_start_and_ci_agree():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "pip install -e . && rnncourse lab" in readme
-    assert 'pip install -e ".[test]" && pytest' in readme
-    assert 'pip install -q -e ".[test]"' in ci and re.search(r"^pytest\s*$", ci, re.M)
+    assert 'pip install -e ".[test,nbgrader]" && pytest' in readme
+    assert 'pip install -q -e ".[test,nbgrader]"' in ci and re.search(r"^pytest\s*$", ci, re.M)
+
+
+def test_the_nbgrader_extra_and_the_readme_say_the_same():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["optional-dependencies"]["nbgrader"] == ["nbgrader>=0.9"]
+    readme = (ROOT / "README.md").read_text()
+    assert 'pip install -e ".[nbgrader]"' in readme
+    assert "rnncourse release --nbgrader-source" in readme
 
 
 def test_console_script_points_at_cli_main():

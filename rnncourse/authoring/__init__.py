@@ -7,6 +7,7 @@ Submodules, one concept each:
 ``lessons``   regenerating lessons/ (:func:`release`) and the staleness check (:func:`check_lessons`)
 ``execute``   running a solution notebook and saving its outputs (:func:`execute_notebook`)
 ``layout``    finding the course's lessons/ and solutions/ folders
+``nbgrader_source``  solutions/ -> an nbgrader source folder whose graded cells run hidden tests
 
 Example (what ``rnncourse release`` and ``rnncourse release --check`` do)::
 
@@ -38,6 +39,8 @@ _WHERE = {
     "check_lessons": "lessons",
     "release": "lessons",
     "solution_notebooks": "lessons",
+    "write_nbgrader_source": "nbgrader_source",
+    "generate_nbgrader_source": "nbgrader_source",
     "execute_notebook": "execute",
     "NotebookExecutionError": "execute",
 }
@@ -73,10 +76,12 @@ __all__ = [
     "find_lessons_dir",
     "find_solutions_dir",
     "generate_lesson",
+    "generate_nbgrader_source",
     "read_notebook",
     "release",
     "render_lesson",
     "serialize_notebook",
     "solution_notebooks",
     "validate_markup",
+    "write_nbgrader_source",
 ]

@@ -57,6 +57,13 @@ lstm_backward                06_gated_cells              3       rnn.lstm_backwa
 The lesson-0 warm-up is ``warmup_sum_of_squares(x) -> float``, the sum of the squares of every
 entry of the array ``x``.
 
+nbgrader
+--------
+:func:`autograde` and :func:`autograde_question` (:mod:`rnncourse.checks.autograder`) are what the
+graded cells of an nbgrader source folder run (``rnncourse release --nbgrader-source``): the same
+check, but a wrong answer raises (and a right one does not), as nbgrader expects. Learners
+never call them; ``check`` itself never raises.
+
 Self-check questions
 --------------------
 :data:`QUESTIONS` holds the conceptual questions of lessons 1-5 (``q<lesson>_<name>``, 0.5
@@ -74,6 +81,7 @@ from rnncourse.checks.catalogue import (EXERCISES, LESSONS, QUESTIONS, exercises
 from rnncourse.checks.engine import (DEFAULT_TIME_LIMIT, Exercise, FunctionExercise, Mistake,
                                      Result, Verdict, aggregate, check_with_dependencies,
                                      from_bytes, pack, run_check, to_bytes, unpack)
+from rnncourse.checks.autograder import autograde, autograde_question
 from rnncourse.checks.unfinished import skip_if_unfinished
 
 
@@ -129,7 +137,7 @@ def ask(question_id):
     return _ask(question_id)
 
 
-__all__ = ["check", "ask", "skip_if_unfinished", "EXERCISES", "QUESTIONS", "LESSONS",
+__all__ = ["check", "ask", "skip_if_unfinished", "autograde", "autograde_question", "EXERCISES", "QUESTIONS", "LESSONS",
            "exercises_for_lesson", "questions_for_lesson", "graded_for_lesson", "points_for_lesson",
            "Exercise", "FunctionExercise", "Mistake",
            "Result", "Verdict", "aggregate", "run_check", "pack", "unpack", "to_bytes",

@@ -33,6 +33,17 @@ def add_release_parser(subparsers):
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 and name each stale, missing or extra lesson "
                              "if lessons/ differs from what release would generate")
+    parser.add_argument("--nbgrader-source", metavar="DIR", type=Path, default=None,
+                        help="instead of lessons/, write an nbgrader source folder: "
+                             "DIR/<lesson>/<lesson>.ipynb per lesson (DIR is usually your nbgrader "
+                             "course's source/), whose graded cells run hidden tests that raise "
+                             "for a wrong answer; see docs/grading.md, section 9")
+    parser.add_argument("--lesson", metavar="ID", action="append", default=None,
+                        help="with --nbgrader-source: only this lesson (04_bptt or 04); repeat "
+                             "for several (default: every lesson)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="with --nbgrader-source: replace a source notebook that exists and "
+                             "differs (by default it is kept, since you may have edited it)")
     parser.set_defaults(run=run_release, parser=parser)
     return parser
 
@@ -54,6 +65,12 @@ def run_release(args):
     """Carry out ``rnncourse release [--check]``; returns the exit code."""
     from rnncourse.authoring.lessons import check_lessons, release  # imports nbformat: only when needed
 
+    if args.nbgrader_source is None and (args.lesson or args.overwrite):
+        args.parser.error("--lesson and --overwrite only apply with --nbgrader-source DIR")
+    if args.nbgrader_source is not None:
+        if args.check:
+            args.parser.error("--check and --nbgrader-source cannot be combined")
+        return _run_nbgrader_source(args)
     try:
         solutions, lessons = _folders(args)
         if args.check:
@@ -75,6 +92,34 @@ def run_release(args):
     print(f"{len(report.written)} lesson(s) written, {len(report.unchanged)} already up to date, "
           f"in {lessons}.")
     return 0
+
+
+def _run_nbgrader_source(args):
+    """``rnncourse release --nbgrader-source DIR``: write the nbgrader source notebooks."""
+    from rnncourse.authoring.nbgrader_source import write_nbgrader_source
+
+    target = args.nbgrader_source
+    if target.exists() and not target.is_dir():
+        args.parser.error(f"argument --nbgrader-source: not a folder: {str(target)!r}")
+    try:
+        solutions, _ = _folders(args)
+        report = write_nbgrader_source(solutions, target, lessons=args.lesson,
+                                       overwrite=args.overwrite)
+    except CourseFolderNotFound as exc:
+        print(f"rnncourse release: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # MarkupError is a ValueError too
+        print(f"rnncourse release: nothing was written.\n{exc}", file=sys.stderr)
+        return 1
+    for name in report.written:
+        print(f"wrote      {target / name}")
+    for name in report.kept:
+        print(f"kept       {target / name}: it differs from what release generates (edited?), so "
+              "it was left as it is; pass --overwrite to replace it", file=sys.stderr)
+    print(f"{len(report.written)} nbgrader source notebook(s) written, {len(report.unchanged)} "
+          f"already up to date, {len(report.kept)} kept, in {target}. Next: nbgrader "
+          "generate_assignment <lesson> (docs/grading.md, section 9).")
+    return 1 if report.kept else 0
 
 
 def _report_check(status, solutions, lessons):

@@ -10,6 +10,12 @@ notebook's check and the grade say the same words and give the same points.
 
 What the kernel did with the cell is irrelevant: a student who re-binds ``check`` or edits the
 answer in another cell is graded on the literal in the graded cell.
+
+In a notebook released from an nbgrader source folder (``rnncourse release --nbgrader-source``)
+the graded cell holds nbgrader's hidden test instead, and the student answers in the ungraded
+cell above it; there, when the graded cell does not call ``check(id, ...)``, the answer is read
+from the last code cell above the graded cell that does (as the hidden test reads it when
+nbgrader autogrades, :func:`rnncourse.checks.autograder.autograde_question`).
 """
 
 from __future__ import annotations
@@ -24,19 +30,41 @@ MAX_SOURCE_CHARS = 10_000
 
 NOT_A_LITERAL = ("the answer in the graded cell is not a plain value; write it as a literal, e.g. "
                  'check("{id}", "b"), check("{id}", {{"a", "c"}}) or check("{id}", 0.25)')
+_NO_CALL = 'the graded cell does not call check("{id}", <answer>)'
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def _graded_sources(notebook):
-    """``{grade id: source}`` of the graded code cells (the last one wins if an id repeats)."""
+    """``{grade id: (source, sources of the code cells above it)}`` of the graded code cells
+    (the last one wins if an id repeats)."""
     sources = {}
+    above = []
     for cell in notebook.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader") if isinstance(cell, dict) else None
-        if (cell.get("cell_type") != "code" or not isinstance(meta, dict)
-                or meta.get("grade") is not True or not isinstance(meta.get("grade_id"), str)):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        source = cell.get("source", "")
-        sources[meta["grade_id"]] = "".join(source) if isinstance(source, list) else str(source)
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if (isinstance(meta, dict) and meta.get("grade") is True
+                and isinstance(meta.get("grade_id"), str)):
+            sources[meta["grade_id"]] = (_source(cell), list(above))
+        above.append(_source(cell))
     return sources
+
+
+def answer_above(sources_above, question_id):
+    """``(answer, problem)`` from the last of ``sources_above`` (cell sources, oldest first) that
+    calls ``check(question_id, ...)``, or None when none does. Sources that mention the id
+    without calling ``check`` with it (the ``ask`` widget's cell) or do not parse are skipped."""
+    for source in reversed(sources_above):
+        if question_id not in source:
+            continue
+        answer, problem = read_answer(source, question_id)
+        if problem is None or problem == NOT_A_LITERAL.format(id=question_id):
+            return answer, problem
+    return None
 
 
 def read_answer(source, question_id):
@@ -56,7 +84,7 @@ def read_answer(source, question_id):
                 return ast.literal_eval(node.args[1]), None
             except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
                 return None, NOT_A_LITERAL.format(id=question_id)
-    return None, f'the graded cell does not call check("{question_id}", <answer>)'
+    return None, _NO_CALL.format(id=question_id)
 
 
 def read_answers(notebook, questions):
@@ -68,7 +96,10 @@ def read_answers(notebook, questions):
             answers[q.id] = (None, f"no graded check cell for {q.id} was found (it must keep its "
                                    "nbgrader metadata)")
         else:
-            answers[q.id] = read_answer(sources[q.id], q.id)
+            graded, above = sources[q.id]
+            answers[q.id] = read_answer(graded, q.id)
+            if answers[q.id][1] == _NO_CALL.format(id=q.id):  # nbgrader layout: answer above
+                answers[q.id] = answer_above(above, q.id) or answers[q.id]
     return answers
 
 
@@ -91,4 +122,5 @@ def grade_questions(notebook, lesson, seed=0):
     return judged
 
 
-__all__ = ["read_answer", "read_answers", "grade_questions", "MAX_SOURCE_CHARS"]
+__all__ = ["read_answer", "read_answers", "grade_questions", "MAX_SOURCE_CHARS", "NOT_A_LITERAL",
+           "answer_above"]

@@ -44,30 +44,52 @@ def code_cells(notebook):
 def function_names(notebook, exercises):
     """Exercise id -> the student's function name, from the graded check cell's second argument.
 
-    ``check("warmup_sum_of_squares", sum_of_squares)`` names ``sum_of_squares``; when there is no
-    such check cell (or its second argument is not a plain name) the name is the exercise id.
+    ``check("warmup_sum_of_squares", sum_of_squares)`` names ``sum_of_squares``. When the graded
+    cell has no such call (a notebook from an nbgrader source folder, whose graded cell holds a
+    hidden test), the last ungraded cell above it that calls ``check(id, NAME)`` names it; when
+    there is none (or the argument is not a plain name), the name is the exercise id.
     Only exercises answered by a function (``answer_kind == "function"``) are named.
     """
     import ast
 
-    names = {ex.id: ex.id for ex in exercises if ex.answer_kind == "function"}
-    for cell in notebook["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader")
-        if cell.get("cell_type") != "code" or not isinstance(meta, dict) or meta.get("grade") is not True:
-            continue  # only the graded check cell names the function, not demonstration cells
-        grade_id = meta.get("grade_id")
-        if grade_id not in names:
-            continue
+    def named_in(source, grade_id):
         try:
-            tree = ast.parse(cell.get("source", ""))
+            tree = ast.parse(source)
         except (SyntaxError, ValueError):
-            continue
+            return None
+        found = None
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id == "check" and len(node.args) >= 2
                     and isinstance(node.args[0], ast.Constant) and node.args[0].value == grade_id
                     and isinstance(node.args[1], ast.Name)):
-                names[grade_id] = node.args[1].id
+                found = node.args[1].id
+        return found
+
+    names = {ex.id: ex.id for ex in exercises if ex.answer_kind == "function"}
+    last_above = {}  # exercise id -> the name in the last ungraded check(id, NAME) cell so far
+    for cell in notebook["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        meta = cell.get("metadata", {}).get("nbgrader")
+        graded = isinstance(meta, dict) and meta.get("grade") is True
+        if not graded:
+            # an nbgrader-source notebook (rnncourse release --nbgrader-source) has the check in
+            # the ungraded cell just above its graded cell, which holds nbgrader's hidden test
+            for ex_id in names:
+                if ex_id in cell.get("source", ""):
+                    name = named_in(cell.get("source", ""), ex_id)
+                    if name is not None:
+                        last_above[ex_id] = name
+            continue  # only the graded check cell names the function, not demonstration cells
+        grade_id = meta.get("grade_id")
+        if grade_id not in names:
+            continue
+        name = named_in(cell.get("source", ""), grade_id)
+        if name is None:
+            name = last_above.get(grade_id)
+        if name is not None:
+            names[grade_id] = name
     return names
 
 

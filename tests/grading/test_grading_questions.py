@@ -98,3 +98,41 @@ def test_half_points_add_up_in_the_gradebook():
     result = SubmissionResult(name="a.ipynb", lesson="03_unrolling", exercises=dict(entries))
     assert result.score().total == 1.5
     assert SubmissionResult.from_dict(result.to_dict()).total == 1.5
+
+
+def _nbgrader_copy(answers):
+    """A student's copy from an nbgrader source folder: each question answered in the ungraded
+    cell above its graded cell, whose hidden test nbgrader has removed."""
+    from rnncourse.authoring.nbgrader_source import generate_nbgrader_source
+    from rnncourse.authoring.pipeline import read_notebook
+
+    nb = generate_nbgrader_source(read_notebook(ROOT / "solutions" / "04_bptt.ipynb"), "04_bptt")
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+        for qid, answer in answers.items():
+            if not meta and cell.source.startswith(f'check("{qid}", ...)'):
+                cell.source = answer
+    return json.loads(json.dumps(nb))
+
+
+def test_in_an_nbgrader_copy_the_answer_is_read_from_the_cell_above_the_graded_one():
+    nb = _nbgrader_copy({"q04_total_vs_partial": 'check("q04_total_vs_partial", "b")',
+                         "q04_order_forced": 'check("q04_order_forced", "a")',
+                         "q04_predict_total": "answer = 0.507\ncheck('q04_predict_total', answer)"})
+    entries = grade_questions(nb, "04_bptt")
+    assert (entries["q04_total_vs_partial"]["points"], entries["q04_total_vs_partial"]["function"]) \
+        == (0.5, "answered 'b'")
+    assert (entries["q04_order_forced"]["points"], entries["q04_order_forced"]["function"]) == (
+        0, "answered 'a'")
+    assert entries["q04_predict_total"]["message"] == (
+        f"Could not judge: {NOT_A_LITERAL.format(id='q04_predict_total')}.")
+    assert entries["q04_first_term_zero"]["message"].startswith("not answered yet")
+
+
+def test_a_check_below_the_graded_cell_is_not_the_answer():
+    nb = _nbgrader_copy({})
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
+                        "execution_count": None, "source": 'check("q04_order_forced", "c")'})
+    assert grade_questions(nb, "04_bptt")["q04_order_forced"]["points"] == 0

@@ -59,3 +59,16 @@ def test_the_kernel_gets_every_file_through_its_launcher(tmp_path, private_pytho
     assert (result["status"], result["seed"], result["lesson"]) == ("ok", 7, "00_welcome")
     entry = result["exercises"]["warmup_sum_of_squares"]
     assert entry["passed"] is True and entry["points"] == 1
+
+
+def test_in_an_nbgrader_copy_the_function_is_named_in_the_check_cell_above_the_graded_one():
+    nb = lesson_notebook()
+    graded = next(i for i, c in enumerate(nb.cells)
+                  if c.source == 'check("tanh_backward", tanh_backward)')
+    # as `rnncourse release --nbgrader-source` lays it out: the learner's check cell, then the
+    # graded cell, whose hidden test nbgrader removed from the student's copy
+    nb.cells.insert(graded, nbformat.v4.new_code_cell('check("tanh_backward", my_tanh_grad)'))
+    nb.cells[graded + 1]["source"] = "# Graded cell for tanh_backward (1 point)"
+    nb.cells.append(nbformat.v4.new_code_cell('check("tanh_backward", a_later_demo)'))
+    names = function_names(nb, [EXERCISES["tanh_backward"], EXERCISES["affine_forward"]])
+    assert names == {"tanh_backward": "my_tanh_grad", "affine_forward": "affine_forward"}

@@ -1,0 +1,267 @@
+"""An nbgrader source folder made from ``solutions/``: graded cells that grade the nbgrader way.
+
+A solution notebook already uses nbgrader's markup (:mod:`rnncourse.authoring.markup`), but its
+graded cells call ``check``, which never raises, and nbgrader gives full credit to a graded cell
+that does not raise. :func:`generate_nbgrader_source` therefore rewrites each graded cell as two:
+
+1. the learner's cell, as in the lesson: the exercise's ``check("rnn_backward", rnn_backward)``
+   (its panel, never an exception) as a read-only nbgrader cell (``grade_id`` ``<id>-check``),
+   or the question's ``check("q04_total_vs_partial", ...)`` with the answer blanked and no
+   nbgrader metadata, so the student can edit it;
+2. a graded cell (``grade: true``, ``locked: true``, ``grade_id`` the exercise id, ``points`` the
+   catalogue's) whose code is an nbgrader hidden test calling
+   :func:`rnncourse.checks.autograder.autograde` (or ``autograde_question``). nbgrader removes
+   hidden tests from the students' copy and restores them when it autogrades, so a wrong answer
+   raises there and a right one does not (nbgrader then gives the cell its points).
+
+The solution cells keep their ``### BEGIN SOLUTION`` blocks (nbgrader's ``generate_assignment``
+replaces them), outputs and run-time metadata are removed, and ``metadata.rnncourse`` names the
+lesson as in the lessons. Steps, in order (see :data:`NBGRADER_SOURCE_STEPS`): the lesson
+pipeline's markup check, question blanking, output clearing, metadata stripping, kernelspec and
+lesson metadata, then :func:`split_graded_cells`.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from rnncourse.authoring.markup import (MarkupError, MarkupProblem, cell_source, exercise_id,
+                                        is_check_cell)
+from rnncourse.authoring.pipeline import (check_markup, clear_outputs, default_kernelspec,
+                                          read_notebook, serialize_notebook,
+                                          strip_solution_metadata, write_lesson_metadata)
+from rnncourse.authoring.questions import blank_question_answers
+
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_END = "### END HIDDEN TESTS"
+TEST_CELL_SUFFIX = "-autograde"
+CHECK_CELL_SUFFIX = "-check"
+
+
+def test_cell_source(item_id, points, function_name=None):
+    """The source of the graded cell of exercise or question ``item_id``.
+
+    ``function_name`` is the learner's function the exercise's check cell names; None for a
+    question. The visible comment is what students see; the hidden test is what nbgrader runs.
+    """
+    shown = f"{points:g} point{'s' if points != 1 else ''}"
+    if function_name is None:
+        call = ("from rnncourse.checks.autograder import autograde_question as _rnncourse_autograde\n"
+                f'_rnncourse_autograde("{item_id}")')
+        what = "your answer above"
+    else:
+        call = ("from rnncourse.checks.autograder import autograde as _rnncourse_autograde\n"
+                f'_rnncourse_autograde("{item_id}", {function_name})')
+        what = f"{function_name}"
+    return (f"# Graded cell for {item_id} ({shown}): nbgrader tests {what} here when it "
+            "autogrades.\n"
+            f"{HIDDEN_BEGIN}\n{call}\n{HIDDEN_END}\n")
+
+
+def _function_name(cell, item_id):
+    """The name passed as ``check(item_id, NAME)``'s second argument, or None."""
+    try:
+        tree = ast.parse(cell_source(cell))
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "check" and len(node.args) >= 2
+                and isinstance(node.args[0], ast.Constant) and node.args[0].value == item_id
+                and isinstance(node.args[1], ast.Name)):
+            return node.args[1].id
+    return None
+
+
+def split_graded_cells(nb, lesson_name):
+    """Turn every graded check cell into the learner's cell plus an nbgrader graded test cell.
+
+    Points come from the catalogue (:data:`rnncourse.checks.EXERCISES` and ``QUESTIONS``).
+
+    Raises
+    ------
+    MarkupError
+        For a graded cell whose id is not in the catalogue, or an exercise's check cell that
+        does not call ``check("<id>", <function name>)``.
+    """
+    from rnncourse.checks import EXERCISES, QUESTIONS
+
+    nb = copy.deepcopy(nb)
+    cells = []
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if not is_check_cell(cell):
+            cells.append(cell)
+            continue
+        item_id = exercise_id(cell)
+        item = EXERCISES.get(item_id) or QUESTIONS.get(item_id)
+        summary = f'code cell graded as "{item_id}"'
+        if item is None:
+            problems.append(MarkupProblem(f"{lesson_name}.ipynb", index, summary,
+                                          f"{item_id!r} is not an exercise or question of the "
+                                          "catalogue", "fix the cell's grade_id, or add the "
+                                          "exercise to rnncourse/checks/catalogue/"))
+            continue
+        function_name = None
+        if item_id in EXERCISES:
+            function_name = _function_name(cell, item_id)
+            if function_name is None:
+                problems.append(MarkupProblem(f"{lesson_name}.ipynb", index, summary,
+                                              "the check cell does not call "
+                                              f'check("{item_id}", <function name>)',
+                                              f'write it as check("{item_id}", {item_id})'))
+                continue
+        learner = copy.deepcopy(cell)
+        learner.metadata.pop("nbgrader", None)
+        if function_name is not None:  # read-only, as the lesson's check cell is locked
+            learner.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True,
+                                            "grade_id": f"{item_id}{CHECK_CELL_SUFFIX}",
+                                            "schema_version": 3}
+        cells.append(learner)
+        test = nbformat.v4.new_code_cell(test_cell_source(item_id, item.points, function_name))
+        test.id = f"{item_id}{TEST_CELL_SUFFIX}"[:64]
+        test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                     "grade_id": item_id, "points": item.points,
+                                     "schema_version": 3}
+        cells.append(test)
+    if problems:
+        raise MarkupError(problems)
+    nb.cells = cells
+    return nb
+
+
+# The nbgrader source pipeline, in order. Each step: (nb, lesson_name) -> new nb.
+NBGRADER_SOURCE_STEPS = (
+    check_markup,
+    blank_question_answers,
+    clear_outputs,
+    strip_solution_metadata,
+    default_kernelspec,
+    write_lesson_metadata,
+    split_graded_cells,
+)
+
+
+def generate_nbgrader_source(solution_nb, lesson_name):
+    """Run a solution notebook through :data:`NBGRADER_SOURCE_STEPS`; the original is not changed.
+
+    Parameters
+    ----------
+    solution_nb : nbformat.NotebookNode
+    lesson_name : str, the notebook's stem, e.g. ``"04_bptt"``
+
+    Raises
+    ------
+    MarkupError
+        When the solution's markup is wrong, or a graded cell is not in the catalogue.
+    """
+    nb = solution_nb
+    for step in NBGRADER_SOURCE_STEPS:
+        nb = step(nb, lesson_name)
+    return nb
+
+
+def render_nbgrader_source(solution_path):
+    """The exact text written for the nbgrader source notebook of ``solution_path``."""
+    solution_path = Path(solution_path)
+    return serialize_notebook(generate_nbgrader_source(read_notebook(solution_path),
+                                                       solution_path.stem))
+
+
+@dataclass
+class SourceReport:
+    """What :func:`write_nbgrader_source` did; every list holds paths relative to the folder."""
+
+    written: list = field(default_factory=list)  # created or changed
+    unchanged: list = field(default_factory=list)  # already identical
+    kept: list = field(default_factory=list)  # existing and different: left alone (no overwrite)
+
+
+def write_nbgrader_source(solutions_dir, source_dir, lessons=None, overwrite=False):
+    """Write ``source_dir/<lesson>/<lesson>.ipynb`` (one nbgrader assignment per lesson).
+
+    Parameters
+    ----------
+    solutions_dir : path of the course's solutions/ folder
+    source_dir : path of the nbgrader course's ``source/`` folder (made if missing)
+    lessons : list of str or None, lessons to write, by stem (``"04_bptt"``) or number (``"04"``);
+        None means every solution notebook
+    overwrite : bool, replace a notebook that exists and differs (an edited copy); by default it
+        is kept and reported in ``.kept``
+
+    Every notebook is rendered (and validated) before anything is written; each file is written
+    to a temporary file beside it and renamed into place. Other files in ``source_dir`` are
+    never touched.
+
+    Raises
+    ------
+    MarkupError
+        For markup problems in any of the notebooks (nothing is written).
+    ValueError
+        For a lesson in ``lessons`` that has no solution notebook.
+    """
+    from rnncourse.authoring.lessons import solution_notebooks
+
+    paths = {p.stem: p for p in solution_notebooks(solutions_dir)}
+    wanted = sorted(paths) if lessons is None else [_resolve(name, paths, solutions_dir)
+                                                    for name in lessons]
+    rendered, problems = {}, []
+    for name in wanted:
+        try:
+            rendered[name] = render_nbgrader_source(paths[name]).encode("utf-8")
+        except MarkupError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise MarkupError(problems)
+    report = SourceReport()
+    source_dir = Path(source_dir)
+    for name, data in rendered.items():
+        relative = f"{name}/{name}.ipynb"
+        target = source_dir / name / f"{name}.ipynb"
+        existing = target.read_bytes() if target.is_file() else None
+        if existing == data:
+            report.unchanged.append(relative)
+        elif existing is not None and not overwrite:
+            report.kept.append(relative)
+        else:
+            _write_atomically(target, data)
+            report.written.append(relative)
+    return report
+
+
+def _resolve(name, paths, solutions_dir):
+    """The lesson stem ``name`` names: itself, or the one stem it is the number of (``04``)."""
+    if name in paths:
+        return name
+    matches = [stem for stem in paths if stem.split("_")[0] == name]
+    if len(matches) == 1:
+        return matches[0]
+    raise ValueError(f"no solution notebook for lesson {name!r} in {solutions_dir}; use one of: "
+                     f"{', '.join(sorted(paths))}")
+
+
+def _write_atomically(target, data):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it 0600)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["generate_nbgrader_source", "render_nbgrader_source", "write_nbgrader_source",
+           "split_graded_cells", "test_cell_source", "SourceReport", "NBGRADER_SOURCE_STEPS",
+           "HIDDEN_BEGIN", "HIDDEN_END"]
