@@ -113,3 +113,44 @@ def test_a_failed_export_says_why_with_exit_1(tmp_path, capsys, monkeypatch):
     assert _export("--lesson", "04", "--out", tmp_path / "a.zip") == 1
     assert (f"rnncourse export: could not write '{tmp_path / 'a.zip'}': rnncourse is imported but "
             "not installed (no package metadata)") in capsys.readouterr().err
+
+
+def test_a_course_file_is_checked_and_shipped(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    course = tmp_path / "mine.toml"
+    course.write_text('[lessons.04_bptt.points]\nrnn_backward = 4\n')
+    out = tmp_path / "autograder.zip"
+    assert _export("--lesson", "04", "--out", out, "--course", course) == 0
+    assert f" MB) for lesson 04_bptt, 8 points as set by {course}. Upload" in capsys.readouterr().out
+    archive = zipfile.ZipFile(out)
+    assert archive.read("grading.toml") == course.read_bytes()
+    assert (b'--memory 2048 --course "$root/source/grading.toml"\n'
+            in archive.read("run_autograder"))
+
+
+def test_grading_toml_of_the_current_folder_is_used_and_announced(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "grading.toml").write_text('[lessons.04_bptt.points]\nq04_predict_total = 2\n')
+    assert _export("--lesson", "04", "--out", "a.zip") == 0
+    said = capsys.readouterr()
+    assert ("rnncourse export: using the course file grading.toml of this folder (pass --course "
+            "to choose another)") in said.err
+    assert "8.5 points as set by" in said.out
+    assert "grading.toml" in zipfile.ZipFile(tmp_path / "a.zip").namelist()
+
+
+def test_an_invalid_course_file_is_refused_naming_the_key(tmp_path, capsys):
+    course = tmp_path / "bad.toml"
+    course.write_text('[lessons.04_bptt]\npartial_credit = "some"\n')
+    assert _export("--lesson", "04", "--out", tmp_path / "a.zip", "--course", course) == 2
+    err = capsys.readouterr().err
+    assert "argument --course: " in err and "partial_credit" in err and "'some'" in err
+    assert not (tmp_path / "a.zip").exists()
+
+
+def test_without_a_course_file_the_zip_carries_none(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _export("--lesson", "04", "--out", "a.zip") == 0
+    archive = zipfile.ZipFile(tmp_path / "a.zip")
+    assert "grading.toml" not in archive.namelist()
+    assert b"--course" not in archive.read("run_autograder")

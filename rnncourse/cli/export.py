@@ -43,6 +43,12 @@ def add_parser(subparsers):
     gradescope.add_argument("--memory", metavar="MB", type=positive_int, default=2048,
                             help="address-space limit of the student's kernel, in megabytes "
                                  "(default: 2048)")
+    gradescope.add_argument("--course", metavar="TOML", type=Path, default=None,
+                            help="the course file whose points and partial credit Gradescope "
+                                 "should use (docs/grading.md, the course file); it is checked "
+                                 "now and shipped in the zip (default: grading.toml in the "
+                                 "current folder when there is one, else the course's own "
+                                 "points, all or nothing)")
     gradescope.add_argument("--force", action="store_true",
                             help="replace --out if it exists")
     gradescope.set_defaults(run=run_gradescope, parser=gradescope)
@@ -84,15 +90,30 @@ def run_gradescope(args):
                           "create it first")
     if out.exists() and not args.force:
         args.parser.error(f"argument --out: {str(out)!r} exists; pass --force to replace it")
+    from rnncourse.grading.course import DEFAULT_FILE, CourseFileError, load_course
     from rnncourse.grading.gradescope_export import BASE_IMAGE, export_autograder
 
+    course = args.course
+    if course is None and Path(DEFAULT_FILE).is_file():
+        course = Path(DEFAULT_FILE)
+        print(f"rnncourse export: using the course file {DEFAULT_FILE} of this folder "
+              "(pass --course to choose another)", file=sys.stderr)
+    if course is not None:
+        try:
+            load_course(course)
+        except CourseFileError as exc:
+            args.parser.error(f"argument --course: {exc}")
     try:
         written = export_autograder(stem, out, timeout=args.timeout, memory_mb=args.memory,
-                                    force=args.force)
+                                    force=args.force, course=course)
     except (RuntimeError, OSError) as exc:  # the course is not installed; a write that failed
         print(f"rnncourse export: could not write {str(out)!r}: {exc}", file=sys.stderr)
         return 1
+    points = written["points"]
+    worth = f"{points} point{'' if points == 1 else 's'}"
+    if written["course"]:
+        worth += f" as set by {written['course']}"
     print(f"rnncourse export: wrote {written['path']} ({written['bytes'] / 1e6:.2f} MB) for "
-          f"lesson {stem}, {written['points']} point{'' if written['points'] == 1 else 's'}. Upload it on the Gradescope assignment's "
-          f"Configure Autograder page, base image {BASE_IMAGE}.", file=sys.stdout)
+          f"lesson {stem}, {worth}. Upload it on the Gradescope assignment's Configure "
+          f"Autograder page, base image {BASE_IMAGE}.", file=sys.stdout)
     return 0

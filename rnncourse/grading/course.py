@@ -216,14 +216,17 @@ def load_course(path):
 
 
 def find_course(path=None, folder=None):
-    """``(course, found)``: the course file at ``path``; else ``grading.toml`` in ``folder``
-    (default: the current folder) when there is one (``found`` True); else the defaults.
+    """``(course, found)``: the course file at ``path`` (or ``path`` itself when it is already a
+    :class:`Course`); else ``grading.toml`` in ``folder`` (default: the current folder) when
+    there is one (``found`` True); else the defaults.
 
     Raises
     ------
     CourseFileError
         for a file that is missing (``path`` given) or not valid.
     """
+    if isinstance(path, Course):
+        return path, False
     if path is not None:
         return load_course(path), False
     default = os.path.join(folder or os.getcwd(), DEFAULT_FILE)

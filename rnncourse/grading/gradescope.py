@@ -3,7 +3,8 @@
 Gradescope runs ``run_autograder`` (written by :mod:`rnncourse.grading.gradescope_export`) once
 per submission, in a fresh container, as root, with the working folder ``/autograder``::
 
-    /autograder/source/      the extracted autograder zip (setup.sh, run_autograder, the wheel)
+    /autograder/source/      the extracted autograder zip (setup.sh, run_autograder, the wheel,
+                             and grading.toml when the export was given a course file)
     /autograder/submission/  what the student uploaded
     /autograder/results/     where results.json must be written
 
@@ -13,7 +14,9 @@ which
 1. closes ``source/``, ``submission/`` and ``results/`` to every user but root (when run as
    root), so a kernel that runs as another user can neither read them nor write a result;
 2. finds the notebook in ``submission/`` (:func:`find_notebook`);
-3. grades it with :func:`rnncourse.grading.grade_one`, forced to the exported lesson: the
+3. grades it with :func:`rnncourse.grading.grade_one`, forced to the exported lesson and with
+   the exported course file's points and partial credit (``--course``; never a
+   ``grading.toml`` that happens to lie in the working folder): the
    bubblewrap sandbox when it can start; where it cannot (Gradescope's Docker containers
    usually forbid the namespaces it needs) as a fresh unprivileged user id, with the container
    as the wall between students, and says so in a hidden test;
@@ -42,6 +45,7 @@ from pathlib import Path
 import rnncourse
 from rnncourse.checks import LESSONS, graded_for_lesson
 from rnncourse.checks.engine.question import QuestionExercise
+from rnncourse.grading.course import DEFAULT_COURSE, load_course
 from rnncourse.grading.loading import (display_name, find_notebooks, parse_notebook,
                                        read_bytes, resolve_lesson)
 from rnncourse.grading.results import points_number
@@ -150,7 +154,7 @@ def feedback_blocks(feedback):
 
 
 def results_document(lesson, result=None, notes=(), instructor_notes=(), seconds=0.0,
-                     zero_reason=None):
+                     zero_reason=None, course=None):
     """The ``results.json`` content (a dict) for one submission.
 
     Parameters
@@ -162,6 +166,8 @@ def results_document(lesson, result=None, notes=(), instructor_notes=(), seconds
     instructor_notes : list of str, in a hidden zero-point test (isolation, versions, seed)
     seconds : float, the run's wall-clock time (``execution_time``, in whole seconds rounded up)
     zero_reason : str or None, why every test scores 0 (no notebook, wrong lesson, an error)
+    course : :class:`~rnncourse.grading.course.Course` or None, what each test is worth
+        (default: the catalogue's points)
 
     Returns
     -------
@@ -171,6 +177,7 @@ def results_document(lesson, result=None, notes=(), instructor_notes=(), seconds
     """
     from rnncourse.grading.writers import feedback_text
 
+    course = course or DEFAULT_COURSE
     exercises = graded_for_lesson(lesson) if lesson in LESSONS else []
     blocks, overall = ({}, "") if result is None else feedback_blocks(feedback_text(result))
     tests, counts = [], {True: 0, False: 0}
@@ -178,16 +185,17 @@ def results_document(lesson, result=None, notes=(), instructor_notes=(), seconds
         is_question = isinstance(ex, QuestionExercise)
         counts[is_question] += 1
         entry = (result.exercises.get(ex.id) if result is not None else None) or {}
+        worth = points_number(course.worth(lesson, ex))
         score = 0 if zero_reason else points_number(entry.get("points", 0) or 0)
         if zero_reason:
-            output = f"0 / {points_number(ex.points)} points: {zero_reason}"
+            output = f"0 / {worth} points: {zero_reason}"
         else:
             output = blocks.get(ex.id) or str(entry.get("message") or "not graded")
         tests.append({"name": entry_name(ex, counts[is_question]), "score": score,
-                      "max_score": points_number(ex.points), "output": output,
+                      "max_score": worth, "output": output,
                       "visibility": VISIBLE})
     total = points_number(sum(t["score"] for t in tests))
-    possible = points_number(sum(ex.points for ex in exercises))
+    possible = points_number(sum(t["max_score"] for t in tests))
     head = [f"Lesson {lesson}: {total} / {possible} points."] if exercises else []
     if zero_reason:
         head.append(f"Not graded: {zero_reason}")
@@ -238,7 +246,7 @@ def close_folders(root):
             os.chmod(folder, 0o700)
 
 
-def grade_with_fallback(path, lesson, timeout, memory_mb):
+def grade_with_fallback(path, lesson, timeout, memory_mb, course=None):
     """:func:`~rnncourse.grading.grade_one` in the sandbox, or, where bubblewrap cannot start,
     as a fresh unprivileged user id (root only).
 
@@ -258,7 +266,8 @@ def grade_with_fallback(path, lesson, timeout, memory_mb):
     from rnncourse.grading.launchers import SeparateUidLauncher, choose_launcher
 
     try:
-        return grade_one(path, lesson=lesson, timeout=timeout, memory_mb=memory_mb), [
+        return grade_one(path, lesson=lesson, timeout=timeout, memory_mb=memory_mb,
+                         course=course), [
             "isolation: bubblewrap sandbox"]
     except SandboxUnavailable as exc:
         why = f"the bubblewrap sandbox cannot start in this container ({exc.reason})"
@@ -268,19 +277,23 @@ def grade_with_fallback(path, lesson, timeout, memory_mb):
                            f"here ({fallback.description}), so the submission could write its own "
                            "results; not graded. Run the autograder as root (Gradescope does).")
     result = grade_one(path, lesson=lesson, timeout=timeout, memory_mb=memory_mb,
-                       unsafe_same_user=True)
+                       unsafe_same_user=True, course=course)
     return result, [f"isolation: {why}; graded without it, as a fresh unprivileged user id. "
                     "The container (one per submission) keeps students apart; the kernel could "
                     "not read source/, submission/ or results/ (closed to root only)."]
 
 
-def run_autograder(root, lesson, timeout=300.0, memory_mb=2048, stream=None):
+def run_autograder(root, lesson, timeout=300.0, memory_mb=2048, stream=None, course=None):
     """Grade the submission under ``root`` as ``lesson``; write ``root/results/results.json``.
+
+    ``course`` (:class:`~rnncourse.grading.course.Course`, default: the catalogue's points, all
+    or nothing) sets what each exercise and question is worth and how partial credit is given.
 
     Never raises for a bad submission or an error of the grader: both become a ``results.json``
     with score 0 and an ``output`` saying why. Returns the document written.
     """
     stream = stream or sys.stdout
+    course = course or DEFAULT_COURSE
     start = time.monotonic()
     root = Path(root)
     notes, instructor = [], [f"rnncourse {rnncourse.__version__}, lesson {lesson}, "
@@ -298,7 +311,8 @@ def run_autograder(root, lesson, timeout=300.0, memory_mb=2048, stream=None):
                                f"metadata says so), but this assignment is lesson {lesson}. "
                                f"Submit your {lesson}.ipynb.")
             else:
-                result, isolation = grade_with_fallback(path, lesson, timeout, memory_mb)
+                result, isolation = grade_with_fallback(path, lesson, timeout, memory_mb,
+                                                        course)
                 instructor += isolation + [f"status: {result.status_text}",
                                            f"kernel: {result.isolation}",
                                            f"seed: {result.seed}", f"sha256: {result.sha256}"]
@@ -311,8 +325,10 @@ def run_autograder(root, lesson, timeout=300.0, memory_mb=2048, stream=None):
         zero_reason = "the autograder failed with an internal error; please tell your instructor."
         result = None
         instructor.append("internal error:\n" + traceback.format_exc()[-3000:])
+    if course.path:
+        instructor.append(f"course file: {course.path} (sha256 {course.sha256})")
     document = results_document(lesson, result, notes, instructor, time.monotonic() - start,
-                                zero_reason)
+                                zero_reason, course)
     write_results(root / "results", document)
     print("\n".join(instructor), file=stream)
     print(f"results.json: {document['score']} points", file=stream)
@@ -330,6 +346,9 @@ def build_parser():
                         help="seconds for running the notebook's cells (default: 300)")
     parser.add_argument("--memory", type=int, default=2048,
                         help="address-space limit of the kernel, in MB (default: 2048)")
+    parser.add_argument("--course", default=None,
+                        help="the course file shipped in the zip (points and partial credit; "
+                             "default: the catalogue's points, all or nothing)")
     return parser
 
 
@@ -339,14 +358,15 @@ def main(argv=None):
     try:
         args = build_parser().parse_args(argv)
         lesson = resolve_lesson(args.lesson)
-    except (SystemExit, ValueError) as exc:
+        course = load_course(args.course) if args.course else DEFAULT_COURSE
+    except (SystemExit, ValueError) as exc:  # CourseFileError is a ValueError
         document = results_document(None, zero_reason="the autograder is misconfigured; "
                                     "please tell your instructor.",
                                     instructor_notes=[f"bad arguments {argv or sys.argv[1:]!r}: "
                                                       f"{exc}"])
         write_results(root / "results", document)
         return 2
-    run_autograder(root, lesson, timeout=args.timeout, memory_mb=args.memory)
+    run_autograder(root, lesson, timeout=args.timeout, memory_mb=args.memory, course=course)
     return 0
 
 

@@ -28,11 +28,14 @@ from pathlib import Path
 
 import rnncourse
 from rnncourse.checks import graded_for_lesson
+from rnncourse.grading.course import DEFAULT_COURSE, load_course
 from rnncourse.grading.course_wheel import FIXED_TIME, build_wheel
 from rnncourse.grading.gradescope import ROOT_ENV
 from rnncourse.grading.loading import resolve_lesson
 from rnncourse.grading.results import points_number
 
+COURSE_MEMBER = "grading.toml"
+"""The course file's name in the zip (and so in ``/autograder/source/``)."""
 VENV = "/opt/rnncourse-venv"
 BASE_IMAGE = "Ubuntu 22.04 (Python 3.10)"
 PYTHON_ENV = "RNNCOURSE_PYTHON"
@@ -72,7 +75,7 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # (default: python3 from PATH, after the environment setup.sh made).
 root="${{{root_env}:-/autograder}}"
 export PATH="{venv}/bin:$PATH"
-"${{{python_env}:-python3}}" -m rnncourse.grading.gradescope {arguments}
+"${{{python_env}:-python3}}" -m rnncourse.grading.gradescope {arguments}{course_argument}
 status=$?
 if [ "$status" -ne 0 ] && [ ! -f "$root/results/results.json" ]; then
     mkdir -p "$root/results"
@@ -97,13 +100,16 @@ def setup_script(lesson, wheel):
                            requires_python=requires_python, venv=VENV, wheel=wheel)
 
 
-def run_script(lesson, timeout, memory_mb):
-    """The text of ``run_autograder`` for ``lesson`` with these limits."""
+def run_script(lesson, timeout, memory_mb, course=False):
+    """The text of ``run_autograder`` for ``lesson`` with these limits; with ``course``, it
+    grades with the course file the zip carries (``source/grading.toml``)."""
     arguments = " ".join(shlex.quote(a) for a in (
         "--lesson", lesson, "--timeout", f"{float(timeout):g}", "--memory", str(int(memory_mb))))
     fallback = FALLBACK_JSON.format(version=rnncourse.__version__, lesson=lesson)
     return RUN_AUTOGRADER.format(lesson=lesson, version=rnncourse.__version__, root_env=ROOT_ENV,
                                  python_env=PYTHON_ENV, venv=VENV, arguments=arguments,
+                                 course_argument=(f' --course "$root/source/{COURSE_MEMBER}"'
+                                                  if course else ""),
                                  fallback=fallback)
 
 
@@ -114,8 +120,9 @@ def _add(archive, name, data, mode):
     archive.writestr(info, data)
 
 
-def autograder_zip(lesson, timeout=300.0, memory_mb=2048):
-    """The autograder zip for ``lesson`` as bytes.
+def autograder_zip(lesson, timeout=300.0, memory_mb=2048, course_bytes=None):
+    """The autograder zip for ``lesson`` as bytes; ``course_bytes``, the content of a course
+    file (already validated), is shipped as ``grading.toml`` and used by ``run_autograder``.
 
     Raises
     ------
@@ -129,13 +136,20 @@ def autograder_zip(lesson, timeout=300.0, memory_mb=2048):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         _add(archive, "setup.sh", setup_script(stem, wheel), 0o755)
-        _add(archive, "run_autograder", run_script(stem, timeout, memory_mb), 0o755)
+        _add(archive, "run_autograder",
+             run_script(stem, timeout, memory_mb, course=course_bytes is not None), 0o755)
         _add(archive, wheel, wheel_bytes, 0o644)
+        if course_bytes is not None:
+            _add(archive, COURSE_MEMBER, course_bytes, 0o644)
     return buffer.getvalue()
 
 
-def export_autograder(lesson, out, timeout=300.0, memory_mb=2048, force=False):
+def export_autograder(lesson, out, timeout=300.0, memory_mb=2048, force=False, course=None):
     """Write the autograder zip for ``lesson`` to ``out`` (a temporary file renamed into place).
+
+    ``course`` is the path of a course file (:mod:`rnncourse.grading.course`), validated here
+    and shipped in the zip, so Gradescope scores with its points and partial credit; None
+    ships none (the catalogue's points, all or nothing).
 
     Returns
     -------
@@ -144,7 +158,8 @@ def export_autograder(lesson, out, timeout=300.0, memory_mb=2048, force=False):
     Raises
     ------
     ValueError
-        for an unknown lesson, or a lesson with nothing graded.
+        for an unknown lesson, or a lesson with nothing graded;
+        :class:`~rnncourse.grading.course.CourseFileError` for a course file that is not valid.
     FileExistsError
         when ``out`` exists and ``force`` is False.
     """
@@ -152,7 +167,11 @@ def export_autograder(lesson, out, timeout=300.0, memory_mb=2048, force=False):
     if out.exists() and not force:
         raise FileExistsError(f"{str(out)!r} exists; pass --force to replace it")
     stem = resolve_lesson(lesson)
-    data = autograder_zip(stem, timeout, memory_mb)
+    settings, course_bytes = DEFAULT_COURSE, None
+    if course is not None:
+        settings = load_course(course)
+        course_bytes = Path(course).read_bytes()
+    data = autograder_zip(stem, timeout, memory_mb, course_bytes)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -165,9 +184,10 @@ def export_autograder(lesson, out, timeout=300.0, memory_mb=2048, force=False):
         except OSError:
             pass
         raise
-    points = points_number(sum(ex.points for ex in graded_for_lesson(stem)))
-    return {"path": str(out), "lesson": stem, "bytes": len(data), "points": points}
+    points = points_number(sum(settings.worth(stem, ex) for ex in graded_for_lesson(stem)))
+    return {"path": str(out), "lesson": stem, "bytes": len(data), "points": points,
+            "course": settings.path}
 
 
-__all__ = ["autograder_zip", "export_autograder", "setup_script", "run_script", "VENV",
+__all__ = ["COURSE_MEMBER", "autograder_zip", "export_autograder", "setup_script", "run_script", "VENV",
            "BASE_IMAGE", "PYTHON_ENV"]

@@ -27,6 +27,7 @@ from conftest import require_sandbox
 from rnncourse.checks import graded_for_lesson, points_for_lesson
 from rnncourse.grading import gradescope
 from rnncourse.grading.bubblewrap import SandboxUnavailable
+from rnncourse.grading.course import DEFAULT_COURSE
 from rnncourse.grading.gradescope_export import export_autograder
 from rnncourse.grading.launchers import SameUserLauncher, SeparateUidLauncher
 from rnncourse.grading.results import Status, SubmissionResult
@@ -338,6 +339,49 @@ def test_where_bubblewrap_cannot_start(tmp_path, private_python):
                 "please tell your instructor.") in document["output"]
 
 
+COURSE_FILE = ('[lessons.04_bptt]\npartial_credit = "fraction"\n\n'
+               '[lessons.04_bptt.points]\nrnn_backward = 4\nq04_total_vs_partial = 1\n')
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the grader's containment is Linux-only")
+def test_a_course_file_is_shipped_and_scores_as_rnncourse_grade(tmp_path, private_python):
+    """Exported with --course, the autograder uses the file's points and partial credit, and
+    gives what ``rnncourse grade --course`` gives with the seed it reports."""
+    require_sandbox()
+    course = _write(tmp_path / "grading.toml", COURSE_FILE)
+    zip_path = tmp_path / "autograder.zip"
+    written = export_autograder(LESSON, zip_path, timeout=TIMEOUT, course=course)
+    assert written["points"] == 8.5 and written["course"] == str(course)
+    with zipfile.ZipFile(zip_path) as archive:
+        assert archive.read("grading.toml") == COURSE_FILE.encode()
+    root = _gradescope_root(tmp_path, "root", zip_path)
+    notebook = _write(root / "submission" / f"{LESSON}.ipynb", wrong_notebook())
+    work = tmp_path / "batch" / "student" / f"{LESSON}.ipynb"
+    _write(work, notebook.read_text())
+    document, _, _ = _finish_autograder(root, _start_autograder(root, private_python))
+    graded = {t["name"].split(": ")[1]: t for t in document["tests"]
+              if t["visibility"] == "visible"}
+    assert [graded[ex_id]["max_score"] for ex_id in IDS] == [2, 4, 0.5, 1, 0.5, 0.5]
+    note = document["tests"][-1]["output"]
+    assert f"course file: {root / 'source' / 'grading.toml'} (sha256 " in note
+    seed = re.search(r"^seed: (\d+)$", note, re.M).group(1)
+
+    proc = subprocess.run(
+        [private_python, "-m", "rnncourse", "grade", "--lesson", LESSON, "--seed", seed,
+         "--course", str(course), "--timeout", str(TIMEOUT), "--out", str(tmp_path / "gb.csv"),
+         str(tmp_path / "batch")], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env=dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with open(tmp_path / "gb.csv", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    for ex_id in IDS:
+        assert graded[ex_id]["score"] == pytest.approx(float(row[ex_id])), (ex_id, row)
+    assert graded["rnn_step_backward"]["score"] == 2 and graded["q04_total_vs_partial"]["score"] == 0
+    assert row["possible"] == "8.5"
+    assert document["score"] == pytest.approx(float(row["total"]))
+
+
 # ----------------------------------------------------------------------------- fast tests
 def test_find_notebook_prefers_the_lesson_name_then_sorted_order(tmp_path):
     for name in ("b.ipynb", "a/z.ipynb", ".ipynb_checkpoints/04_bptt-checkpoint.ipynb"):
@@ -434,7 +478,8 @@ def test_an_unknown_lesson_in_the_metadata_is_graded_as_the_assignment(tmp_path,
                         lambda *a: calls.append(a) or (_result([2, 3, 0, 0, 0, 0]), ["isolation: x"]))
     document = gradescope.run_autograder(tmp_path, LESSON, timeout=12.0, memory_mb=900,
                                          stream=open(os.devnull, "w"))
-    assert calls == [(tmp_path / "submission" / "04_bptt.ipynb", LESSON, 12.0, 900)]
+    assert calls == [(tmp_path / "submission" / "04_bptt.ipynb", LESSON, 12.0, 900,
+                      DEFAULT_COURSE)]
     assert document["score"] == 5
 
 
@@ -471,10 +516,12 @@ def test_fallback_to_a_separate_uid_when_the_sandbox_cannot_start(monkeypatch):
     calls = _Calls(fail_sandbox=True)
     monkeypatch.setattr(grading, "grade_one", calls)
     monkeypatch.setattr(launchers, "choose_launcher", lambda *a, **k: SeparateUidLauncher(2_000_000_123))
-    result, notes = gradescope.grade_with_fallback("x.ipynb", LESSON, 30.0, 1024)
+    course = object()  # handed on to grade_one as it is, in both tries
+    result, notes = gradescope.grade_with_fallback("x.ipynb", LESSON, 30.0, 1024, course)
     assert [k.get("unsafe_same_user", False) for k in calls.kwargs] == [False, True]
     assert calls.kwargs[1] == {"lesson": LESSON, "timeout": 30.0, "memory_mb": 1024,
-                               "unsafe_same_user": True}
+                               "unsafe_same_user": True, "course": course}
+    assert calls.kwargs[0]["course"] is course
     assert notes == ["isolation: the bubblewrap sandbox cannot start in this container (bwrap: No "
                      "permissions to create new namespace); graded without it, as a fresh "
                      "unprivileged user id. The container (one per submission) keeps students "
@@ -501,7 +548,8 @@ def test_the_sandbox_is_tried_first(monkeypatch):
     calls = _Calls(fail_sandbox=False)
     monkeypatch.setattr(grading, "grade_one", calls)
     _, notes = gradescope.grade_with_fallback("x.ipynb", LESSON, 30.0, 1024)
-    assert calls.kwargs == [{"lesson": LESSON, "timeout": 30.0, "memory_mb": 1024}]
+    assert calls.kwargs == [{"lesson": LESSON, "timeout": 30.0, "memory_mb": 1024,
+                             "course": None}]
     assert notes == ["isolation: bubblewrap sandbox"]
 
 

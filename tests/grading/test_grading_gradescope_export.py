@@ -106,7 +106,7 @@ def test_export_writes_and_refuses_to_overwrite(tmp_path):
     out = tmp_path / "autograder.zip"
     written = export_autograder("04_bptt", out)
     assert written == {"path": str(out), "lesson": "04_bptt", "bytes": out.stat().st_size,
-                       "points": 7}
+                       "points": 7, "course": None}
     assert zipfile.ZipFile(out).namelist() == ["setup.sh", "run_autograder", WHEEL]
     out.write_bytes(b"the instructor's file")
     with pytest.raises(FileExistsError, match=rf"'{out}' exists; pass --force to replace it"):
