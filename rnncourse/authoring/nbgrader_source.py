@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import ast
 import copy
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+from rnncourse._files import UMASK, write_atomic
 from rnncourse.authoring.markup import (MarkupError, MarkupProblem, cell_source, exercise_id,
                                         is_check_cell)
 from rnncourse.authoring.pipeline import (check_markup, clear_outputs, default_kernelspec,
@@ -231,7 +230,7 @@ def write_nbgrader_source(solutions_dir, source_dir, lessons=None, overwrite=Fal
         elif existing is not None and not overwrite:
             report.kept.append(relative)
         else:
-            _write_atomically(target, data)
+            write_atomic(target, data, mode=UMASK)  # as an ordinary new file
             report.written.append(relative)
     return report
 
@@ -245,21 +244,6 @@ def _resolve(name, paths, solutions_dir):
         return matches[0]
     raise ValueError(f"no solution notebook for lesson {name!r} in {solutions_dir}; use one of: "
                      f"{', '.join(sorted(paths))}")
-
-
-def _write_atomically(target, data):
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it 0600)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["generate_nbgrader_source", "render_nbgrader_source", "write_nbgrader_source",

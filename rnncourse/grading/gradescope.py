@@ -37,12 +37,12 @@ import math
 import os
 import shutil
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
 
 import rnncourse
+from rnncourse._files import write_atomic
 from rnncourse.checks import LESSONS, graded_for_lesson
 from rnncourse.checks.engine.question import QuestionExercise
 from rnncourse.grading.course import DEFAULT_COURSE, load_course
@@ -218,19 +218,7 @@ def write_results(results_dir, document):
     target = results_dir / "results.json"
     if target.is_dir() and not target.is_symlink():
         shutil.rmtree(target)
-    fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".json", dir=results_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(document, fh, indent=1)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target
+    return write_atomic(target, json.dumps(document, indent=1), mode=0o644)
 
 
 # ----------------------------------------------------------------------------- grading

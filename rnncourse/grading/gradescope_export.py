@@ -20,13 +20,12 @@ The scripts were written for Gradescope's default base image, Ubuntu 22.04, whos
 from __future__ import annotations
 
 import io
-import os
 import shlex
-import tempfile
 import zipfile
 from pathlib import Path
 
 import rnncourse
+from rnncourse._files import write_atomic
 from rnncourse.checks import graded_for_lesson
 from rnncourse.grading.course import DEFAULT_COURSE, load_course
 from rnncourse.grading.course_wheel import FIXED_TIME, build_wheel
@@ -172,18 +171,7 @@ def export_autograder(lesson, out, timeout=300.0, memory_mb=2048, force=False, c
         settings = load_course(course)
         course_bytes = Path(course).read_bytes()
     data = autograder_zip(stem, timeout, memory_mb, course_bytes)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(out, data, mode=0o644)
     points = points_number(sum(settings.worth(stem, ex) for ex in graded_for_lesson(stem)))
     return {"path": str(out), "lesson": stem, "bytes": len(data), "points": points,
             "course": settings.path}

@@ -30,9 +30,9 @@ from __future__ import annotations
 import abc
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from rnncourse._files import write_atomic
 from rnncourse.checks import EXERCISES, QUESTIONS
 from rnncourse.grading import gradebook
 from rnncourse.grading.loading import safe_file_stem
@@ -82,23 +82,6 @@ def feedback_text(r):
     return "\n".join(lines) + "\n"
 
 
-def write_atomic(path, text):
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file renamed into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def reports_dir(out):
     out = Path(out)
     return out.parent / f"{out.stem}-reports"
@@ -110,7 +93,6 @@ def report_stem(result):
     return safe_file_stem(result.name)
 
 
-_write_atomic = write_atomic
 
 
 class Writer(abc.ABC):
