@@ -3,7 +3,8 @@
 The submission is treated as hostile. Its notebook runs in a separate ipykernel inside a
 bubblewrap sandbox (its own mount, PID and network namespaces; only the system, Python and the
 course package, read-only, and a private folder), with time, memory, file-size and process
-limits, under a process that is a child subreaper so no process it starts outlives its grading. The verdicts are computed outside that kernel: the grader
+limits, under a process that is a child subreaper so no process it starts outlives its
+grading. The verdicts are computed outside that kernel: the grader
 sends freshly seeded inputs, the kernel only calls the student's functions and hands back plain
 arrays, and the trusted process compares them with values it computed itself. See
 docs/grading.md for the instructor guide and for what this does and does not protect against.
@@ -19,7 +20,11 @@ Modules (one step each):
 - :mod:`~rnncourse.grading.harness`: the code sent into the kernel to call the functions
 - :mod:`~rnncourse.grading.references`: static detection of calls to the reference implementation
 - :mod:`~rnncourse.grading.evaluate`: defensive parsing of the kernel's outputs, trusted judging
+- :mod:`~rnncourse.grading.memory`: the least ``--memory`` a bare kernel needs here, measured
+- :mod:`~rnncourse.grading.cellnames`: a cell named by its exercise or heading and first line
 - :mod:`~rnncourse.grading.worker`: one submission from start to sweep
+- :mod:`~rnncourse.grading.recovery`: after a crash, a fresh kernel re-runs the cells before it
+- :mod:`~rnncourse.grading.course`: the course file (points, partial credit, knock-on policy)
 - :mod:`~rnncourse.grading.results`: typed results (:class:`Status`, :class:`SubmissionResult`)
 - :mod:`~rnncourse.grading.writers`: the registry of writers: gradebook CSV, JSON reports, feedback
 - :mod:`~rnncourse.grading.identity`: submission identities and their root (``--root``)
@@ -27,8 +32,12 @@ Modules (one step each):
 - :mod:`~rnncourse.grading.roster`: ``--roster``, matching submissions to students
 - :mod:`~rnncourse.grading.summary`: the end-of-run summary (seed, merge, unmatched students)
 - :mod:`~rnncourse.grading.lms`: Canvas, Moodle and CSV exports (``rnncourse gradebook export``)
-- :mod:`~rnncourse.grading.batch`: parallel workers, progress, the course-file check;
+- :mod:`~rnncourse.grading.progress`: the progress bar and notes on stderr
+- :mod:`~rnncourse.grading.pool`: forked worker processes, their pipes and time budgets
+- :mod:`~rnncourse.grading.batch`: the course-package hash check around a batch;
   :func:`grade_paths` (a batch) and :func:`grade_one` (one notebook)
+- :mod:`~rnncourse.grading.gradescope`, :mod:`~rnncourse.grading.gradescope_export`,
+  :mod:`~rnncourse.grading.course_wheel`: the Gradescope autograder (``rnncourse export``)
 """
 
 from rnncourse.grading.batch import grade_one, grade_paths

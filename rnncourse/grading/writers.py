@@ -2,8 +2,11 @@
 
 Every writer is a :class:`Writer` registered in :data:`WRITERS` under its name; a batch runs
 the ones it is asked for, in order, after all grading finished. A writer only reads
-:class:`~rnncourse.grading.results.SubmissionResult` objects, so an export for nbgrader,
-Gradescope or an LMS is one more class here.
+:class:`~rnncourse.grading.results.SubmissionResult` objects, so another output of a batch is
+one more class here. (The LMS exports read the gradebook afterwards,
+:mod:`rnncourse.grading.lms`; Gradescope grades one submission per container,
+:mod:`rnncourse.grading.gradescope`; nbgrader grades from a source folder,
+:mod:`rnncourse.authoring.nbgrader_source`.)
 
 Gradebook (``--out``, default ``gradebook.csv``): one row per submission, merged into the
 existing file (the batch's rows replace theirs, every other row is kept); the columns and the
