@@ -19,6 +19,11 @@ replaces them), outputs and run-time metadata are removed, and ``metadata.rnncou
 lesson as in the lessons. Steps, in order (see :data:`NBGRADER_SOURCE_STEPS`): the lesson
 pipeline's markup check, question blanking, output clearing, metadata stripping, kernelspec and
 lesson metadata, then :func:`split_graded_cells`.
+
+With a course file (``release --nbgrader-source DIR --course grading.toml``;
+:mod:`rnncourse.grading.course`) the graded cells carry its points and the hidden tests its
+``knock_on`` policy, so nbgrader and ``rnncourse grade`` agree; its ``partial_credit =
+"fraction"`` is refused for nbgrader, whose graded cells here score all or nothing.
 """
 
 from __future__ import annotations
@@ -44,11 +49,13 @@ TEST_CELL_SUFFIX = "-autograde"
 CHECK_CELL_SUFFIX = "-check"
 
 
-def test_cell_source(item_id, points, function_name=None):
+def test_cell_source(item_id, points, function_name=None, knock_on="full"):
     """The source of the graded cell of exercise or question ``item_id``.
 
     ``function_name`` is the learner's function the exercise's check cell names; None for a
-    question. The visible comment is what students see; the hidden test is what nbgrader runs.
+    question. ``knock_on`` is passed to the exercise's autograde call when it is not the
+    default ``"full"``. The visible comment is what students see; the hidden test is what
+    nbgrader runs.
     """
     shown = f"{points:g} point{'s' if points != 1 else ''}"
     if function_name is None:
@@ -56,8 +63,9 @@ def test_cell_source(item_id, points, function_name=None):
                 f'_rnncourse_autograde("{item_id}")')
         what = "your answer above"
     else:
+        policy = "" if knock_on == "full" else f', knock_on="{knock_on}"'
         call = ("from rnncourse.checks.autograder import autograde as _rnncourse_autograde\n"
-                f'_rnncourse_autograde("{item_id}", {function_name})')
+                f'_rnncourse_autograde("{item_id}", {function_name}{policy})')
         what = f"{function_name}"
     return (f"# Graded cell for {item_id} ({shown}): nbgrader tests {what} here when it "
             "autogrades.\n"
@@ -79,10 +87,12 @@ def _function_name(cell, item_id):
     return None
 
 
-def split_graded_cells(nb, lesson_name):
+def split_graded_cells(nb, lesson_name, course=None):
     """Turn every graded check cell into the learner's cell plus an nbgrader graded test cell.
 
-    Points come from the catalogue (:data:`rnncourse.checks.EXERCISES` and ``QUESTIONS``).
+    Points come from the catalogue (:data:`rnncourse.checks.EXERCISES` and ``QUESTIONS``), or
+    from ``course`` (a :class:`~rnncourse.grading.course.Course`) when given, whose lesson
+    ``knock_on`` policy the hidden tests then follow.
 
     Raises
     ------
@@ -95,6 +105,7 @@ def split_graded_cells(nb, lesson_name):
     nb = copy.deepcopy(nb)
     cells = []
     problems = []
+    knock_on = course.policy(lesson_name).knock_on if course is not None else "full"
     for index, cell in enumerate(nb.cells):
         if not is_check_cell(cell):
             cells.append(cell)
@@ -124,10 +135,12 @@ def split_graded_cells(nb, lesson_name):
                                             "grade_id": f"{item_id}{CHECK_CELL_SUFFIX}",
                                             "schema_version": 3}
         cells.append(learner)
-        test = nbformat.v4.new_code_cell(test_cell_source(item_id, item.points, function_name))
+        points = course.worth(lesson_name, item) if course is not None else item.points
+        test = nbformat.v4.new_code_cell(test_cell_source(item_id, points, function_name,
+                                                          knock_on))
         test.id = f"{item_id}{TEST_CELL_SUFFIX}"[:64]
         test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
-                                     "grade_id": item_id, "points": item.points,
+                                     "grade_id": item_id, "points": points,
                                      "schema_version": 3}
         cells.append(test)
     if problems:
@@ -148,30 +161,41 @@ NBGRADER_SOURCE_STEPS = (
 )
 
 
-def generate_nbgrader_source(solution_nb, lesson_name):
+def generate_nbgrader_source(solution_nb, lesson_name, course=None):
     """Run a solution notebook through :data:`NBGRADER_SOURCE_STEPS`; the original is not changed.
 
     Parameters
     ----------
     solution_nb : nbformat.NotebookNode
     lesson_name : str, the notebook's stem, e.g. ``"04_bptt"``
+    course : :class:`~rnncourse.grading.course.Course` or None, the course file's points and
+        knock-on policy (:func:`split_graded_cells`); None: the catalogue's
 
     Raises
     ------
     MarkupError
         When the solution's markup is wrong, or a graded cell is not in the catalogue.
+    ValueError
+        When ``course`` asks for ``partial_credit = "fraction"`` for this lesson.
     """
+    if course is not None and course.policy(lesson_name).partial_credit != "all-or-nothing":
+        raise ValueError(
+            f"course file {course.path}: lessons.{lesson_name}.partial_credit = "
+            f"{course.policy(lesson_name).partial_credit!r} cannot be given under nbgrader, whose "
+            "graded cells here score all or nothing; remove it for the nbgrader source (or grade "
+            "this lesson with rnncourse grade or on Gradescope, which support it)")
     nb = solution_nb
     for step in NBGRADER_SOURCE_STEPS:
-        nb = step(nb, lesson_name)
+        nb = (step(nb, lesson_name, course) if step is split_graded_cells
+              else step(nb, lesson_name))
     return nb
 
 
-def render_nbgrader_source(solution_path):
+def render_nbgrader_source(solution_path, course=None):
     """The exact text written for the nbgrader source notebook of ``solution_path``."""
     solution_path = Path(solution_path)
     return serialize_notebook(generate_nbgrader_source(read_notebook(solution_path),
-                                                       solution_path.stem))
+                                                       solution_path.stem, course))
 
 
 @dataclass
@@ -183,7 +207,7 @@ class SourceReport:
     kept: list = field(default_factory=list)  # existing and different: left alone (no overwrite)
 
 
-def write_nbgrader_source(solutions_dir, source_dir, lessons=None, overwrite=False):
+def write_nbgrader_source(solutions_dir, source_dir, lessons=None, overwrite=False, course=None):
     """Write ``source_dir/<lesson>/<lesson>.ipynb`` (one nbgrader assignment per lesson).
 
     Parameters
@@ -194,6 +218,8 @@ def write_nbgrader_source(solutions_dir, source_dir, lessons=None, overwrite=Fal
         None means every solution notebook
     overwrite : bool, replace a notebook that exists and differs (an edited copy); by default it
         is kept and reported in ``.kept``
+    course : :class:`~rnncourse.grading.course.Course` or None, a course file's points and
+        knock-on policy for the graded cells (None: the catalogue's)
 
     Every notebook is rendered (and validated) before anything is written; each file is written
     to a temporary file beside it and renamed into place. Other files in ``source_dir`` are
@@ -204,7 +230,8 @@ def write_nbgrader_source(solutions_dir, source_dir, lessons=None, overwrite=Fal
     MarkupError
         For markup problems in any of the notebooks (nothing is written).
     ValueError
-        For a lesson in ``lessons`` that has no solution notebook.
+        For a lesson in ``lessons`` that has no solution notebook, or a course file asking for
+        partial credit (nothing is written).
     """
     from rnncourse.authoring.lessons import solution_notebooks
 
@@ -214,7 +241,7 @@ def write_nbgrader_source(solutions_dir, source_dir, lessons=None, overwrite=Fal
     rendered, problems = {}, []
     for name in wanted:
         try:
-            rendered[name] = render_nbgrader_source(paths[name]).encode("utf-8")
+            rendered[name] = render_nbgrader_source(paths[name], course).encode("utf-8")
         except MarkupError as exc:
             problems.extend(exc.problems)
     if problems:

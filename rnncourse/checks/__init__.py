@@ -85,7 +85,7 @@ from rnncourse.checks.autograder import autograde, autograde_question
 from rnncourse.checks.unfinished import skip_if_unfinished
 
 
-def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
+def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="full"):
     """Check the learner's function ``fn`` for exercise ``exercise_id``.
 
     Parameters
@@ -97,6 +97,9 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
         ``None`` means "not answered yet"
     seed : int, seeds the random test cases
     time_limit : float, seconds for all the cases together
+    knock_on : ``"full"`` or ``"none"``, what an answer that fails only because an exercise it
+        calls is wrong scores (:mod:`rnncourse.checks.engine.dependencies`; a course file's
+        ``knock_on`` reaches nbgrader's graded cells through it)
 
     Returns
     -------
@@ -105,7 +108,8 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
         or endless ``fn``. When ``fn`` fails but passes with the course's reference for an
         exercise of the same lesson that it calls and that fails too (``rnn_backward`` with a
         wrong ``rnn_step_backward`` in the notebook), the result passes with full points,
-        ``.knock_on`` names that exercise, and the message says to fix it first.
+        ``.knock_on`` names that exercise, and the message says to fix it first (with
+        ``knock_on="none"`` it fails with 0 points and the same message).
     """
     exercise = None
     if isinstance(exercise_id, str):
@@ -115,7 +119,8 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):
     try:
         return check_with_dependencies(
             exercise, fn, EXERCISES,
-            lambda ex, answer: run_check(ex, answer, seed=seed, time_limit=time_limit))
+            lambda ex, answer: run_check(ex, answer, seed=seed, time_limit=time_limit),
+            policy=knock_on)
     except Exception as exc:  # the checker itself failed: say so rather than crash the notebook
         return Result(exercise_id, False, f"internal error in the checker ({type(exc).__name__}: "
                                           f"{exc}); please report it to the course maintainers",

@@ -38,7 +38,7 @@ AUTOGRADE_TIME_LIMIT = 10.0
 """Seconds a function gets for all the cases of one exercise (as ``rnncourse grade`` gives it)."""
 
 
-def autograde(exercise_id, fn, *, seed=None, time_limit=AUTOGRADE_TIME_LIMIT):
+def autograde(exercise_id, fn, *, seed=None, time_limit=AUTOGRADE_TIME_LIMIT, knock_on="full"):
     """Judge the learner's function for an nbgrader graded cell.
 
     Parameters
@@ -49,6 +49,9 @@ def autograde(exercise_id, fn, *, seed=None, time_limit=AUTOGRADE_TIME_LIMIT):
         differ from the ones the notebook's own ``check`` cell uses (seed 0) and from run to run.
         The seed is named in the panel's message so a verdict can be reproduced
     time_limit : float, seconds for all the cases together
+    knock_on : ``"full"`` (the default) or ``"none"``: whether an answer that fails only because
+        an exercise it calls is wrong passes (written by ``release --nbgrader-source --course``
+        from the course file's ``knock_on``)
 
     Returns
     -------
@@ -71,7 +74,7 @@ def autograde(exercise_id, fn, *, seed=None, time_limit=AUTOGRADE_TIME_LIMIT):
     if seed is None:
         seed = secrets.randbelow(2**31)
     with _quiet():
-        result = check(exercise_id, fn, seed=seed, time_limit=time_limit)
+        result = check(exercise_id, fn, seed=seed, time_limit=time_limit, knock_on=knock_on)
     result.message = f"{result.message}\n(nbgrader autograde: test cases from seed {seed})"
     return _verdict(result)
 

@@ -41,6 +41,11 @@ def add_release_parser(subparsers):
     parser.add_argument("--lesson", metavar="ID", action="append", default=None,
                         help="with --nbgrader-source: only this lesson (04_bptt or 04); repeat "
                              "for several (default: every lesson)")
+    parser.add_argument("--course", metavar="TOML", type=Path, default=None,
+                        help="with --nbgrader-source: a course file (docs/grading.md, section "
+                             "2.1) whose points and knock-on policy the graded cells take "
+                             "(default: grading.toml in the current folder when there is one, "
+                             "else the catalogue's points)")
     parser.add_argument("--overwrite", action="store_true",
                         help="with --nbgrader-source: replace a source notebook that exists and "
                              "differs (by default it is kept, since you may have edited it)")
@@ -65,8 +70,9 @@ def run_release(args):
     """Carry out ``rnncourse release [--check]``; returns the exit code."""
     from rnncourse.authoring.lessons import check_lessons, release  # imports nbformat: only when needed
 
-    if args.nbgrader_source is None and (args.lesson or args.overwrite):
-        args.parser.error("--lesson and --overwrite only apply with --nbgrader-source DIR")
+    if args.nbgrader_source is None and (args.lesson or args.overwrite or args.course):
+        args.parser.error("--lesson, --overwrite and --course only apply with "
+                          "--nbgrader-source DIR")
     if args.nbgrader_source is not None:
         if args.check:
             args.parser.error("--check and --nbgrader-source cannot be combined")
@@ -98,13 +104,23 @@ def _run_nbgrader_source(args):
     """``rnncourse release --nbgrader-source DIR``: write the nbgrader source notebooks."""
     from rnncourse.authoring.nbgrader_source import write_nbgrader_source
 
+    from rnncourse.grading.course import CourseFileError, find_course
+
     target = args.nbgrader_source
     if target.exists() and not target.is_dir():
         args.parser.error(f"argument --nbgrader-source: not a folder: {str(target)!r}")
     try:
+        course, found = find_course(args.course)
+    except CourseFileError as exc:
+        args.parser.error(f"argument --course: {exc}")
+    if found:
+        print(f"rnncourse release: using the course file {course.path} of this folder (pass "
+              "--course to choose another)", file=sys.stderr)
+    try:
         solutions, _ = _folders(args)
         report = write_nbgrader_source(solutions, target, lessons=args.lesson,
-                                       overwrite=args.overwrite)
+                                       overwrite=args.overwrite,
+                                       course=course if course.path else None)
     except CourseFolderNotFound as exc:
         print(f"rnncourse release: {exc}", file=sys.stderr)
         return 1

@@ -22,6 +22,7 @@ import traceback
 
 from rnncourse.grading import containment
 from rnncourse.grading.launchers import choose_launcher
+from rnncourse.grading.recovery import MAX_REVIVALS
 from rnncourse.grading.results import Status, SubmissionResult, lesson_exercises
 from rnncourse.grading.sandbox import KERNEL_START_TIMEOUT
 from rnncourse.grading.worker import (EXERCISE_TIME_LIMIT, HARNESS_SLACK, grade_submission,
@@ -77,7 +78,8 @@ def run_workers(jobs_list, settings, seed, progress):
     running = {}
     selector = selectors.DefaultSelector()
     n_exercises = max((len(lesson_exercises(lesson)) for _, _, lesson in jobs_list), default=0)
-    budget = (settings["timeout"] + 2 * KERNEL_START_TIMEOUT + 30.0  # a re-run after a crash
+    budget = (settings["timeout"] + (2 + MAX_REVIVALS) * KERNEL_START_TIMEOUT  # re-runs after
+              + 30.0  # a crash in a cell, and kernels revived after a crash while judging
               + n_exercises * (EXERCISE_TIME_LIMIT + HARNESS_SLACK + 5.0))
     batch_dir = tempfile.mkdtemp(prefix="rnncourse-grade-")
     try:

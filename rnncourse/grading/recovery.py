@@ -10,6 +10,12 @@ the crash is judged on its merits; one that is not bound there scores 0 with a m
 so (:func:`unbound_problem`). The row's status stays ``kernel died``, and a problem line says
 that the exercises were judged on a re-run up to the crashing cell.
 
+The same holds when the kernel dies (or has to be stopped) while a function is being *judged*
+— a function that segfaults or calls ``os._exit`` on the grader's inputs: the exercise being
+judged scores 0, and the ones after it are judged in a fresh kernel that re-ran the notebook's
+code cells (all of them, or those before a crashing cell), at most :data:`MAX_REVIVALS` times
+per submission (:func:`revive_note` says so in the report).
+
 Nothing here trusts the kernel more than the first run did: the same cells run under the same
 limits, and judging is the same trusted step outside it.
 """
@@ -20,6 +26,10 @@ import os
 import time
 
 from rnncourse.grading.sandbox import Kernel
+
+MAX_REVIVALS = 2
+"""Fresh kernels a submission gets when its kernel dies while its functions are judged (two let
+a dependency and the exercise calling it both crash, and the knock-on re-judge still run)."""
 
 
 def rerun_before(kernel, cells, crash_position, deadline, cell_timeout):
@@ -44,11 +54,12 @@ def rerun_before(kernel, cells, crash_position, deadline, cell_timeout):
     return ran, None
 
 
-def recovered_kernel(workdir, submission_bytes, memory_mb, launcher, submission_file):
-    """A fresh :class:`~rnncourse.grading.sandbox.Kernel` (not started) in ``workdir/rerun``,
+def recovered_kernel(workdir, submission_bytes, memory_mb, launcher, submission_file,
+                     folder="rerun"):
+    """A fresh :class:`~rnncourse.grading.sandbox.Kernel` (not started) in ``workdir/folder``,
     whose private folder holds only the submission's copy; returns ``(kernel, private folder)``.
     """
-    private = os.path.join(workdir, "rerun")
+    private = os.path.join(workdir, folder)
     os.makedirs(private)
     with open(os.path.join(private, submission_file), "wb") as fh:
         fh.write(submission_bytes)
@@ -64,10 +75,21 @@ def rerun_note(crash_name, ran, stopped):
     return note
 
 
+def revive_note(exercise_id, ran, total, stopped):
+    """The problem line saying how the exercises after ``exercise_id`` were judged, once the
+    kernel died while it was judged."""
+    note = (f"the exercises after {exercise_id} were judged in a fresh kernel that re-ran "
+            f"{ran} of the notebook's {total} code cell(s)")
+    if stopped:
+        note += f" (the re-run stopped early: {stopped})"
+    return note
+
+
 def unbound_problem(fn_name, crash_name):
     """Why an exercise whose function is not bound after the re-run could not be judged."""
     return (f"{fn_name} was not defined by the cells before {crash_name}, where the kernel died, "
             "so it could not be judged")
 
 
-__all__ = ["rerun_before", "recovered_kernel", "rerun_note", "unbound_problem"]
+__all__ = ["MAX_REVIVALS", "rerun_before", "recovered_kernel", "rerun_note", "revive_note",
+           "unbound_problem"]

@@ -13,6 +13,7 @@ submission's time lasts, otherwise the kernel is killed. Judging has its own tim
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -136,7 +137,9 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
     crash = None
     policy = settings.get("knock_on", {}).get(lesson, "full")  # the course file's, per lesson
     try:
-        with Kernel(private, settings["memory_mb"], launcher=launcher) as kernel:
+        with contextlib.ExitStack() as kernels:  # the first kernel, and any revived one
+            kernel = kernels.enter_context(Kernel(private, settings["memory_mb"],
+                                                  launcher=launcher))
             with open(os.path.join(private, SUBMISSION_FILE), "wb") as fh:
                 fh.write(sub.data)
             started = kernel.start()
@@ -150,8 +153,11 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
                                    events)
             if crash is None:
                 judge_start = time.monotonic()
-                result.exercises = _judge_all(kernel, exercises, names, flags, private, seed,
-                                              result, events, knock_on_policy=policy)
+                revive = _reviver(kernels, sub, None, settings, run_start, launcher, workdir,
+                                  result)
+                result.exercises = _judge_all(_Judge(kernel, private, revive), exercises, names,
+                                              flags, seed, result, events,
+                                              knock_on_policy=policy)
         if crash is not None:  # keep the work done before the crash: re-run up to it, judge
             judge_start = time.monotonic()
             result.exercises = _judge_after_crash(sub, lesson, crash, settings, run_start,
@@ -214,30 +220,86 @@ def _judge_after_crash(sub, lesson, crash, settings, run_start, launcher, workdi
     crash_name = cell_name(sub.notebook, cells[crash][0], lesson)
     kernel, private = recovery.recovered_kernel(workdir, sub.data, settings["memory_mb"],
                                                 launcher, SUBMISSION_FILE)
-    with kernel:
+    with contextlib.ExitStack() as kernels:
+        kernels.enter_context(kernel)
         ran, stopped = 0, "the fresh kernel did not start"
         if kernel.start():
             ran, stopped = recovery.rerun_before(kernel, cells, crash,
                                                  run_start + settings["timeout"],
                                                  settings["cell_timeout"])
         result.problems.append(recovery.rerun_note(crash_name, ran, stopped))
-        return _judge_all(kernel, exercises, names, flags, private, seed, result, events,
-                          crash_name=crash_name,
+        revive = _reviver(kernels, sub, crash, settings, run_start, launcher, workdir, result)
+        return _judge_all(_Judge(kernel, private, revive), exercises, names, flags, seed, result,
+                          events, crash_name=crash_name,
                           knock_on_policy=settings.get("knock_on", {}).get(lesson, "full"))
 
 
-def _judge_all(kernel, exercises, names, flags, private, seed, result, events, crash_name=None,
+def _reviver(kernels, sub, upto, settings, run_start, launcher, workdir, result):
+    """``revive(exercise_id)``: once the kernel died while ``exercise_id`` was judged, a fresh,
+    started kernel that re-ran the notebook's code cells (those before position ``upto``, or all
+    of them), entered into ``kernels`` so it is killed with the others; returns ``(kernel,
+    private folder)``, or None after :data:`~rnncourse.grading.recovery.MAX_REVIVALS`. The cells
+    re-run within what is left of the submission's time."""
+    cells = code_cells(sub.notebook)
+    stop = len(cells) if upto is None else upto
+    used = []
+
+    def revive(exercise_id):
+        if len(used) >= recovery.MAX_REVIVALS:
+            return None
+        used.append(exercise_id)
+        kernel, private = recovery.recovered_kernel(workdir, sub.data, settings["memory_mb"],
+                                                    launcher, SUBMISSION_FILE,
+                                                    folder=f"revived-{len(used)}")
+        kernels.enter_context(kernel)
+        ran, stopped = 0, "the fresh kernel did not start"
+        if kernel.start():
+            ran, stopped = recovery.rerun_before(kernel, cells, stop,
+                                                 run_start + settings["timeout"],
+                                                 settings["cell_timeout"])
+        result.problems.append(recovery.revive_note(exercise_id, ran, stop, stopped))
+        return kernel, private
+
+    return revive
+
+
+class _Judge:
+    """The kernel the functions are judged in. When it dies (or is stopped) while a function is
+    judged, the next call first gets a fresh one from ``revive`` (:func:`_reviver`), so one
+    crashing function costs only its own exercise."""
+
+    def __init__(self, kernel, private, revive=None):
+        self.kernel, self.private, self.revive = kernel, private, revive
+        self.died_during = None
+
+    def call(self, ex, fn_name, cases, problems, events, crash_name, inject=None):
+        """:func:`_call_in_kernel` in the current kernel (revived first if it died)."""
+        if self.died_during is not None and self.revive is not None:
+            revived = self.revive(self.died_during)
+            self.died_during = None
+            if revived is not None:
+                self.kernel, self.private = revived
+        alive = self.kernel.alive()
+        outcome = _call_in_kernel(self.kernel, ex, fn_name, cases, self.private, problems, events,
+                                  crash_name, inject=inject)
+        if alive and not self.kernel.alive():
+            self.died_during = ex.id
+        return outcome
+
+
+def _judge_all(judge, exercises, names, flags, seed, result, events, crash_name=None,
                knock_on_policy="full"):
-    """Judge every exercise in ``kernel``, then re-judge the knock-on failures: an exercise that
-    failed while an exercise of the same lesson it calls failed too is called again with the
-    course's reference for those (:mod:`rnncourse.checks.engine.dependencies`). The re-judge
-    runs after every first verdict, and what goes wrong in it does not change the row's status.
+    """Judge every exercise through ``judge`` (a :class:`_Judge`), then re-judge the knock-on
+    failures: an exercise that failed while an exercise of the same lesson it calls failed too
+    is called again with the course's reference for those
+    (:mod:`rnncourse.checks.engine.dependencies`). The re-judge runs after every first verdict,
+    and what goes wrong in it does not change the row's status.
     """
     judged, firsts = {}, {}
     for ex in exercises:
         cases = ex.make_cases(seed)
-        report, problem, timed_out = _call_in_kernel(kernel, ex, names[ex.id], cases, private,
-                                                     result.problems, events, crash_name)
+        report, problem, timed_out = judge.call(ex, names[ex.id], cases, result.problems, events,
+                                                crash_name)
         flag = flags.get(ex.id) or runtime_flag(report, names[ex.id], forbidden_code_keys(ex.id))
         first = judge_result(ex, cases, report, problem)
         firsts[ex.id] = (cases, first, timed_out)
@@ -248,8 +310,8 @@ def _judge_all(kernel, exercises, names, flags, private, seed, result, events, c
                    if dep.id in judged and not judged[dep.id]["passed"]]
         if first.passed or judged[ex.id]["flag"] or timed_out or not failing:
             continue
-        report, problem, _ = _call_in_kernel(kernel, ex, names[ex.id], cases, private, [], set(),
-                                             crash_name, inject={names[d]: d for d in failing})
+        report, problem, _ = judge.call(ex, names[ex.id], cases, [], set(), crash_name,
+                                        inject={names[d]: d for d in failing})
         rejudged = judge_result(ex, cases, report, problem)
         flag = runtime_flag(report, names[ex.id], forbidden_code_keys(ex.id))  # still watched
         combined = knock_on(ex, first, rejudged, failing, knock_on_policy)

@@ -185,10 +185,84 @@ def test_the_release_command_writes_the_source_folder(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["release", "--lesson", "04"], "--lesson and --overwrite only apply with --nbgrader-source DIR"),
+    (["release", "--lesson", "04"], "--lesson, --overwrite and --course only apply with --nbgrader-source DIR"),
     (["release", "--check", "--nbgrader-source", "x"],
      "--check and --nbgrader-source cannot be combined"),
 ])
 def test_release_option_misuse_is_a_usage_error(argv, message, capsys):
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- course file
+COURSE = ('[lessons.04_bptt]\nknock_on = "none"\n\n'
+          '[lessons.04_bptt.points]\nrnn_backward = 4\nq04_predict_total = 1\n')
+
+
+def _course(tmp_path, text=COURSE):
+    from rnncourse.grading.course import load_course
+
+    path = tmp_path / "grading.toml"
+    path.write_text(text)
+    return load_course(path)
+
+
+def _points_and_tests(path):
+    nb = nbformat.read(path, as_version=4)
+    return ({c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+             for _, c in _graded(nb)},
+            {c.metadata["nbgrader"]["grade_id"]: c.source for _, c in _graded(nb)})
+
+
+def test_a_course_file_sets_the_graded_cells_points_and_knock_on_policy(tmp_path):
+    report = write_nbgrader_source(ROOT / "solutions", tmp_path / "source", lessons=["04"],
+                                   course=_course(tmp_path))
+    assert report.written == ["04_bptt/04_bptt.ipynb"]
+    points, tests = _points_and_tests(tmp_path / "source" / "04_bptt" / "04_bptt.ipynb")
+    assert points == {"rnn_step_backward": 2, "rnn_backward": 4, "q04_predict_total": 1,
+                      "q04_total_vs_partial": 0.5, "q04_order_forced": 0.5,
+                      "q04_first_term_zero": 0.5}
+    assert '_rnncourse_autograde("rnn_backward", rnn_backward, knock_on="none")' in tests["rnn_backward"]
+    assert "# Graded cell for rnn_backward (4 points)" in tests["rnn_backward"]
+    assert "knock_on" not in tests["q04_predict_total"]
+
+
+def test_without_a_course_file_the_catalogue_points_and_no_policy_argument(tmp_path):
+    write_nbgrader_source(ROOT / "solutions", tmp_path / "source", lessons=["04"])
+    points, tests = _points_and_tests(tmp_path / "source" / "04_bptt" / "04_bptt.ipynb")
+    assert points["rnn_backward"] == 3 and points["q04_predict_total"] == 0.5
+    assert '_rnncourse_autograde("rnn_backward", rnn_backward)\n' in tests["rnn_backward"]
+
+
+def test_partial_credit_is_refused_for_nbgrader_and_nothing_is_written(tmp_path):
+    course = _course(tmp_path, '[lessons.04_bptt]\npartial_credit = "fraction"\n')
+    with pytest.raises(ValueError) as info:
+        write_nbgrader_source(ROOT / "solutions", tmp_path / "source", lessons=["04"],
+                              course=course)
+    assert str(info.value) == (
+        f"course file {tmp_path / 'grading.toml'}: lessons.04_bptt.partial_credit = 'fraction' "
+        "cannot be given under nbgrader, whose graded cells here score all or nothing; remove "
+        "it for the nbgrader source (or grade this lesson with rnncourse grade or on "
+        "Gradescope, which support it)")
+    assert not (tmp_path / "source").exists()
+
+
+def test_release_reads_the_course_file_of_the_folder_and_says_so(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "grading.toml").write_text(COURSE)
+    assert main(["release", "--nbgrader-source", "source", "--lesson", "04"]) == 0
+    said = capsys.readouterr()
+    assert (f"rnncourse release: using the course file {tmp_path / 'grading.toml'} of this "
+            "folder (pass --course to choose another)") in said.err
+    points, _ = _points_and_tests(tmp_path / "source" / "04_bptt" / "04_bptt.ipynb")
+    assert points["rnn_backward"] == 4
+
+
+def test_release_refuses_an_invalid_course_file_naming_the_key(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[lessons.04_bptt.points]\nrnn_backward = -2\n")
+    assert main(["release", "--nbgrader-source", str(tmp_path / "source"), "--course",
+                 str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "argument --course: " in err and "lessons.04_bptt.points.rnn_backward = -2" in err
+    assert not (tmp_path / "source").exists()

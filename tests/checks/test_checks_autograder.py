@@ -173,3 +173,40 @@ def test_in_a_shell_a_wrong_or_missing_question_answer_raises(shell):
         "✗ FAILED  q04_first_term_zero  (0/0.5 points)\nno cell that ran before this one calls "
         'check("q04_first_term_zero", <answer>); answer in the question\'s cell, e.g. '
         'check("q04_first_term_zero", "b")')
+
+
+# ----------------------------------------------------------------------------- knock-on policy
+KNOCK_ON_NOTEBOOK = '''
+import numpy as np
+from rnncourse.rnn import rnn_step_backward as course_step
+
+def rnn_step_backward(dh_next, cache):  # wrong: half of dh_prev
+    dx, dh_prev, dWx, dWh, db = course_step(dh_next, cache)
+    return dx, 0.5 * dh_prev, dWx, dWh, db
+
+def rnn_backward(dh, cache):  # right, over the learner's own step
+    N, T, H = dh.shape
+    dx = np.zeros((N, T, cache[0][0].shape[1]))
+    dWx, dWh, db = np.zeros_like(cache[0][2]), np.zeros_like(cache[0][3]), np.zeros(H)
+    dh_prev = np.zeros((N, H))
+    for t in reversed(range(T)):
+        dx[:, t], dh_prev, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + dh_prev, cache[t])
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dh_prev, dWx, dWh, db
+'''
+
+
+def test_the_knock_on_policy_reaches_the_graded_cell():
+    namespace = {}
+    exec(KNOCK_ON_NOTEBOOK, namespace)
+    with pytest.raises(AssertionError):
+        autograde("rnn_step_backward", namespace["rnn_step_backward"], seed=5)
+    assert autograde("rnn_backward", namespace["rnn_backward"], seed=5) is None  # "full"
+    with pytest.raises(AssertionError) as info:
+        autograde("rnn_backward", namespace["rnn_backward"], seed=5, knock_on="none")
+    assert ("Your rnn_backward is right; it fails only because rnn_step_backward is wrong"
+            in str(info.value))
+    assert "No points for rnn_backward until it passes with your own rnn_step_backward." \
+        in str(info.value)

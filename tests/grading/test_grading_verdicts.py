@@ -23,6 +23,12 @@ CRASH = "import ctypes\nctypes.string_at(0)  # a segfault\n"
 SOLUTION = solution_answers("04_bptt")
 WRONG_STEP = SOLUTION["rnn_step_backward"].replace("dh_prev = da @ Wh.T", "dh_prev = da @ Wh")
 WRONG_SEQUENCE = SOLUTION["rnn_backward"].replace("dWh += dWh_t", "dWh = dWh_t")
+# a right step that kills its kernel once the notebook's last cell armed it: it runs in the
+# notebook's own checks, and dies only when the grader calls it
+ARMED_STEP = "import os\n\n" + SOLUTION["rnn_step_backward"].replace(
+    "def rnn_step_backward(dh_next, cache):\n",
+    "def rnn_step_backward(dh_next, cache):\n    if globals().get('ARMED'):\n        os._exit(3)\n",
+    1)
 # fails with its own wrong step; with the course's step it returns the course's rnn_backward,
 # reached by a name built at run time (static reading cannot see it; the profiling hook can)
 HIDDEN_CALL = '''def rnn_backward(dh, cache):
@@ -44,6 +50,10 @@ def batch(tmp_path_factory, private_python):
     write_notebook(real_submission("04_bptt", {"rnn_backward": ENDLESS}), subs / "endless.ipynb")
     crashing = CRASH + solution_answers("04_bptt")["rnn_backward"]
     write_notebook(real_submission("04_bptt", {"rnn_backward": crashing}), subs / "crash.ipynb")
+    armed = real_submission("04_bptt", {"rnn_step_backward": ARMED_STEP})
+    armed["cells"].append({"cell_type": "code", "metadata": {}, "source": "ARMED = True",
+                           "outputs": [], "execution_count": None})
+    write_notebook(armed, subs / "judge_crash.ipynb")
     for name, answers in [("knock_on", {"rnn_step_backward": WRONG_STEP}),
                           ("both_wrong", {"rnn_step_backward": WRONG_STEP,
                                           "rnn_backward": WRONG_SEQUENCE}),
@@ -160,3 +170,27 @@ def test_the_hidden_call_is_reached_only_with_the_course_step_so_only_the_re_jud
     namespace["rnn_step_backward"] = course_step
     namespace["rnn_backward"](*args)
     assert calls == [1]
+
+
+def test_a_crash_while_judged_costs_only_that_exercise(batch):
+    """The step dies each time the grader calls it: it scores 0; rnn_backward, judged in a
+    fresh kernel that re-ran the notebook, dies too (it calls the step), and its knock-on
+    re-judge, in a second fresh kernel with the course's step, gives it its full points."""
+    tmp, _, rows = batch
+    row = rows["judge_crash.ipynb"]
+    assert (row["status"], row["rnn_step_backward"], row["rnn_backward"]) == (
+        "kernel died", "0", "3")
+    data = report(tmp, "judge_crash.ipynb")
+    n_code = sum(1 for cell in data["cells"])  # every code cell ran in the first kernel
+    assert data["problems"] == [
+        "the kernel stopped while rnn_step_backward was being graded (exited with code 3)",
+        f"the exercises after rnn_step_backward were judged in a fresh kernel that re-ran "
+        f"{n_code} of the notebook's {n_code} code cell(s)",
+        "the kernel stopped while rnn_backward was being graded (exited with code 3)",
+        f"the exercises after rnn_backward were judged in a fresh kernel that re-ran "
+        f"{n_code} of the notebook's {n_code} code cell(s)"]
+    assert all(cell["status"] == "ok" for cell in data["cells"])
+    step = data["exercises"]["rnn_step_backward"]
+    assert (step["passed"], step["points"]) == (False, 0)
+    sequence = data["exercises"]["rnn_backward"]
+    assert (sequence["passed"], sequence["knock_on"]) == (True, ["rnn_step_backward"])
