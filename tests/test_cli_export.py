@@ -133,8 +133,8 @@ def test_grading_toml_of_the_current_folder_is_used_and_announced(tmp_path, caps
     (tmp_path / "grading.toml").write_text('[lessons.04_bptt.points]\nq04_predict_total = 2\n')
     assert _export("--lesson", "04", "--out", "a.zip") == 0
     said = capsys.readouterr()
-    assert ("rnncourse export: using the course file grading.toml of this folder (pass --course "
-            "to choose another)") in said.err
+    assert (f"rnncourse export: using the course file {tmp_path / 'grading.toml'} of this "
+            "folder (pass --course to choose another)") in said.err
     assert "8.5 points as set by" in said.out
     assert "grading.toml" in zipfile.ZipFile(tmp_path / "a.zip").namelist()
 

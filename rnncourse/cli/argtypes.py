@@ -7,6 +7,7 @@ and exit code 2.
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def positive_int(text):
@@ -56,3 +57,20 @@ def seed_number(text):
         raise argparse.ArgumentTypeError(
             f"a seed must be from 0 to {MAX_SEED}, got {text!r}")
     return value
+
+
+def course_file(args, command):
+    """The course file of ``--course`` (``args.course``), else ``grading.toml`` of the current
+    folder, announced on stderr, else the defaults: a
+    :class:`~rnncourse.grading.course.Course` (``.path`` None for the defaults). An invalid file
+    is a usage error naming the key and the fix (exit code 2)."""
+    from rnncourse.grading.course import CourseFileError, find_course
+
+    try:
+        course, found = find_course(args.course)
+    except CourseFileError as exc:
+        args.parser.error(f"argument --course: {exc}")
+    if found:
+        print(f"rnncourse {command}: using the course file {course.path} of this folder (pass "
+              "--course to choose another)", file=sys.stderr)
+    return course

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from rnncourse.checks import LESSONS, graded_for_lesson
-from rnncourse.cli.argtypes import positive_float, positive_int
+from rnncourse.cli.argtypes import course_file, positive_float, positive_int
 
 
 def add_parser(subparsers):
@@ -90,22 +90,12 @@ def run_gradescope(args):
                           "create it first")
     if out.exists() and not args.force:
         args.parser.error(f"argument --out: {str(out)!r} exists; pass --force to replace it")
-    from rnncourse.grading.course import DEFAULT_FILE, CourseFileError, load_course
     from rnncourse.grading.gradescope_export import BASE_IMAGE, export_autograder
 
-    course = args.course
-    if course is None and Path(DEFAULT_FILE).is_file():
-        course = Path(DEFAULT_FILE)
-        print(f"rnncourse export: using the course file {DEFAULT_FILE} of this folder "
-              "(pass --course to choose another)", file=sys.stderr)
-    if course is not None:
-        try:
-            load_course(course)
-        except CourseFileError as exc:
-            args.parser.error(f"argument --course: {exc}")
+    course = course_file(args, "export")
     try:
         written = export_autograder(stem, out, timeout=args.timeout, memory_mb=args.memory,
-                                    force=args.force, course=course)
+                                    force=args.force, course=course.path)
     except (RuntimeError, OSError) as exc:  # the course is not installed; a write that failed
         print(f"rnncourse export: could not write {str(out)!r}: {exc}", file=sys.stderr)
         return 1

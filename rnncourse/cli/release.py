@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rnncourse.authoring.layout import CourseFolderNotFound, find_solutions_dir
 from rnncourse.authoring.markup import MarkupError
-from rnncourse.cli.argtypes import positive_float
+from rnncourse.cli.argtypes import course_file, positive_float
 
 
 def add_release_parser(subparsers):
@@ -104,18 +104,10 @@ def _run_nbgrader_source(args):
     """``rnncourse release --nbgrader-source DIR``: write the nbgrader source notebooks."""
     from rnncourse.authoring.nbgrader_source import write_nbgrader_source
 
-    from rnncourse.grading.course import CourseFileError, find_course
-
     target = args.nbgrader_source
     if target.exists() and not target.is_dir():
         args.parser.error(f"argument --nbgrader-source: not a folder: {str(target)!r}")
-    try:
-        course, found = find_course(args.course)
-    except CourseFileError as exc:
-        args.parser.error(f"argument --course: {exc}")
-    if found:
-        print(f"rnncourse release: using the course file {course.path} of this folder (pass "
-              "--course to choose another)", file=sys.stderr)
+    course = course_file(args, "release")
     try:
         solutions, _ = _folders(args)
         report = write_nbgrader_source(solutions, target, lessons=args.lesson,
