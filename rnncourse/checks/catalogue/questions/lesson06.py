@@ -47,7 +47,7 @@ Q06_FORGET_PRODUCT = QuestionExercise(
             'significant digits; the next cell prints it)'),
     accepted={
         "d2a9c0a99b9d7cf233fa8124":
-            "LQ5+Xit5zMLfQIJ02Phxb3ZDxBTJPZ46ED8MiOLognUIob/Is5dPpH+wp4rFK7cMKNj6sUYAbPMHLv7Dl1w1FmUmNnwI9m9i6oOigHZBHXceivrXJg1cEWjcVBL9qQ==",
+            "LQ5+Xit5zMLfQIJ02Phxb3ZDxBTJPZ46ED8MiOLognUIob/Is5dPpH+wp4rFK7cMKNj6sUYAbPMHLv7Dl1w1FmUmNnwI9m9i6oOigHZBHXceivrXJg1cEWGXTkbotp/N",
     },
     wrong={
         "076342c8e4446343208f9c0c": Misconception(
