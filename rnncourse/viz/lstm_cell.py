@@ -11,6 +11,7 @@ not feed. Node labels are text boxes with gid ``'node:NAME'``; arrows have gid
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.patches import FancyArrowPatch
 
@@ -68,7 +69,8 @@ def _box_edge_point(centre, towards, half_w, half_h):
     return centre[0] + scale * dx, centre[1] + scale * dy
 
 
-def draw_lstm_cell(ax=None, highlight_cell_path: bool = True, title: str | None = None):
+def draw_lstm_cell(ax: Axes | None = None, highlight_cell_path: bool = True,
+                   title: str | None = None) -> Axes:
     """Draw one LSTM step (gate order i, f, g, o) with the cell-state path along the top.
 
     Parameters
