@@ -1,6 +1,6 @@
 """``rnncourse gradebook export``: write a gradebook's totals in a file Canvas or Moodle imports.
 
-The formats are described in :mod:`rnncourse.grading.lms`. Exit codes: 0 every row exported; 1
+The formats are described in :mod:`rnncourse.grading.platforms.lms`. Exit codes: 0 every row exported; 1
 the file was written but some submissions are not in it (no student id; each is listed on
 stderr); 2 usage error (a missing gradebook, a bad roster, several lessons without ``--lesson``,
 two rows for one student, an ``--out`` that is the gradebook or the roster).
@@ -66,10 +66,11 @@ def _same_file(a, b):
 
 def run_export(args):
     """Carry out ``rnncourse gradebook export``; returns the exit code."""
-    from rnncourse.grading import gradebook, lms
-    from rnncourse.grading.loading import resolve_lesson
-    from rnncourse.grading.roster import read_roster
-    from rnncourse.grading.writers import write_atomic
+    from rnncourse.grading.platforms import lms
+    from rnncourse.grading.records import gradebook_csv
+    from rnncourse.grading.load.submissions import resolve_lesson
+    from rnncourse.grading.records.roster import read_roster
+    from rnncourse.grading.records.writers import write_atomic
 
     if not args.gradebook.is_file():
         args.parser.error(f"argument --gradebook: no such file: {str(args.gradebook)!r}; grade "
@@ -83,7 +84,7 @@ def run_export(args):
                           f"such as {args.format}.csv")
     try:
         lesson = resolve_lesson(args.lesson) if args.lesson else None
-        book = gradebook.read_gradebook(args.gradebook)
+        book = gradebook_csv.read_gradebook(args.gradebook)
         roster = read_roster(args.roster) if args.roster is not None else None
         result = lms.export(book, args.format, roster=roster, lesson=lesson,
                             assignment=args.assignment)

@@ -22,11 +22,11 @@ from typing import Callable
 
 import numpy as np
 
+from rnncourse.checks.engine.calls import build_args, describe_exception, invoke, run_limited
 from rnncourse.checks.engine.compare import STRUCTURAL, compare, describe, summarize
 from rnncourse.checks.engine.plaindata import plain
 from rnncourse.checks.engine.protocol import DEFAULT_TIME_LIMIT, Exercise
 from rnncourse.checks.engine.result import Verdict
-from rnncourse.checks.engine.running import build_args, describe_exception, invoke, run_limited
 
 
 def load_function(dotted):
