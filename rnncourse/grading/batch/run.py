@@ -16,7 +16,8 @@ anything. Both do, in this order:
 5. kills whatever is left and checks the course files again; :func:`grade_paths` then runs the
    writers (:mod:`rnncourse.grading.records.writers`) itself.
 
-Before any of that, the launcher is chosen once (:func:`~rnncourse.grading.sandbox.launcher_choice.choose_launcher`):
+Before any of that, the launcher is chosen once
+(:func:`~rnncourse.grading.sandbox.launcher_choice.choose_launcher`):
 the bubblewrap sandbox, which must work here, or with ``unsafe_same_user`` today's unsandboxed
 modes, which mark every result as graded without a sandbox. Each worker's private folder lives in
 one temporary folder of the batch, which this process removes, so nothing is left behind even

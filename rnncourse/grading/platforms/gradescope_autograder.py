@@ -8,8 +8,8 @@ per submission, in a fresh container, as root, with the working folder ``/autogr
     /autograder/submission/  what the student uploaded
     /autograder/results/     where results.json must be written
 
-That script calls this module (``python3 -m rnncourse.grading.platforms.gradescope_autograder --lesson 04_bptt``),
-which
+That script calls this module
+(``python3 -m rnncourse.grading.platforms.gradescope_autograder --lesson 04_bptt``), which
 
 1. closes ``source/``, ``submission/`` and ``results/`` to every user but root (when run as
    root), so a kernel that runs as another user can neither read them nor write a result;
