@@ -1,9 +1,10 @@
 """``rnncourse gradebook export``: write a gradebook's totals in a file Canvas or Moodle imports.
 
-The formats are described in :mod:`rnncourse.grading.platforms.lms`. Exit codes: 0 every row exported; 1
-the file was written but some submissions are not in it (no student id; each is listed on
-stderr); 2 usage error (a missing gradebook, a bad roster, several lessons without ``--lesson``,
-two rows for one student, an ``--out`` that is the gradebook or the roster).
+The formats are :data:`rnncourse.grading.platforms.lms.FORMATS`, described in that module. Exit
+codes: 0 every row exported; 1 the file was written but some submissions are not in it (no
+student id; each is listed on stderr); 2 usage error (a missing gradebook, a bad roster, several
+lessons without ``--lesson``, two rows for one student, an ``--out`` that is the gradebook or
+the roster).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+
+from rnncourse.grading.platforms.lms import FORMATS
 
 PROG = "rnncourse gradebook export"
 
@@ -37,8 +40,8 @@ def add_parser(subparsers):
             "(exit code 1). Exit codes: 0 all exported, 1 some listed as left out, 2 usage error."
         ),
     )
-    export.add_argument("--format", required=True, choices=("canvas", "moodle", "csv"),
-                        help="the file to write: canvas, moodle or csv")
+    export.add_argument("--format", required=True, choices=FORMATS,
+                        help=f"the file to write: {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
     export.add_argument("--gradebook", metavar="CSV", type=Path, default=Path("gradebook.csv"),
                         help="the gradebook written by rnncourse grade (default: gradebook.csv)")
     export.add_argument("--roster", metavar="CSV", type=Path, default=None,
@@ -66,11 +69,11 @@ def _same_file(a, b):
 
 def run_export(args):
     """Carry out ``rnncourse gradebook export``; returns the exit code."""
+    from rnncourse._files import write_atomic
+    from rnncourse.grading.load.submissions import resolve_lesson
     from rnncourse.grading.platforms import lms
     from rnncourse.grading.records import gradebook_csv
-    from rnncourse.grading.load.submissions import resolve_lesson
     from rnncourse.grading.records.roster import read_roster
-    from rnncourse.grading.records.writers import write_atomic
 
     if not args.gradebook.is_file():
         args.parser.error(f"argument --gradebook: no such file: {str(args.gradebook)!r}; grade "

@@ -64,7 +64,25 @@ Calls to the course's reference implementation are found statically by
   :mod:`~rnncourse.grading.platforms.course_wheel`: building the Gradescope autograder (``rnncourse export``)
 """
 
-from rnncourse.grading.batch.run import grade_one, grade_paths
-from rnncourse.grading.judging.results import Status, SubmissionResult
+from __future__ import annotations
+
+
+def __getattr__(name: str):
+    """The public names, imported when first used, so that importing one phase's module (e.g.
+    ``platforms.lms`` for ``rnncourse gradebook export``) does not import a whole batch."""
+    if name in ("grade_paths", "grade_one"):
+        from rnncourse.grading.batch import run as module
+    elif name in ("Status", "SubmissionResult"):
+        from rnncourse.grading.judging import results as module
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = ["grade_paths", "grade_one", "Status", "SubmissionResult"]

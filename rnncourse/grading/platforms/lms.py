@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rnncourse.grading.records.gradebook_csv import MISSING_STATUS, spreadsheet_cell, unquote
-
-FORMATS = ("canvas", "moodle", "csv")
 
 
 class ExportError(ValueError):
@@ -147,7 +146,69 @@ def _text(header, lines):
     return buf.getvalue()
 
 
-def export(book, fmt, roster=None, lesson=None, assignment=None):
+@dataclass
+class Selection:
+    """What every format writes from: the students of one lesson and the submissions without one.
+
+    Attributes
+    ----------
+    named : list of :class:`Entry`, the entries with a student id, sorted by name and id
+    unmatched : list of :class:`Entry`, the submissions without a student id
+    column : str, the assignment column's name
+    roster : :class:`~rnncourse.grading.records.roster.Roster` or None
+    """
+
+    named: list
+    unmatched: list
+    column: str
+    roster: object = None
+
+    @property
+    def possible(self) -> str:
+        """The lesson's points possible: the largest of the rows' (``""`` when none says)."""
+        return max((e.possible for e in self.named + self.unmatched if e.possible),
+                   key=lambda p: float(p), default="")
+
+
+def canvas_file(selection: Selection) -> Export:
+    """Canvas's gradebook import: a ``Points Possible`` line, then one line per student."""
+    lines = [["Points Possible", "", "", "", "", selection.possible]]
+    lines += [[e.name, "", e.student_id, e.login, e.section, e.total] for e in selection.named]
+    text = _text(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", selection.column],
+                 lines)
+    return Export(text, len(selection.named),
+                  [_why_unmatched(e, selection.roster) for e in selection.unmatched])
+
+
+def moodle_file(selection: Selection) -> Export:
+    """Moodle's "Import grades from CSV": one line per student."""
+    lines = [[e.student_id, e.name, e.email, e.total] for e in selection.named]
+    text = _text(["ID number", "Full name", "Email address", selection.column], lines)
+    return Export(text, len(selection.named),
+                  [_why_unmatched(e, selection.roster) for e in selection.unmatched])
+
+
+def plain_csv_file(selection: Selection) -> Export:
+    """Every row, one line each, those without a student id last (with an empty id)."""
+    lines = [[e.student_id, e.name, e.email, e.submission, e.lesson, e.status, e.total,
+              e.possible] for e in selection.named + selection.unmatched]
+    text = _text(["student_id", "name", "email", "submission", "lesson", "status", "total",
+                  "possible"], lines)
+    return Export(text, len(lines))
+
+
+FORMAT_WRITERS: dict[str, Callable[[Selection], Export]] = {
+    "canvas": canvas_file,
+    "moodle": moodle_file,
+    "csv": plain_csv_file,
+}
+"""The registry of export formats: name -> the function writing that file from a :class:`Selection`."""
+
+FORMATS = tuple(FORMAT_WRITERS)
+"""The names ``rnncourse gradebook export --format`` accepts, in the order its help lists them."""
+
+
+def export(book, fmt: str, roster=None, lesson=None, assignment=None) -> Export:
     """Export ``book`` in the format ``fmt``.
 
     Parameters
@@ -167,9 +228,10 @@ def export(book, fmt, roster=None, lesson=None, assignment=None):
     ExportError
         for several lessons without ``lesson``, or a student with two rows.
     ValueError
-        for an unknown ``fmt``.
+        for an unknown ``fmt`` (the message names it and the known formats).
     """
-    if fmt not in FORMATS:
+    writer = FORMAT_WRITERS.get(fmt) if isinstance(fmt, str) else None
+    if writer is None:
         raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
     entries, lesson, notes = _one_lesson(_entries(book, roster), lesson)
     if roster is not None:
@@ -183,26 +245,14 @@ def export(book, fmt, roster=None, lesson=None, assignment=None):
             raise ExportError(
                 f"student {sid!r} has {len(rows)} rows ({', '.join(e.submission for e in rows)}); "
                 "delete the row that should not count from the gradebook, or fix the roster")
-    column = assignment or lesson or "rnncourse"
-    named = sorted((e for e in entries if e.student_id), key=lambda e: (e.name, e.student_id))
-    unmatched = [e for e in entries if not e.student_id]
-    if fmt == "csv":
-        lines = [[e.student_id, e.name, e.email, e.submission, e.lesson, e.status, e.total,
-                  e.possible] for e in named + unmatched]
-        text = _text(["student_id", "name", "email", "submission", "lesson", "status", "total",
-                      "possible"], lines)
-        return Export(text, len(lines), [], notes)
-    left_out = [_why_unmatched(e, roster) for e in unmatched]
-    possible = max((e.possible for e in entries if e.possible),
-                   key=lambda p: float(p), default="")
-    if fmt == "canvas":
-        lines = [["Points Possible", "", "", "", "", possible]]
-        lines += [[e.name, "", e.student_id, e.login, e.section, e.total] for e in named]
-        text = _text(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column], lines)
-    else:
-        lines = [[e.student_id, e.name, e.email, e.total] for e in named]
-        text = _text(["ID number", "Full name", "Email address", column], lines)
-    return Export(text, len(named), left_out, notes)
+    selection = Selection(
+        named=sorted((e for e in entries if e.student_id), key=lambda e: (e.name, e.student_id)),
+        unmatched=[e for e in entries if not e.student_id],
+        column=assignment or lesson or "rnncourse", roster=roster)
+    result = writer(selection)
+    result.notes = notes + result.notes
+    return result
 
 
-__all__ = ["FORMATS", "Export", "ExportError", "Entry", "export"]
+__all__ = ["FORMATS", "FORMAT_WRITERS", "Export", "ExportError", "Entry", "Selection", "export",
+           "canvas_file", "moodle_file", "plain_csv_file"]

@@ -124,3 +124,39 @@ def test_a_student_with_a_row_of_another_lesson_only_is_missing_from_this_lesson
     assert [(r[0], r[3], r[5], r[6]) for r in _read(result.text)[1:]] == [
         ("s1", "", "missing", ""), ("s2", "bob/05.ipynb", "ok", "3"), ("s4", "", "missing", "")]
     assert result.notes == ["1 row(s) of other lessons not exported: alice/04.ipynb"]
+
+
+# ----------------------------------------------------------------------------- the registry
+
+def test_every_format_has_its_own_writer_and_formats_come_from_the_registry():
+    assert lms.FORMATS == tuple(lms.FORMAT_WRITERS) == ("canvas", "moodle", "csv")
+    writers = list(lms.FORMAT_WRITERS.values())
+    assert len(set(writers)) == len(writers)  # no two formats share a branch
+
+
+@pytest.mark.parametrize("fmt", ["blackboard", "Canvas", "", None, 3])
+def test_an_unknown_format_is_an_error_naming_it_and_the_known_ones(tmp_path, fmt):
+    with pytest.raises(ValueError) as info:
+        lms.export(_book(tmp_path, BODY), fmt)
+    assert str(info.value) == f"unknown format {fmt!r}; use one of: canvas, moodle, csv"
+
+
+def test_a_new_format_is_written_by_its_own_writer_not_by_another_formats(tmp_path, monkeypatch):
+    seen = []
+
+    def tsv_file(selection):
+        seen.append(selection)
+        text = "".join(f"{e.student_id}\t{e.total}\n" for e in selection.named)
+        return lms.Export(text, len(selection.named))
+
+    monkeypatch.setitem(lms.FORMAT_WRITERS, "tsv", tsv_file)
+    result = lms.export(_book(tmp_path, BODY), "tsv", roster=_roster(tmp_path))
+    assert result.text == "s1\t5\ns2\t2\ns4\t\n"
+    assert [e.submission for e in seen[0].unmatched] == ["zed/04.ipynb"]
+    assert (seen[0].column, seen[0].possible) == ("04_bptt", "5")
+
+
+def test_the_selection_gives_the_largest_points_possible_and_none_without_rows():
+    entries = [lms.Entry("s1", possible="5"), lms.Entry("s2", possible="12.5"), lms.Entry("s3")]
+    assert lms.Selection(entries[:2], entries[2:], "x").possible == "12.5"
+    assert lms.Selection([], [], "x").possible == ""
