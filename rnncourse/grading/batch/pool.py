@@ -1,9 +1,10 @@
 """Parallel worker processes: one forked worker per submission, at most ``jobs`` at a time.
 
 :func:`run_workers` forks a worker for each submission (:func:`_child`, which grades it with
-:func:`rnncourse.grading.judging.worker.grade_submission` and writes the result as JSON on a pipe, never
-pickle), reads the pipes without blocking, and gives each worker a time budget (the
-submission's time, a kernel start and a re-run after a crash, and each exercise's judging). A
+:func:`rnncourse.grading.judging.worker.grade_submission` and writes the result as JSON on a
+pipe, never pickle), reads the pipes without blocking, and gives each worker a time budget
+(:func:`time_budget`: the submission's time, kernel starts and re-runs after a crash, and each
+exercise's judging). A
 worker that sends nothing readable, more than :data:`MAX_RESULT_BYTES`, or outlives its budget
 gives ``None`` or a ``timeout`` result; everything a finished or killed worker left behind (its
 orphaned processes, its private folder inside the batch's temporary folder) is removed here,
@@ -22,13 +23,25 @@ import traceback
 
 from rnncourse.grading.judging.recovery import MAX_REVIVALS
 from rnncourse.grading.judging.results import Status, SubmissionResult, lesson_exercises
-from rnncourse.grading.judging.worker import (EXERCISE_TIME_LIMIT, HARNESS_SLACK, grade_submission,
-                                      remove_tree)
+from rnncourse.grading.judging.worker import (EXERCISE_TIME_LIMIT, HARNESS_SLACK,
+                                              grade_submission, remove_tree)
 from rnncourse.grading.sandbox import containment
 from rnncourse.grading.sandbox.kernel import KERNEL_START_TIMEOUT
 from rnncourse.grading.sandbox.launcher_choice import choose_launcher
 
 MAX_RESULT_BYTES = 32 * 1024 * 1024
+RERUN_SLACK = 30.0
+"""Seconds a worker's budget adds for re-running cells after a crash, besides the kernel starts."""
+JUDGING_SLACK = 5.0
+"""Seconds a worker's budget adds per exercise, besides its time limit and the harness's slack."""
+
+
+def time_budget(timeout, n_exercises):
+    """Seconds a worker may take for one submission: its ``timeout``, a kernel start for the run,
+    one for a re-run after a crash in a cell and one per kernel revived while judging
+    (:data:`~rnncourse.grading.judging.recovery.MAX_REVIVALS`), and each exercise's judging."""
+    return (timeout + (2 + MAX_REVIVALS) * KERNEL_START_TIMEOUT + RERUN_SLACK
+            + n_exercises * (EXERCISE_TIME_LIMIT + HARNESS_SLACK + JUDGING_SLACK))
 
 
 # ----------------------------------------------------------------------------- workers
@@ -78,9 +91,7 @@ def run_workers(jobs_list, settings, seed, progress):
     running = {}
     selector = selectors.DefaultSelector()
     n_exercises = max((len(lesson_exercises(lesson)) for _, _, lesson in jobs_list), default=0)
-    budget = (settings["timeout"] + (2 + MAX_REVIVALS) * KERNEL_START_TIMEOUT  # re-runs after
-              + 30.0  # a crash in a cell, and kernels revived after a crash while judging
-              + n_exercises * (EXERCISE_TIME_LIMIT + HARNESS_SLACK + 5.0))
+    budget = time_budget(settings["timeout"], n_exercises)
     batch_dir = tempfile.mkdtemp(prefix="rnncourse-grade-")
     try:
         while pending or running:
@@ -160,4 +171,4 @@ def _finish(job, running, selector, results, progress, keep):
     progress.step()
 
 
-__all__ = ["MAX_RESULT_BYTES", "run_workers"]
+__all__ = ["MAX_RESULT_BYTES", "run_workers", "time_budget"]

@@ -1,8 +1,8 @@
 """After a kernel crash, keep the work done before it: re-run the earlier cells, then judge.
 
 A cell that kills the kernel (a segfault through ``ctypes``, ``os._exit``, killing its own
-process) used to cost every exercise not yet judged, including the ones whose functions were
-written and checked cells earlier. :func:`rerun_before` starts a *fresh* kernel, with the same
+process) would otherwise cost every exercise not yet judged, including the ones whose functions
+were written and checked cells earlier. :func:`rerun_before` starts a *fresh* kernel, with the same
 launcher (the sandbox) and limits, in a private folder of its own, and runs the notebook's code
 cells *before* the crashing one again, in order, within what is left of the submission's time.
 The worker then judges the exercises in that kernel exactly as usual: a function defined before
