@@ -15,7 +15,9 @@ How it is built
   and what runs it, independent of content: function exercises, the call step, comparison,
   verdicts and results, the plain-data format the grader ships cases and outputs in;
 - :mod:`rnncourse.checks.catalogue`: the exercises, one module per topic, each declaring its
-  lesson; the registry orders itself by lesson.
+  lesson; the registry orders itself by lesson;
+- :mod:`rnncourse.checks.checking`: :func:`check` itself; :mod:`rnncourse.checks.references`: the
+  static detection of answers that call the course's reference implementation (the grader's).
 
 Each exercise splits a check into three steps that may run in different processes; only plain
 data passes between them (see docs/checks.md)::

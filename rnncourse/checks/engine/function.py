@@ -463,7 +463,7 @@ def duration(seconds):
 
 
 def exception_message(error, fn_name):
-    """Message for a function that raised; ``error`` is from :func:`running.describe_exception`.
+    """Message for a function that raised; ``error`` is from :func:`calls.describe_exception`.
 
     A ``NotImplementedError`` is a placeholder not replaced yet: the message names the exercise,
     or, when the placeholder was reached through a function the exercise's function calls, the
