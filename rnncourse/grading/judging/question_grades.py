@@ -14,6 +14,14 @@ from rnncourse.checks.engine.answers import read_answers
 from rnncourse.grading.judging.evaluate import judge_exercise
 
 
+def answer_text(answer) -> str:
+    """``repr(answer)``, with a set's members in sorted order: the same text in every process
+    (a set's own order depends on the process's string hashing)."""
+    if isinstance(answer, (set, frozenset)) and answer:
+        return "{" + ", ".join(sorted(repr(member) for member in answer)) + "}"
+    return repr(answer)
+
+
 def grade_questions(notebook, lesson, seed=0):
     """``{question id: report entry}`` for the questions of ``lesson`` (as exercises' entries,
     plus ``answer``: the repr of what was read, or None)."""
@@ -26,11 +34,11 @@ def grade_questions(notebook, lesson, seed=0):
         report = None if problem else {"outputs": [q.call(answer, case) for case in cases]}
         entry = judge_exercise(q, cases, report, problem)
         unanswered = problem is None and answer is ...
-        entry["answer"] = None if problem or unanswered else repr(answer)
+        entry["answer"] = None if problem or unanswered else answer_text(answer)
         entry["function"] = ("not answered" if problem or unanswered
                              else f"answered {entry['answer']}")
         judged[q.id] = entry
     return judged
 
 
-__all__ = ["grade_questions"]
+__all__ = ["grade_questions", "answer_text"]

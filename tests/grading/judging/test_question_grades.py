@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from rnncourse.checks import points_for_lesson, questions_for_lesson
 from rnncourse.checks.engine.answers import NOT_A_LITERAL
-from rnncourse.grading.judging.question_grades import grade_questions
+from rnncourse.grading.judging.question_grades import answer_text, grade_questions
 from rnncourse.grading.judging.results import SubmissionResult
 from rnncourse.grading.records.writers import exercise_columns, feedback_text, gradebook_text
 
@@ -108,3 +111,30 @@ def test_a_check_below_the_graded_cell_is_not_the_answer():
     nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
                         "execution_count": None, "source": 'check("q04_order_forced", "c")'})
     assert grade_questions(nb, "04_bptt")["q04_order_forced"]["points"] == 0
+
+
+class _Reversed(set):
+    """A set that iterates in reverse sorted order, as another process's hashing may."""
+
+    def __iter__(self):
+        return iter(sorted(set.__iter__(self), reverse=True))
+
+
+def test_a_set_answer_is_shown_in_sorted_order_whatever_the_sets_own_order():
+    assert answer_text(_Reversed({"a", "c", "b"})) == "{'a', 'b', 'c'}"
+    assert answer_text({"b"}) == "{'b'}"
+    assert answer_text(set()) == "set()"
+    assert [answer_text(a) for a in ("b", 0.25, ["c", "a"])] == ["'b'", "0.25", "['c', 'a']"]
+
+
+def test_the_graded_answers_are_the_same_text_under_every_hash_seed():
+    code = ("import json; from pathlib import Path; "
+            "from rnncourse.grading.judging.question_grades import grade_questions; "
+            f"nb = json.loads(Path({str(ROOT / 'solutions' / '02_recurrence_and_cycles.ipynb')!r})"
+            ".read_text()); "
+            "print(sorted((k, e['function']) for k, e in "
+            "grade_questions(nb, '02_recurrence_and_cycles').items()))")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env=dict(os.environ, PYTHONHASHSEED=seed)).stdout
+            for seed in ("0", "1", "2", "3", "4")}
+    assert len(outs) == 1 and "answered {'a', 'b'}" in outs.pop()
