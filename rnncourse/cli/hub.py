@@ -136,6 +136,8 @@ def add_parser(subparsers):
                       help="its path in the learners' homes (default: its file name)")
     push.add_argument("--learner", metavar="NAME", type=learner_name, action="append",
                       help="only this learner (repeat for several; default: everyone with an account)")
+    push.add_argument("--python", metavar="PATH", default=sys.executable,
+                      help="a Python every learner can run that imports the course (as for hub start; default: this one)")
     push.set_defaults(run=run_push, parser=push)
 
     listing = commands.add_parser(
@@ -211,7 +213,7 @@ def run_push(args) -> int:
             failed += 1
             continue
         try:
-            outcome = content.push_file(entry, args.file, relative)
+            outcome = content.push_file(entry, args.file, relative, python=args.python)
         except (content.ContentError, OSError, ValueError) as exc:
             print(f"{name}: {exc}")
             failed += 1

@@ -30,6 +30,9 @@ ADMIN_PASSWORD = "admin-password"
 COOKIE_SECRET = "jupyterhub_cookie_secret"
 MIN_USER_PASSWORD = 8  # JupyterHub's SharedPasswordAuthenticator refuses shorter ones
 MIN_ADMIN_PASSWORD = 32
+# One BLAS thread per kernel: thirty kernels on a few cores do not fight over them, and the
+# lessons' printed numbers are those of the solutions (computed with one thread).
+KERNEL_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # JupyterLab in a learner's server never asks the internet for news or updates.
 LAB_ARGS = ["--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"]
@@ -199,6 +202,7 @@ def render_config(settings: HubSettings) -> str:
         f"c.Spawner.cmd = {[settings.python, '-m', 'jupyterhub.singleuser']!r}",
         f"c.Spawner.args = {LAB_ARGS!r}",
         "c.Spawner.default_url = '/lab'",
+        f"c.Spawner.environment = {KERNEL_ENVIRONMENT!r}",
         f"c.Spawner.mem_limit = {limit if limit else None!r}",
         "c.Spawner.start_timeout = 120",
         "c.Spawner.http_timeout = 90",

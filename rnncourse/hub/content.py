@@ -38,10 +38,10 @@ def _as(entry):
     return preexec
 
 
-def _run_as(entry, argv, data=b""):
+def _run_as(entry, argv, data=b"", python=sys.executable):
     env = {key: os.environ[key] for key in ("PATH", "PYTHONPATH", "LANG", "LC_ALL") if key in os.environ}
     env.update(HOME=entry.pw_dir, USER=entry.pw_name)
-    done = subprocess.run([sys.executable, "-m", "rnncourse.hub.content", *argv], input=data,
+    done = subprocess.run([python, "-m", "rnncourse.hub.content", *argv], input=data,
                           capture_output=True, cwd=entry.pw_dir, env=env, timeout=CHILD_TIMEOUT,
                           preexec_fn=_as(entry) if os.geteuid() != entry.pw_uid else None)
     if done.returncode != 0:
@@ -50,22 +50,23 @@ def _run_as(entry, argv, data=b""):
     return json.loads(done.stdout.decode().strip().splitlines()[-1])
 
 
-def give_lessons(entry, lessons_dir: Path) -> dict:
+def give_lessons(entry, lessons_dir: Path, python: str = sys.executable) -> dict:
     """Copy the lessons into the home of account ``entry`` (a ``pwd`` entry), as that user.
 
     Returns ``{"copied": [...], "skipped": [...]}`` (relative paths). ``lessons_dir`` must be
-    readable by the learner (``rnncourse doctor --hub`` checks it).
+    readable by the learner, and ``python`` (which imports rnncourse) runnable by them;
+    ``rnncourse doctor --hub`` checks both.
     """
-    return _run_as(entry, ["copy", str(Path(lessons_dir).resolve())])
+    return _run_as(entry, ["copy", str(Path(lessons_dir).resolve())], python=python)
 
 
-def push_file(entry, source: Path, relative: str) -> UpdateOutcome:
+def push_file(entry, source: Path, relative: str, python: str = sys.executable) -> UpdateOutcome:
     """Deliver ``source`` as course file ``relative`` into the home of ``entry``, as that user.
 
     The learner's own file is never replaced: see :func:`rnncourse.workspace.deliver_update`. When
     the fixed version lands beside theirs, a line in ``COURSE-UPDATES.md`` in their home says so.
     """
-    answer = _run_as(entry, ["update", relative], data=Path(source).read_bytes())
+    answer = _run_as(entry, ["update", relative], data=Path(source).read_bytes(), python=python)
     return UpdateOutcome(answer["how"], answer["path"])
 
 
