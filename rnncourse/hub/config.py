@@ -188,7 +188,7 @@ def render_config(settings: HubSettings) -> str:
         f"c.Authenticator.username_pattern = {accounts.NAME_PATTERN!r}",
     ]
     if allowed:
-        lines += [f"c.Authenticator.allowed_users = {set(allowed)!r}", "c.Authenticator.allow_all = False"]
+        lines += [f"c.Authenticator.allowed_users = set({allowed!r})", "c.Authenticator.allow_all = False"]
     else:
         lines += ["c.Authenticator.allow_all = True"]
     lines += [
