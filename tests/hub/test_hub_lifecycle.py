@@ -1,0 +1,58 @@
+"""Stopping the hub: SIGTERM to ``rnncourse hub`` and even SIGKILL of it stop JupyterHub, every
+learner's server and the proxy (learners logged in over HTTP, no browser)."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import urllib.error
+
+import pytest
+
+from hubdriver import Hub, descendants, log_in, processes_of, remove_learners, wait_until
+
+pytestmark = pytest.mark.slow
+
+NAME = "lifecycle"
+
+
+@pytest.fixture
+def hub(learners_python):
+    hub = Hub(python=learners_python, extra_args=["--no-dashboard"])
+    yield hub
+    if hub.process is not None and hub.process.poll() is None:
+        hub.stop()
+    hub.kill_everything_left()
+    remove_learners([NAME], hub.homes)
+    shutil.rmtree(hub.root, ignore_errors=True)
+
+
+def _running_learner(hub):
+    hub.start()
+    log_in(hub, NAME, hub.password)
+    uid = pwd.getpwnam("rc-" + NAME).pw_uid
+    assert wait_until(lambda: [p for p in processes_of({uid}) if "singleuser" in p[2]], 120), hub.log()[-3000:]
+    return uid
+
+
+@pytest.mark.parametrize("how, code", [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGKILL, -signal.SIGKILL)])
+def test_stopping_rnncourse_hub_stops_everything(hub, how, code):
+    uid = _running_learner(hub)
+    children = descendants(hub.process.pid)
+    assert len(children) >= 3  # JupyterHub, the proxy, the culler (and the learner's server)
+    assert hub.stop(how) == code
+    assert wait_until(lambda: not processes_of({uid}), 60), f"left running: {processes_of({uid})}"
+    assert wait_until(lambda: not [pid for pid in children if os.path.exists(f"/proc/{pid}")], 60), \
+        "JupyterHub, the proxy or the culler is still running"
+
+
+def test_a_wrong_password_does_not_log_in(hub):
+    hub.start()
+    with pytest.raises(urllib.error.HTTPError) as failure:
+        log_in(hub, NAME, "not-the-password")
+    assert failure.value.code == 403
+    assert not os.path.exists(hub.homes / ("rc-" + NAME)), "no account for a failed login"
+    with pytest.raises(urllib.error.HTTPError):
+        log_in(hub, hub.admin, hub.password)  # the admin needs the instructor's password
