@@ -1,9 +1,9 @@
 """The ``rnncourse`` command line (also ``python -m rnncourse``).
 
 Commands, one module each: ``lab`` (learners), ``doctor`` (everyone), ``release`` and ``execute``
-(lesson writers), ``grade``, ``gradebook export`` and ``export gradescope`` (instructors).
-``hub`` (instructors running a workshop room). ``rnncourse --help`` lists them and ``rnncourse COMMAND --help`` explains each option. Usage
-errors exit with code 2.
+(lesson writers), ``grade``, ``gradebook export`` and ``export gradescope`` (instructors),
+``hub`` (instructors running a workshop room). ``rnncourse --help`` lists them and
+``rnncourse COMMAND --help`` explains each option. Usage errors exit with code 2.
 """
 
 from __future__ import annotations

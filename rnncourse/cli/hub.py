@@ -87,7 +87,8 @@ def add_parser(subparsers):
                     "Check the machine first with `rnncourse doctor --hub`; docs/workshop.md is the guide.")
     parser.set_defaults(run=lambda args: parser.error("choose start, push or accounts (rnncourse hub --help)"),
                         parser=parser)
-    commands = parser.add_subparsers(title="hub commands", dest="hub_command", metavar="COMMAND")
+    commands = parser.add_subparsers(title="hub commands", dest="hub_command", metavar="COMMAND",
+                                     help="start, push or accounts")
 
     start = commands.add_parser(
         "start", help="start the hub (stop it with Ctrl-C)",

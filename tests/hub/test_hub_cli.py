@@ -108,3 +108,17 @@ def test_doctor_hub_lists_the_hub_requirements_with_their_fixes(capsys):
 def test_accounts_on_an_empty_root(tmp_path, capsys):
     assert main(["hub", "accounts", "--root", str(tmp_path)]) == 0
     assert f"no learner accounts under {Path(tmp_path).resolve() / 'homes'}" in capsys.readouterr().out
+
+
+def test_every_hub_option_has_help_text():
+    import argparse
+
+    from rnncourse.cli import build_parser
+
+    top = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    hub = top.choices["hub"]
+    commands = next(a for a in hub._actions if isinstance(a, argparse._SubParsersAction))
+    assert sorted(commands.choices) == ["accounts", "push", "start"]
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            assert action.help, f"rnncourse hub {name}: {action.option_strings or action.dest} has no help"
