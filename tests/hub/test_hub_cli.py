@@ -122,3 +122,15 @@ def test_every_hub_option_has_help_text():
     for name, sub in commands.choices.items():
         for action in sub._actions:
             assert action.help, f"rnncourse hub {name}: {action.option_strings or action.dest} has no help"
+
+
+def test_the_command_line_loads_without_unix_only_modules():
+    """Learners on Windows run `rnncourse lab`: the hub's Unix-only imports must not break it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules.update(pwd=None, grp=None, resource=None)\n"
+            "from rnncourse.cli import main\n"
+            "assert main(['lab', '--help']) == 0 and main(['hub', 'start', '--help']) == 0")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
