@@ -18,7 +18,7 @@ from pathlib import Path
 from rnncourse.authoring.layout import CourseFolderNotFound, find_lessons_dir
 from rnncourse.cli.argtypes import port_number
 from rnncourse.cli.lab import serve
-from rnncourse.hub import accounts, config, content, limits, requirements, services
+from rnncourse.hub import accounts, cleanup, config, content, limits, requirements, services
 
 DEFAULT_ROOT = "workshop-hub"
 PASSWORD_VARIABLE = "RNNCOURSE_HUB_PASSWORD"
@@ -190,8 +190,12 @@ def run_start(args) -> int:
         return 0
     print("starting: " + shlex.join(command) + "   (Ctrl-C stops the hub and every learner's server)", flush=True)
     os.umask(0o077)  # the database and logs JupyterHub writes are root's alone
-    return serve(command, grace=STOP_GRACE_SECONDS, program="rnncourse hub",
+    code = serve(command, grace=STOP_GRACE_SECONDS, program="rnncourse hub",
                  served="JupyterHub, every learner's server and kernel, and the proxy")
+    stopped = cleanup.stop_leftovers(settings.state, settings.homes)
+    if stopped:  # JupyterHub did not stop them itself: it died, or failed while starting
+        print(f"rnncourse hub: JupyterHub left {' and '.join(stopped)} running; stopped them", file=sys.stderr)
+    return code
 
 
 def run_push(args) -> int:

@@ -8,6 +8,7 @@ import pwd
 import shutil
 import signal
 import urllib.error
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +47,19 @@ def test_stopping_rnncourse_hub_stops_everything(hub, how, code):
     assert wait_until(lambda: not processes_of({uid}), 60), f"left running: {processes_of({uid})}"
     assert wait_until(lambda: not [pid for pid in children if os.path.exists(f"/proc/{pid}")], 60), \
         "JupyterHub, the proxy or the culler is still running"
+
+
+def test_if_jupyterhub_dies_the_launcher_stops_the_proxy_and_the_learners_servers(hub):
+    uid = _running_learner(hub)
+    jupyterhub = [pid for pid in descendants(hub.process.pid)
+                  if "-m jupyterhub -f" in Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()]
+    proxy = int((hub.root / "state" / "jupyterhub-proxy.pid").read_text())
+    assert len(jupyterhub) == 1 and processes_of({uid})
+    os.kill(jupyterhub[0], signal.SIGKILL)  # no clean shutdown: JupyterHub cannot stop anything itself
+    assert hub.process.wait(timeout=60) == 128 + signal.SIGKILL
+    assert not processes_of({uid}), f"left running: {processes_of({uid})}"
+    assert not os.path.exists(f"/proc/{proxy}"), "the proxy is still running"
+    assert "JupyterHub left the proxy" in hub.log() and "process(es) of learners running; stopped them" in hub.log()
 
 
 def test_a_wrong_password_does_not_log_in(hub):
