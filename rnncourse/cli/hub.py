@@ -50,7 +50,12 @@ def _free_port():
 
 
 def _password(file_option, variable, what):
-    """The password from ``--...-password-file`` or the environment (removed from it), or None."""
+    """The password from ``--...-password-file`` or else the environment, or None.
+
+    The environment variable is removed either way: JupyterHub and the learners' servers inherit
+    this process's environment.
+    """
+    value = os.environ.pop(variable, None)
     if file_option is not None:
         try:
             text = Path(file_option).read_text(encoding="utf-8").strip()
@@ -59,7 +64,6 @@ def _password(file_option, variable, what):
         if not text:
             raise config.SettingsError(f"the file {file_option} holding the {what} is empty")
         return text
-    value = os.environ.pop(variable, None)  # never passed on to JupyterHub or the learners
     return value.strip() if value else None
 
 

@@ -71,6 +71,17 @@ def test_the_password_from_the_environment_is_kept_from_jupyterhub(tmp_path, cap
     assert "made now" not in capsys.readouterr().out
 
 
+def test_the_environment_password_is_removed_even_when_a_file_is_given(tmp_path, monkeypatch, secrets):
+    user, admin = secrets
+    monkeypatch.setenv("RNNCOURSE_HUB_PASSWORD", "ignored-password")
+    monkeypatch.setenv("RNNCOURSE_HUB_ADMIN_PASSWORD", "j" * 40)
+    root = tmp_path / "hub"
+    assert main(["hub", "start", "--root", str(root), "--password-file", str(user),
+                 "--admin-password-file", str(admin), "--dry-run"]) == 0
+    assert "RNNCOURSE_HUB_PASSWORD" not in os.environ and "RNNCOURSE_HUB_ADMIN_PASSWORD" not in os.environ
+    assert (root / "state" / "user-password").read_text().strip() == "room-password"  # the file wins
+
+
 def test_first_start_without_a_password_explains(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("RNNCOURSE_HUB_PASSWORD", raising=False)
     assert main(["hub", "start", "--root", str(tmp_path / "hub"), "--dry-run"]) == 1
