@@ -131,6 +131,17 @@ def output_text(outputs):
     return "\n".join(parts)
 
 
+def _server_url(name):
+    """The loopback URL of ``name``'s running single-user server, read from its environment (as root)."""
+    uid = pwd.getpwnam(accounts.unix_name(name)).pw_uid
+    for pid, _, command in processes_of({uid}):
+        if "jupyterhub.singleuser" in command:
+            environ = dict(item.split("=", 1) for item in
+                           open(f"/proc/{pid}/environ", "rb").read().decode().split("\0") if "=" in item)
+            return environ["JUPYTERHUB_SERVICE_URL"].rstrip("/") + "/"
+    raise AssertionError(f"{name} has no running server")
+
+
 def preset_account(name, homes):
     """Make the learner's account before the hub does, with JupyterLab exposing its app to the test."""
     entry = accounts.ensure_account(name, homes)
@@ -211,6 +222,7 @@ def test_check_cells_give_the_right_answer_and_the_named_mistake(room):
 def test_a_learners_kernel_cannot_reach_another_home_the_hub_state_or_past_its_memory_limit(room):
     hub, ada = room["hub"], room["learners"]["ada"]
     bob_home = accounts.home_of("bob", hub.homes)
+    bob_server = _server_url("bob")
     probe = f'''
 import json, os, resource
 import numpy as np
@@ -230,6 +242,15 @@ attempt("read the workshop password", lambda: open({str(hub.root / "state" / "us
 attempt("list the homes", lambda: os.listdir({str(hub.homes)!r}))
 attempt("allocate past the limit", lambda: np.ones({parse_size(MEMORY_LIMIT) // 8 + 1}))
 attempt("raise the limit", lambda: resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY,) * 2))
+import urllib.request, urllib.error
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+try:
+    answer = urllib.request.build_opener(NoRedirect).open({bob_server + "api/contents/" + NOTEBOOK!r}, timeout=20)
+    tried["bob's server, straight to its port"] = "allowed" if b"nbformat" in answer.read() else "no content"
+except urllib.error.HTTPError as exc:
+    tried["bob's server, straight to its port"] = f"HTTP {{exc.code}}"
 tried["user"] = __import__("pwd").getpwuid(os.getuid()).pw_name
 print(json.dumps(tried))
 '''
@@ -239,6 +260,8 @@ print(json.dumps(tried))
     assert tried.pop("user") == "rc-ada"
     assert tried.pop("allocate past the limit") == "MemoryError"
     assert tried.pop("raise the limit") in ("ValueError", "PermissionError")
+    # without bob's token the server sends the request off to log in (302) or refuses it (403)
+    assert tried.pop("bob's server, straight to its port") in ("HTTP 302", "HTTP 403")
     assert all(outcome == "PermissionError" for outcome in tried.values()), tried
     assert (bob_home / NOTEBOOK).is_file() and not (bob_home / "planted.txt").exists()
 
