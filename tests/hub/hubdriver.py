@@ -228,7 +228,7 @@ def remove_learners(names, homes: Path) -> list[str]:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        wait_until(lambda: not processes_of({entry.pw_uid}), 10)
+        wait_until(lambda uid=entry.pw_uid: not processes_of({uid}), 10)
         accounts.remove_account(name)
     return leftovers
 

@@ -15,6 +15,7 @@ import pwd
 import shutil
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -136,8 +137,8 @@ def _server_url(name):
     uid = pwd.getpwnam(accounts.unix_name(name)).pw_uid
     for pid, _, command in processes_of({uid}):
         if "jupyterhub.singleuser" in command:
-            environ = dict(item.split("=", 1) for item in
-                           open(f"/proc/{pid}/environ", "rb").read().decode().split("\0") if "=" in item)
+            items = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+            environ = dict(item.split("=", 1) for item in items if "=" in item)
             return environ["JUPYTERHUB_SERVICE_URL"].rstrip("/") + "/"
     raise AssertionError(f"{name} has no running server")
 

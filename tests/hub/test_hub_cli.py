@@ -48,7 +48,7 @@ def test_dry_run_writes_the_state_and_prints_the_command(tmp_path, capsys, secre
     out = capsys.readouterr().out
     assert code == 0, out
     config = root / "state" / "jupyterhub_config.py"
-    assert f"would run: " in out and f"-m jupyterhub -f {config.resolve()}" in out
+    assert "would run: " in out and f"-m jupyterhub -f {config.resolve()}" in out
     assert "log in as 'instructor'" in out and "services/rnncourse-dashboard/" in out
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
     text = config.read_text()
