@@ -194,11 +194,12 @@ def run_start(args) -> int:
         return 0
     print("starting: " + shlex.join(command) + "   (Ctrl-C stops the hub and every learner's server)", flush=True)
     os.umask(0o077)  # the database and logs JupyterHub writes are root's alone
+    cleanup.become_subreaper()  # whatever JupyterHub orphans is re-parented here and stopped below
     code = serve(command, grace=STOP_GRACE_SECONDS, program="rnncourse hub",
                  served="JupyterHub, every learner's server and kernel, and the proxy")
     stopped = cleanup.stop_leftovers(settings.state, settings.homes)
     if stopped:  # JupyterHub did not stop them itself: it died, or failed while starting
-        print(f"rnncourse hub: JupyterHub left {' and '.join(stopped)} running; stopped them", file=sys.stderr)
+        print(f"rnncourse hub: JupyterHub left these running; stopped them: {'; '.join(stopped)}", file=sys.stderr)
     return code
 
 

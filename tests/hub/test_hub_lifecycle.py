@@ -47,6 +47,14 @@ def test_stopping_rnncourse_hub_stops_everything(hub, how, code):
     assert wait_until(lambda: not processes_of({uid}), 60), f"left running: {processes_of({uid})}"
     assert wait_until(lambda: not [pid for pid in children if os.path.exists(f"/proc/{pid}")], 60), \
         "JupyterHub, the proxy or the culler is still running"
+    assert "JupyterHub left these running" not in hub.log(), "JupyterHub's own shutdown must stop everything"
+
+
+def _command(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
 
 
 def test_if_jupyterhub_dies_the_launcher_stops_the_proxy_and_the_learners_servers(hub):
@@ -54,12 +62,17 @@ def test_if_jupyterhub_dies_the_launcher_stops_the_proxy_and_the_learners_server
     jupyterhub = [pid for pid in descendants(hub.process.pid)
                   if "-m jupyterhub -f" in Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()]
     proxy = int((hub.root / "state" / "jupyterhub-proxy.pid").read_text())
-    assert len(jupyterhub) == 1 and processes_of({uid})
+    others = [pid for pid in descendants(hub.process.pid) if pid not in jupyterhub]  # proxy, culler, server
+    assert len(jupyterhub) == 1 and processes_of({uid}) and any("idle_culler" in _command(p) for p in others)
     os.kill(jupyterhub[0], signal.SIGKILL)  # no clean shutdown: JupyterHub cannot stop anything itself
     assert hub.process.wait(timeout=60) == 128 + signal.SIGKILL
     assert not processes_of({uid}), f"left running: {processes_of({uid})}"
     assert not os.path.exists(f"/proc/{proxy}"), "the proxy is still running"
-    assert "JupyterHub left the proxy" in hub.log() and "process(es) of learners running; stopped them" in hub.log()
+    gone = wait_until(lambda: not [pid for pid in others if os.path.exists(f"/proc/{pid}")], 10)
+    assert gone, f"still running: {[_command(pid) for pid in others if os.path.exists(f'/proc/{pid}')]}"
+    log = hub.log()
+    assert "JupyterHub left these running; stopped them:" in log
+    assert "configurable-http-proxy" in log and "jupyterhub_idle_culler" in log and "1 process(es) of learners" in log
 
 
 def test_a_wrong_password_does_not_log_in(hub):
