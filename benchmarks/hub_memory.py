@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hub"))
 
 from hubdriver import Hub, descendants, learner_python, log_in, processes_of, remove_learners, wait_until  # noqa: E402
 
-NAME = "memprobe"
+NAME = f"memprobe-{os.getpid()}"
 MIB = 1024 * 1024
 
 KERNEL_SCRIPT = r'''

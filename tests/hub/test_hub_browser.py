@@ -15,6 +15,7 @@ import pwd
 import shutil
 import signal
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,12 @@ from rnncourse.hub.limits import parse_size
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-LEARNERS = ("ada", "bob", "cyd")  # right answer, a named mistake, untouched
-PRESET = ("ada", "bob")  # accounts made before the hub starts, with their own JupyterLab settings
+# right answer, a named mistake, untouched; a suffix per run keeps the Unix users of two runs on one
+# machine apart
+_RUN = uuid.uuid4().hex[:5]
+ADA, BOB, CYD = f"ada-{_RUN}", f"bob-{_RUN}", f"cyd-{_RUN}"
+LEARNERS = (ADA, BOB, CYD)
+PRESET = (ADA, BOB)  # accounts made before the hub starts, with their own JupyterLab settings
 NOTEBOOK = "04_bptt.ipynb"
 IMPORTS_CELL, EXERCISE_CELL, CHECK_CELL = 1, 11, 12
 MEMORY_LIMIT = "3G"
@@ -210,20 +215,20 @@ def test_each_learner_gets_their_own_unix_user_and_private_home_with_the_lessons
 
 def test_check_cells_give_the_right_answer_and_the_named_mistake(room):
     learners = room["learners"]
-    for name, answer in (("ada", RIGHT), ("bob", NO_TANH_DERIVATIVE)):
+    for name, answer in ((ADA, RIGHT), (BOB, NO_TANH_DERIVATIVE)):
         learner = learners[name].open_notebook(NOTEBOOK)
         imports = learner.run_cell(IMPORTS_CELL)
         assert "Error" not in output_text(imports), output_text(imports)
         learner.run_cell(EXERCISE_CELL, answer)
         room["results"][name] = output_text(learner.run_cell(CHECK_CELL))
-    assert "PASSED" in room["results"]["ada"] and "All 4 test cases pass" in room["results"]["ada"], room["results"]["ada"]
-    assert MISTAKE_WORDS in room["results"]["bob"] and "PASSED" not in room["results"]["bob"], room["results"]["bob"]
+    assert "PASSED" in room["results"][ADA] and "All 4 test cases pass" in room["results"][ADA], room["results"][ADA]
+    assert MISTAKE_WORDS in room["results"][BOB] and "PASSED" not in room["results"][BOB], room["results"][BOB]
 
 
 def test_a_learners_kernel_cannot_reach_another_home_the_hub_state_or_past_its_memory_limit(room):
-    hub, ada = room["hub"], room["learners"]["ada"]
-    bob_home = accounts.home_of("bob", hub.homes)
-    bob_server = _server_url("bob")
+    hub, ada = room["hub"], room["learners"][ADA]
+    bob_home = accounts.home_of(BOB, hub.homes)
+    bob_server = _server_url(BOB)
     probe = f'''
 import json, os, resource
 import numpy as np
@@ -258,7 +263,7 @@ print(json.dumps(tried))
     outputs = ada.run_cell(EXERCISE_CELL, probe)
     text = output_text(outputs)
     tried = json.loads(text.strip().splitlines()[-1])
-    assert tried.pop("user") == "rc-ada"
+    assert tried.pop("user") == accounts.unix_name(ADA)
     assert tried.pop("allocate past the limit") == "MemoryError"
     assert tried.pop("raise the limit") in ("ValueError", "PermissionError")
     # without bob's token the server sends the request off to log in (302) or refuses it (403)
@@ -291,7 +296,7 @@ def test_a_learner_gets_403_on_the_dashboard(room):
 
 @NEEDS_DASHBOARD
 def test_the_instructor_sees_the_room_within_seconds(room):
-    wanted = {"ada": ("passed", None), "bob": ("failing", "no_tanh_derivative"), "cyd": ("not started", None)}
+    wanted = {ADA: ("passed", None), BOB: ("failing", "no_tanh_derivative"), CYD: ("not started", None)}
 
     def room_state():
         status, text = room["instructor"].fetch(f"/services/{services.DASHBOARD}/api/room")

@@ -8,6 +8,7 @@ import pwd
 import shutil
 import signal
 import urllib.error
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from hubdriver import Hub, descendants, log_in, processes_of, remove_learners, w
 
 pytestmark = pytest.mark.slow
 
-NAME = "lifecycle"
+NAME = f"life-{uuid.uuid4().hex[:5]}"  # unique per run: two runs on one machine do not share a user
 
 
 @pytest.fixture
