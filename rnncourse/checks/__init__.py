@@ -29,6 +29,14 @@ data passes between them (see docs/checks.md)::
 :func:`check` = ``make_cases`` + ``call`` (5 s in total by default) + ``judge`` for every case,
 aggregated into one :class:`Result` whose message names the first failing case's shape.
 
+Progress
+--------
+Each verdict :func:`check` gives is also appended to the learner's progress file
+(``~/.rnncourse/progress.jsonl``: id, lesson, passed, the named mistake's id, points, time; never
+the answer) by :mod:`rnncourse.checks.recording`, which ``rnncourse progress`` and a workshop's
+dashboard read. ``RNNCOURSE_PROGRESS=off`` turns it off; graders never record (the homework
+grader's kernel runs with it off, nbgrader's graded cells call :func:`judge_answer`).
+
 Exercises and lessons
 ---------------------
 (points are defined by the catalogue; a test keeps this table equal to it)
@@ -82,6 +90,7 @@ from rnncourse.checks.engine import (DEFAULT_TIME_LIMIT, Exercise, FunctionExerc
                                      Result, Verdict, aggregate, check_with_dependencies,
                                      from_bytes, pack, run_check, to_bytes, unpack)
 from rnncourse.checks.autograder import autograde, autograde_question
+from rnncourse.checks.recording import record_verdict
 from rnncourse.checks.unfinished import skip_if_unfinished
 
 
@@ -116,15 +125,31 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="f
         exercise = EXERCISES.get(exercise_id) or QUESTIONS.get(exercise_id)
     if exercise is None:
         return _unknown(exercise_id)
+    result = judge_answer(exercise_id, fn, seed=seed, time_limit=time_limit, knock_on=knock_on)
+    if not getattr(result, "internal_error", False):
+        record_verdict(exercise, result, fn)
+    return result
+
+
+def judge_answer(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="full"):
+    """What :func:`check` returns, without recording it in the learner's progress file: the
+    graders (nbgrader's graded cells) call this."""
+    exercise = None
+    if isinstance(exercise_id, str):
+        exercise = EXERCISES.get(exercise_id) or QUESTIONS.get(exercise_id)
+    if exercise is None:
+        return _unknown(exercise_id)
     try:
         return check_with_dependencies(
             exercise, fn, EXERCISES,
             lambda ex, answer: run_check(ex, answer, seed=seed, time_limit=time_limit),
             policy=knock_on)
     except Exception as exc:  # the checker itself failed: say so rather than crash the notebook
-        return Result(exercise_id, False, f"internal error in the checker ({type(exc).__name__}: "
-                                          f"{exc}); please report it to the course maintainers",
-                      0, exercise.points)
+        result = Result(exercise_id, False, f"internal error in the checker "
+                                            f"({type(exc).__name__}: {exc}); please report it to "
+                                            "the course maintainers", 0, exercise.points)
+        result.internal_error = True
+        return result
 
 
 def _unknown(exercise_id):
@@ -142,7 +167,7 @@ def ask(question_id):
     return _ask(question_id)
 
 
-__all__ = ["check", "ask", "skip_if_unfinished", "autograde", "autograde_question", "EXERCISES", "QUESTIONS", "LESSONS",
+__all__ = ["check", "judge_answer", "ask", "skip_if_unfinished", "autograde", "autograde_question", "EXERCISES", "QUESTIONS", "LESSONS",
            "exercises_for_lesson", "questions_for_lesson", "graded_for_lesson", "points_for_lesson",
            "Exercise", "FunctionExercise", "Mistake",
            "Result", "Verdict", "aggregate", "run_check", "pack", "unpack", "to_bytes",

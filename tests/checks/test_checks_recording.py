@@ -1,0 +1,135 @@
+"""checks.recording: every verdict check() gives lands in the progress file, and nothing else does."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+from rnncourse import nn
+from rnncourse.checks import (EXERCISES, ask, autograde, autograde_question, autograder, check,
+                              recording)
+from rnncourse.grading.sandbox import kernel_environment
+from rnncourse.progress import read_progress
+
+
+@pytest.fixture
+def progress_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "progress"
+    monkeypatch.setenv("RNNCOURSE_PROGRESS_DIR", str(folder))
+    monkeypatch.delenv("RNNCOURSE_PROGRESS", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setattr(recording, "_warned", False)
+    return folder
+
+
+def lines(folder):
+    path = folder / "progress.jsonl"
+    return [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
+
+
+def mistake_variant(ex_id, name):
+    return next(m.variant for m in EXERCISES[ex_id].mistakes if m.name == name)
+
+
+def test_a_pass_and_a_named_mistake_are_recorded_without_the_answer(progress_folder):
+    assert check("affine_forward", nn.affine_forward).passed
+    wrong = mistake_variant("rnn_step_backward", "Wh_not_transposed")
+    result = check("rnn_step_backward", wrong)
+    assert result.mistake == "Wh_not_transposed"
+    got = lines(progress_folder)
+    assert [(r["id"], r["lesson"], r["passed"], r["mistake"], r["points"], r["possible"])
+            for r in got] == [("affine_forward", "01_feedforward_backprop", True, None, 1, 1),
+                              ("rnn_step_backward", "04_bptt", False, "Wh_not_transposed", 0, 2)]
+    text = (progress_folder / "progress.jsonl").read_text()
+    assert "def " not in text and "Likely mistake" not in text and "Case 1" not in text
+    assert read_progress(progress_folder).records[1].mistake == "Wh_not_transposed"
+
+
+def test_a_question_answer_is_recorded_as_its_verdict_never_as_the_answer(progress_folder):
+    check("q04_total_vs_partial", "a")
+    w = ask("q05_bound_lag40")
+    w.choice.value = "1.3e-4"
+    assert w.run().passed  # the widget's Check button goes through check() too
+    got = lines(progress_folder)
+    assert [(r["id"], r["passed"], r["mistake"]) for r in got] == [
+        ("q04_total_vs_partial", False, "partial_instead_of_total"),
+        ("q05_bound_lag40", True, None)]
+    assert "1.3e-4" not in (progress_folder / "progress.jsonl").read_text()
+
+
+def test_an_answer_not_written_yet_is_not_a_try(progress_folder):
+    def placeholder(x, W, b):
+        raise NotImplementedError("Exercise affine_forward: write your code here, then run "
+                                  "the check cell below. See the exercise description above.")
+
+    assert check("affine_forward", placeholder).unfinished
+    check("q04_total_vs_partial", ...)
+    check("q04_total_vs_partial", None)
+    check("no_such_exercise", nn.affine_forward)
+    assert lines(progress_folder) == []
+    check("q04_total_vs_partial", "z")  # answered, badly: a try
+    assert [r["id"] for r in lines(progress_folder)] == ["q04_total_vs_partial"]
+
+
+def test_a_knock_on_pass_records_the_exercise_it_depends_on(progress_folder):
+    step = ("def rnn_step_backward(dh_next, cache):\n"
+            "    x, h_prev, Wx, Wh, h_next = cache\n"
+            "    da = dh_next * (1.0 - h_next ** 2)\n"
+            "    return da @ Wx.T, da @ Wh, x.T @ da, h_prev.T @ da, da.sum(axis=0)\n")
+    sequence = ("def rnn_backward(dh, cache):\n"
+                "    N, T, H = dh.shape\n"
+                "    x0, _, Wx, Wh, _ = cache[0]\n"
+                "    dx = np.zeros((N, T, x0.shape[1]))\n"
+                "    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)\n"
+                "    dh_future = np.zeros((N, H))\n"
+                "    for t in reversed(range(T)):\n"
+                "        dx[:, t], dh_future, a, b, c = rnn_step_backward(dh[:, t] + dh_future,"
+                " cache[t])\n"
+                "        dWx += a\n"
+                "        dWh += b\n"
+                "        db += c\n"
+                "    return dx, dh_future, dWx, dWh, db\n")
+    namespace = {}
+    exec("import numpy as np\n" + step + sequence, namespace)
+    assert check("rnn_backward", namespace["rnn_backward"]).knock_on == ("rnn_step_backward",)
+    last = lines(progress_folder)[-1]
+    assert (last["id"], last["passed"], last["knock_on"], last["mistake"]) == (
+        "rnn_backward", True, ["rnn_step_backward"], None)
+
+
+@pytest.mark.parametrize("env", [{"RNNCOURSE_PROGRESS": "off"},
+                                 {"NBGRADER_EXECUTION": "autograde"}])
+def test_nothing_is_recorded_when_off_or_under_nbgrader(progress_folder, monkeypatch, env):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    check("affine_forward", nn.affine_forward)
+    assert lines(progress_folder) == []
+
+
+def test_nbgraders_graded_cells_never_record(progress_folder, monkeypatch):
+    autograde("affine_forward", nn.affine_forward)
+    with pytest.raises(AssertionError):
+        autograde("rnn_step_backward", mistake_variant("rnn_step_backward", "Wh_not_transposed"))
+    monkeypatch.setattr(autograder, "_input_history",
+                        lambda: ['check("q05_bound_lag40", 1.3e-4)'])
+    autograde_question("q05_bound_lag40")
+    assert lines(progress_folder) == []
+
+
+def test_the_homework_graders_kernel_runs_with_recording_off(tmp_path):
+    assert kernel_environment(str(tmp_path))["RNNCOURSE_PROGRESS"] == "off"
+
+
+def test_an_unwritable_progress_file_never_breaks_a_check_and_warns_once(progress_folder):
+    progress_folder.mkdir()
+    (progress_folder / "progress.jsonl").mkdir()  # cannot be opened as a file
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        first = check("affine_forward", nn.affine_forward)
+        second = check("affine_forward", lambda x, W, b: (np.zeros(1), None))
+    assert first.passed and not second.passed
+    assert len(caught) == 1 and "your progress was not recorded" in str(caught[0].message)
+    assert "RNNCOURSE_PROGRESS=off" in str(caught[0].message)
