@@ -5,7 +5,11 @@ record (id, lesson, passed, the named mistake's id, points, time; never the answ
 and appends it. It never raises and never slows a check noticeably: a file that cannot be written
 gives one warning per session and is then left alone. Nothing is recorded when recording is off
 (``RNNCOURSE_PROGRESS=off``, a grader running the notebook), for an answer not written yet (a
-lesson's placeholder, a question's ``...``), or when the checker itself failed.
+lesson's placeholder, a question's ``...``), when the checker itself failed, and for a function
+whose name is not the exercise's: the learner writes ``rnn_backward`` for exercise
+``rnn_backward``, while the lessons' own demonstrations check functions named otherwise
+(``sum_without_squares``, ``rnn_backward_inplace``) to show what a failing check says, and those
+are not the learner's attempts.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ def record_verdict(exercise, result, answer) -> bool:
     """Append ``result`` (of ``check(exercise.id, answer)``) to the progress file; True if written."""
     global _warned
     try:
-        if not recording_enabled() or _unanswered(exercise, answer) or result.unfinished:
+        if (not recording_enabled() or _unanswered(exercise, answer) or result.unfinished
+                or not _learners_attempt(exercise, answer)):
             return False
         mistake = result.mistake if isinstance(result.mistake, str) else None
         if mistake is not None and not MISTAKE.fullmatch(mistake):
@@ -39,6 +44,12 @@ def record_verdict(exercise, result, answer) -> bool:
                           "checks work as usual. Set RNNCOURSE_PROGRESS=off to stop recording.",
                           RuntimeWarning, stacklevel=3)
         return False
+
+
+def _learners_attempt(exercise, answer):
+    if getattr(exercise, "answer_kind", "function") == "value":
+        return True
+    return getattr(answer, "__name__", None) == exercise.id
 
 
 def _unanswered(exercise, answer):

@@ -31,11 +31,18 @@ def lines(folder):
 
 
 def mistake_variant(ex_id, name):
-    return next(m.variant for m in EXERCISES[ex_id].mistakes if m.name == name)
+    """The catalogue's variant making mistake ``name``, named as the learner's function is."""
+    variant = next(m.variant for m in EXERCISES[ex_id].mistakes if m.name == name)
+
+    def learners(*args):
+        return variant(*args)
+
+    learners.__name__ = ex_id
+    return learners
 
 
 def test_a_pass_and_a_named_mistake_are_recorded_without_the_answer(progress_folder):
-    assert check("affine_forward", nn.affine_forward).passed
+    assert check("affine_forward", nn.affine_forward).passed  # the library's, same name
     wrong = mistake_variant("rnn_step_backward", "Wh_not_transposed")
     result = check("rnn_step_backward", wrong)
     assert result.mistake == "Wh_not_transposed"
@@ -61,11 +68,11 @@ def test_a_question_answer_is_recorded_as_its_verdict_never_as_the_answer(progre
 
 
 def test_an_answer_not_written_yet_is_not_a_try(progress_folder):
-    def placeholder(x, W, b):
+    def affine_forward(x, W, b):
         raise NotImplementedError("Exercise affine_forward: write your code here, then run "
                                   "the check cell below. See the exercise description above.")
 
-    assert check("affine_forward", placeholder).unfinished
+    assert check("affine_forward", affine_forward).unfinished
     check("q04_total_vs_partial", ...)
     check("q04_total_vs_partial", None)
     check("no_such_exercise", nn.affine_forward)
@@ -109,6 +116,21 @@ def test_nothing_is_recorded_when_off_or_under_nbgrader(progress_folder, monkeyp
     assert lines(progress_folder) == []
 
 
+def test_a_lesson_demonstration_under_another_name_is_not_the_learners_attempt(progress_folder):
+    def sum_without_squares(x):  # lesson 0 shows what a failing check says with this one
+        return float(np.sum(x))
+
+    def warmup_sum_of_squares(x):
+        return float(np.sum(x))
+
+    assert not check("warmup_sum_of_squares", sum_without_squares).passed
+    check("affine_forward", lambda x, W, b: x @ W + b)
+    assert lines(progress_folder) == []
+    check("warmup_sum_of_squares", warmup_sum_of_squares)
+    assert [(r["id"], r["mistake"]) for r in lines(progress_folder)] == [
+        ("warmup_sum_of_squares", "no_square")]
+
+
 def test_nbgraders_graded_cells_never_record(progress_folder, monkeypatch):
     autograde("affine_forward", nn.affine_forward)
     with pytest.raises(AssertionError):
@@ -129,7 +151,7 @@ def test_an_unwritable_progress_file_never_breaks_a_check_and_warns_once(progres
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         first = check("affine_forward", nn.affine_forward)
-        second = check("affine_forward", lambda x, W, b: (np.zeros(1), None))
+        second = check("rnn_step_backward", mistake_variant("rnn_step_backward", "mean_batch"))
     assert first.passed and not second.passed
     assert len(caught) == 1 and "your progress was not recorded" in str(caught[0].message)
     assert "RNNCOURSE_PROGRESS=off" in str(caught[0].message)
