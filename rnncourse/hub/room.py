@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import stat
 from collections import Counter
@@ -151,8 +152,7 @@ class Room:
                          "anonymous": name in pseudonym,
                          "cells": {ex: self.cell(state.attempts.get(ex)) for ex in self.order},
                          "skipped": state.skipped, "last": state.last})
-        rows.sort(key=lambda r: (r["anonymous"], _number(r["name"]) if r["anonymous"] else 0,
-                                 r["name"].lower()))
+        rows.sort(key=lambda r: (r["anonymous"], _natural(r["name"])))
         return {"learners": rows, "exercises": list(self.order),
                 "items": {ex: {"lesson": item(ex).lesson,
                                "kind": "question" if getattr(item(ex), "answer_kind", "")
@@ -192,11 +192,10 @@ def _signature(path):
     return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_mode)
 
 
-def _number(pseudonym):
-    try:
-        return int(pseudonym.rsplit(" ", 1)[1])
-    except (IndexError, ValueError):
-        return 0
+def _natural(name):
+    """Sort key putting ``learner2`` before ``learner10``."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part)
+            for part in re.split(r"(\d+)", name.lower()) if part]
 
 
 __all__ = ["Room", "Pseudonyms", "LearnerState", "shown_name", "MAX_NAME"]

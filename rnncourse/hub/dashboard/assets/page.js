@@ -93,28 +93,26 @@
 
   function bar(counts, total) {
     const svg = document.createElementNS(SVG, "svg");
-    svg.setAttribute("viewBox", "0 0 1000 30");
-    svg.setAttribute("preserveAspectRatio", "none");
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", counts.passed + " passed, " + counts.failing + " failing, " +
                      counts.not_started + " not started");
     let x = 0;
     for (const key of ["passed", "failing", "not_started"]) {
-      const width = total ? 1000 * counts[key] / total : 0;
+      const width = total ? 100 * counts[key] / total : 0;
       if (width <= 0) continue;
       const rect = document.createElementNS(SVG, "rect");
-      rect.setAttribute("x", String(x));
+      rect.setAttribute("x", x + "%");
       rect.setAttribute("y", "0");
-      rect.setAttribute("width", String(width));
+      rect.setAttribute("width", width + "%");
       rect.setAttribute("height", "30");
       rect.setAttribute("fill", COLOURS[key]);
       svg.appendChild(rect);
-      if (width >= 60) {
+      if (width >= 7) {
         const label = document.createElementNS(SVG, "text");
-        label.setAttribute("x", String(x + width / 2));
+        label.setAttribute("x", (x + width / 2) + "%");
         label.setAttribute("y", "22");
         label.setAttribute("text-anchor", "middle");
-        label.setAttribute("font-size", "20");
+        label.setAttribute("font-size", "18");
         label.setAttribute("font-weight", "700");
         label.setAttribute("fill", INK[key]);
         label.textContent = String(counts[key]);
@@ -150,53 +148,78 @@
     box.replaceChildren.apply(box, cards);
   }
 
-  function drawGrid(data, shown) {
-    const table = document.getElementById("grid");
+  function headRow(shown, starts) {
     const head = el("thead");
     const hrow = el("tr");
     hrow.appendChild(el("th", "learner"));
-    let previousLesson = null;
-    const starts = new Set();
     for (const id of shown) {
-      const lesson = (data.items[id] || {}).lesson;
-      if (previousLesson !== null && lesson !== previousLesson) starts.add(id);
-      previousLesson = lesson;
       const th = el("th", null, starts.has(id) ? "lesson-start" : "");
       th.setAttribute("scope", "col");
       th.appendChild(el("span", str(id, 80)));
       hrow.appendChild(th);
     }
     head.appendChild(hrow);
-    const body = el("tbody");
-    for (const row of data.learners) {
-      const tr = el("tr");
-      const name = str(row.name, 80);
-      const th = el("th", name, row.anonymous === true ? "anonymous" : "");
-      th.setAttribute("scope", "row");
-      th.setAttribute("title", name);
-      if (int(row.skipped) > 0) {
-        th.appendChild(el("span", " ⚠", "warn"));
-        th.setAttribute("title", name + " (" + plural(int(row.skipped), "line") +
-                        " of the progress file skipped: not valid records)");
-      }
-      tr.appendChild(th);
-      for (const id of shown) {
-        const cell = (row.cells || {})[id] || {};
-        const look = STATES[cell.state] || STATES["not started"];
-        const td = el("td", look[1], "cell " + look[0] + (starts.has(id) ? " lesson-start" : ""));
-        let tip = name + " · " + str(id, 80) + ": " + (STATES[cell.state] ? cell.state : "not started");
-        if (cell.mistake) tip += " — " + str(cell.mistake, 200);
-        if (cell.message && cell.state === "failing") tip += ": " + str(cell.message, 300);
-        td.setAttribute("title", tip);
-        td.setAttribute("aria-label", tip);
-        tr.appendChild(td);
-      }
-      body.appendChild(tr);
+    return head;
+  }
+
+  function learnerRow(row, shown, starts) {
+    const tr = el("tr");
+    const name = str(row.name, 80);
+    const th = el("th", name, row.anonymous === true ? "anonymous" : "");
+    th.setAttribute("scope", "row");
+    th.setAttribute("title", name);
+    if (int(row.skipped) > 0) {
+      th.appendChild(el("span", " ⚠", "warn"));
+      th.setAttribute("title", name + " (" + plural(int(row.skipped), "line") +
+                      " of the progress file skipped: not valid records)");
     }
-    table.replaceChildren(head, body);
-    const room = Math.max(window.innerHeight - 170, 200);
-    const row = Math.max(14, Math.min(40, Math.floor(room / Math.max(data.learners.length, 1)) - 2));
+    tr.appendChild(th);
+    for (const id of shown) {
+      const cell = (row.cells || {})[id] || {};
+      const known = Object.prototype.hasOwnProperty.call(STATES, cell.state);
+      const look = known ? STATES[cell.state] : STATES["not started"];
+      const td = el("td", look[1], "cell " + look[0] + (starts.has(id) ? " lesson-start" : ""));
+      let tip = name + " · " + str(id, 80) + ": " + (known ? cell.state : "not started");
+      if (cell.mistake) tip += " — " + str(cell.mistake, 200);
+      if (cell.message && cell.state === "failing") tip += ": " + str(cell.message, 300);
+      td.setAttribute("title", tip);
+      td.setAttribute("aria-label", tip);
+      tr.appendChild(td);
+    }
+    return tr;
+  }
+
+  // Learners are split into side-by-side blocks so that a room of 100 fits one screen.
+  function drawGrid(data, shown) {
+    const grid = document.getElementById("grid");
+    const starts = new Set();
+    let previous = null;
+    for (const id of shown) {
+      const lesson = (data.items[id] || {}).lesson;
+      if (previous !== null && lesson !== previous) starts.add(id);
+      previous = lesson;
+    }
+    const n = Math.max(data.learners.length, 1);
+    const top = grid.getBoundingClientRect().top;
+    const avail = Math.max(window.innerHeight - top - 170, 120);
+    const MIN_ROW = 20, MAX_ROW = 40;
+    const fit = Math.max(1, Math.floor(avail / (MIN_ROW + 2)));
+    const blocks = Math.ceil(n / fit);
+    const perBlock = Math.ceil(n / blocks);
+    const row = Math.max(MIN_ROW, Math.min(MAX_ROW, Math.floor(avail / perBlock) - 2));
     document.documentElement.style.setProperty("--row", row + "px");
+    const tables = [];
+    for (let b = 0; b < blocks; b++) {
+      const table = el("table", null, "block");
+      table.appendChild(headRow(shown, starts));
+      const body = el("tbody");
+      for (const learner of data.learners.slice(b * perBlock, (b + 1) * perBlock)) {
+        body.appendChild(learnerRow(learner, shown, starts));
+      }
+      table.appendChild(body);
+      tables.push(table);
+    }
+    grid.replaceChildren.apply(grid, tables);
   }
 
   function valid(data) {
