@@ -1,7 +1,8 @@
 """The ``rnncourse`` command line (also ``python -m rnncourse``).
 
-Commands, one module each: ``lab`` and ``progress`` (learners), ``doctor`` (everyone), ``release`` and ``execute``
-(lesson writers), ``grade``, ``gradebook export`` and ``export gradescope`` (instructors).
+Commands, one module each: ``lab`` and ``progress`` (learners), ``doctor`` (everyone),
+``release`` and ``execute`` (lesson writers), ``grade``, ``gradebook export`` and
+``export gradescope`` (instructors), ``hub`` (instructors running a workshop room).
 ``rnncourse --help`` lists them and ``rnncourse COMMAND --help`` explains each option. Usage
 errors exit with code 2.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 import rnncourse
-from rnncourse.cli import doctor, export, grade, lab, progress
+from rnncourse.cli import doctor, export, grade, hub, lab, progress
 from rnncourse.cli import gradebook as gradebook_commands
 from rnncourse.cli import release as release_commands
 
@@ -34,6 +35,7 @@ def build_parser():
     grade.add_parser(subparsers)
     gradebook_commands.add_parser(subparsers)
     export.add_parser(subparsers)
+    hub.add_parser(subparsers)
     return parser
 
 
@@ -47,8 +49,8 @@ def main(argv=None):
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.error("choose a command: lab, progress, doctor, release, execute, grade, gradebook or "
-                         "export "
+            parser.error("choose a command: lab, progress, doctor, release, execute, grade, gradebook, "
+                         "export or hub "
                          "(rnncourse --help describes them)")
         return int(args.run(args) or 0)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)

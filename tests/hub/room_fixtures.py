@@ -22,8 +22,12 @@ def verdict(ex_id, passed, mistake=None, minute=0):
 
 
 def make_home(root, name, records=(), anonymous=None, raw=b""):
-    """The home of hub user ``name`` under ``root`` with ``records`` (and ``raw`` bytes after)."""
-    home = home_of(name, Path(root))
+    """The home of hub user ``name`` under ``root`` with ``records`` (and ``raw`` bytes after);
+    None for a name that cannot have a home (the hub's naming rule refuses it)."""
+    try:
+        home = home_of(name, Path(root))
+    except ValueError:
+        return None
     folder = home / ".rnncourse"
     home.mkdir(parents=True, exist_ok=True)
     for rec in records:
