@@ -155,3 +155,43 @@ def test_an_unwritable_progress_file_never_breaks_a_check_and_warns_once(progres
     assert first.passed and not second.passed
     assert len(caught) == 1 and "your progress was not recorded" in str(caught[0].message)
     assert "RNNCOURSE_PROGRESS=off" in str(caught[0].message)
+
+
+GRADE = r"""
+import sys
+from rnncourse.grading import grade_one
+result = grade_one(sys.argv[1], seed=3, timeout=120, unsafe_same_user=True, drop_privileges=False)
+print(result.to_dict()["status"])
+"""
+
+
+@pytest.mark.slow
+def test_the_homework_grader_records_nothing_in_the_kernel_or_the_judge(tmp_path):
+    """A real `grade_one` of a notebook whose check cells run in the grader's kernel: the kernel
+    runs with recording off (and writes no progress file in its home), and judging in the grader's
+    own process, where recording is on and pointed at a folder, records nothing either."""
+    import os
+    import subprocess
+    import sys
+
+    import nbformat
+
+    probe = tmp_path / "probe.json"
+    cells = ["from rnncourse.checks import check\nimport numpy as np",
+             "def warmup_sum_of_squares(x):\n    return float(np.sum(x ** 2))",
+             'check("warmup_sum_of_squares", warmup_sum_of_squares)',
+             "import json, os, pathlib\n"
+             f"pathlib.Path({str(probe)!r}).write_text(json.dumps({{"
+             "'switch': os.environ.get('RNNCOURSE_PROGRESS'), "
+             "'written': (pathlib.Path.home() / '.rnncourse' / 'progress.jsonl').exists()}))"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["rnncourse"] = {"lesson": "00_welcome"}
+    nbformat.write(nb, tmp_path / "00_welcome.ipynb")
+    grader_progress = tmp_path / "grader-progress"
+    env = {k: v for k, v in os.environ.items() if k != "RNNCOURSE_PROGRESS"}
+    env["RNNCOURSE_PROGRESS_DIR"] = str(grader_progress)
+    proc = subprocess.run([sys.executable, "-c", GRADE, str(tmp_path / "00_welcome.ipynb")],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(probe.read_text()) == {"switch": "off", "written": False}
+    assert not grader_progress.exists()
