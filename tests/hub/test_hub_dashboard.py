@@ -139,3 +139,33 @@ def test_the_service_settings_come_from_the_hubs_environment(homes):
         settings_from_env({**env, "RNNCOURSE_HUB_HOMES": "/no/such"})
     with pytest.raises(ValueError, match="JUPYTERHUB_API_TOKEN is not set"):
         settings_from_env({k: v for k, v in env.items() if k != "JUPYTERHUB_API_TOKEN"})
+
+
+def test_a_slow_hub_does_not_hold_up_the_dashboard_after_its_first_answer(homes):
+    """The user list is refreshed in the background: while the hub takes long to answer (busy
+    starting servers), the room is served from the list already known."""
+    import asyncio
+
+    from rnncourse.hub.dashboard.app import RoomService
+
+    answers = [users("ann"), users("ann", "bob")]
+    calls = []
+
+    async def slow_hub():
+        calls.append(1)
+        if len(calls) > 1:
+            await asyncio.sleep(0.5)
+        return answers[min(len(calls), 2) - 1]
+
+    async def scenario():
+        service = RoomService(Room(homes), slow_hub, min_interval=0.0)
+        first = await service.snapshot()
+        service._users_at -= 10  # stale: the next request starts a refresh
+        second = await service.snapshot()  # answered at once, from the known list
+        await asyncio.sleep(0.7)
+        third = await service.snapshot()
+        return first, second, third
+
+    first, second, third = asyncio.run(scenario())
+    names = [[r["name"] for r in snap["learners"]] for snap in (first, second, third)]
+    assert names == [["ann"], ["ann"], ["ann", "bob"]] and len(calls) == 2

@@ -30,18 +30,33 @@ USERS_TTL = 5.0
 
 
 class RoomService:
-    """The shared state: the :class:`~rnncourse.hub.room.Room`, the user list and the last snapshot."""
+    """The shared state: the :class:`~rnncourse.hub.room.Room`, the user list and the last snapshot.
+
+    The hub's user list is refreshed in the background once it is older than :data:`USERS_TTL`:
+    a hub busy starting thirty servers may take many seconds to answer, and the dashboard keeps
+    answering from the list it has meanwhile (only the very first request waits for the hub).
+    """
 
     def __init__(self, room, list_users, min_interval=0.5):
         self.room, self.list_users, self.min_interval = room, list_users, min_interval
-        self._users, self._users_at = None, 0.0
+        self._users, self._users_at, self._refreshing = None, 0.0, None
         self._snapshot, self._snapshot_at = None, 0.0
         self._lock = asyncio.Lock()
 
-    async def users(self):
-        if self._users is None or time.monotonic() - self._users_at > USERS_TTL:
+    async def _refresh_users(self):
+        try:
             self._users = list(await self.list_users())
             self._users_at = time.monotonic()
+        finally:
+            self._refreshing = None
+
+    async def users(self):
+        """The hub's users: the last list fetched, refreshed in the background when stale."""
+        if self._refreshing is None and (self._users is None
+                                         or time.monotonic() - self._users_at > USERS_TTL):
+            self._refreshing = asyncio.ensure_future(self._refresh_users())
+        if self._users is None:
+            await asyncio.shield(self._refreshing)
         return self._users
 
     async def snapshot(self):
