@@ -210,16 +210,16 @@ async def run_cells(hub, name, token, kernel, program):
 
 
 # ---------------------------------------------------------------- the instructor
-async def poll_dashboard(hub, token, stop, samples, path=DASHBOARD):
+async def poll_dashboard(hub, token, stop, samples, path=DASHBOARD, base=None):
     """GET ``path`` every POLL_SECONDS until ``stop``; record (latency, status, data, when)."""
-    session = Session(hub.url)
+    session = Session(base or hub.url)
     while not stop.is_set():
         started = time.monotonic()
         try:
             status, body = await asyncio.to_thread(session.call, path, "GET", None, token, None, 60)
         except OSError as exc:  # a timeout: counted as an answer that never came
             status, body = f"{type(exc).__name__}", b""
-        data = json.loads(body) if status == 200 and path == DASHBOARD else None
+        data = json.loads(body) if status == 200 and path.endswith("api/room") else None
         samples.append((time.monotonic() - started, status, data, time.monotonic()))
         await asyncio.sleep(POLL_SECONDS)
 
@@ -277,6 +277,12 @@ async def main_async(args):
         # the hub's own API beside it, to tell the dashboard's delays from the hub's
         hub_poller = asyncio.create_task(poll_dashboard(hub, admin_token, stop, hub_samples,
                                                         "/hub/api/user"))
+        # and the dashboard service itself, not through the proxy
+        port = re.search(r"rnncourse dashboard: serving \S+ on 127\.0\.0\.1:(\d+)", hub.log())
+        direct_samples = []
+        direct_poller = asyncio.create_task(poll_dashboard(
+            hub, admin_token, stop, direct_samples, DASHBOARD,
+            f"http://127.0.0.1:{port.group(1)}")) if port else None
         timings = {"ready": {}, "done": {}, "go": asyncio.Event()}
         tasks = {name: asyncio.create_task(run_learner(hub, name, learner_program(i, cells), timings))
                  for i, name in enumerate(names)}
@@ -307,6 +313,8 @@ async def main_async(args):
         stop.set()
         await poller
         await hub_poller
+        if direct_poller is not None:
+            await direct_poller
         final = next((s[2] for s in reversed(samples) if s[2] is not None), None)
         wrong = mismatches(expected, final) if final else ["the dashboard never answered"]
         failures += wrong
@@ -329,7 +337,8 @@ async def main_async(args):
             print(f"memory per learner (PSS of server + kernel): mean {statistics.mean(per_learner):.0f} MB, "
                   f"min {min(per_learner):.0f} MB, max {max(per_learner):.0f} MB, "
                   f"room total {sum(per_learner) / 1024:.2f} GB")
-        for what, polled in (("dashboard api/room", samples), ("hub /hub/api/user", hub_samples)):
+        for what, polled in (("dashboard api/room", samples), ("hub /hub/api/user", hub_samples),
+                             ("dashboard without the proxy", direct_samples if port else [])):
             for label, (start, end) in {f"while {len(names)} servers started": (spawn_start, go),
                                         "while the cells ran": (go, last_cell + 30),
                                         "overall": (0, float("inf"))}.items():

@@ -80,6 +80,32 @@ class _Secured(web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
 
 
+class _HubIdentity:
+    """Who is asking, checked with the hub without blocking the dashboard.
+
+    :class:`~jupyterhub.services.auth.HubOAuthenticated` asks the hub in ``get_current_user``,
+    which tornado calls synchronously: while the hub is slow to answer (busy starting a room of
+    servers) every other request of the dashboard would wait too. Here the hub is asked in an
+    asynchronous ``prepare`` and the answer stored where ``get_current_user`` looks first; the
+    scope check (``check_hub_user``) and the 403 for users without it are the mixin's own.
+    """
+
+    async def prepare(self):
+        from jupyterhub.services.auth import UserNotAllowed
+
+        model = await self.hub_auth.get_user(self, sync=False)
+        if model is None:
+            self._hub_auth_user_cache = None
+            return
+        try:
+            self._hub_auth_user_cache = self.check_hub_user(model)
+        except UserNotAllowed:
+            self._hub_auth_user_cache = None
+            raise web.HTTPError(403, f"{model.get('kind', 'user')} {model.get('name')} is not "
+                                     "allowed to open the dashboard")
+        self.hub_auth._persist_url_token_if_set(self)
+
+
 class _TestIdentity:
     """Identity for tests: ``settings["identify"](handler)``; no user is a 403, not a redirect."""
 
@@ -123,7 +149,7 @@ def make_app(homes_root, list_users, *, prefix="/", hub_auth=None, identify=None
     if hub_auth is not None:
         from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
 
-        base = (HubOAuthenticated, _Secured)
+        base = (_HubIdentity, HubOAuthenticated, _Secured)
         settings.update(hub_auth=hub_auth, login_url=hub_auth.login_url)
         extra = [(prefix + "oauth_callback", HubOAuthCallbackHandler)]
     else:

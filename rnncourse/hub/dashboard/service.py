@@ -63,7 +63,7 @@ async def serve(settings) -> None:
     """Serve until SIGTERM or SIGINT."""
     from jupyterhub.services.auth import HubOAuth
 
-    auth = HubOAuth.instance(api_token=settings["token"], cache_max_age=60)
+    auth = HubOAuth.instance(api_token=settings["token"])
     app = make_app(settings["homes"], HubUsers(settings["api_url"], settings["token"]),
                    prefix=settings["prefix"], hub_auth=auth, refresh_ms=settings["refresh_ms"],
                    cookie_secret=secrets.token_bytes(32))
