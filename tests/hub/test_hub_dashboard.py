@@ -169,3 +169,73 @@ def test_a_slow_hub_does_not_hold_up_the_dashboard_after_its_first_answer(homes)
     first, second, third = asyncio.run(scenario())
     names = [[r["name"] for r in snap["learners"]] for snap in (first, second, third)]
     assert names == [["ann"], ["ann"], ["ann", "bob"]] and len(calls) == 2
+
+
+class SlowHubAuth:
+    """A stand-in for HubOAuth whose answer for the token "slow" waits until released."""
+
+    login_url = "/hub/login"
+    access_scopes = {"access:services!service=rnncourse-dashboard"}
+    base_url = "/"
+
+    def __init__(self):
+        self.release = None  # an asyncio.Event of the server's loop, made on first use
+
+    def get_user(self, handler, *, sync=True):
+        assert not sync, "the dashboard must not ask the hub synchronously"
+        token = handler.request.headers.get("Authorization", "").removeprefix("token ")
+
+        async def answer():
+            import asyncio
+
+            if token == "slow":
+                self.release = self.release or asyncio.Event()
+                await self.release.wait()
+            scopes = ["access:services!service=rnncourse-dashboard"] if token != "learner" else []
+            return {"name": token, "kind": "user", "admin": token != "learner", "scopes": scopes}
+
+        return answer()
+
+    def check_scopes(self, required, model):
+        return set(required) & set(model["scopes"])
+
+    def check_xsrf_cookie(self, handler):
+        return None
+
+    def _persist_url_token_if_set(self, handler):
+        return None
+
+
+def test_a_slow_answer_from_the_hub_holds_up_no_other_request(homes):
+    """The hub is asked asynchronously: while it takes long to answer for one caller, others are
+    served (here the hub's answer for "slow" waits until the test releases it)."""
+    import threading
+
+    async def list_users():
+        return users("ann")
+
+    auth = SlowHubAuth()
+    server = Served(make_app(homes, list_users, hub_auth=auth, cookie_secret=b"s" * 32))
+    url = server.url + "api/room"
+
+    def call(token):
+        request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    try:
+        slow = {}
+        waiting = threading.Thread(target=lambda: slow.setdefault("status", call("slow")))
+        waiting.start()
+        while auth.release is None:  # the slow request is inside the hub check now
+            threading.Event().wait(0.05)
+        assert call("teacher") == 200 and call("learner") == 403  # answered meanwhile
+        assert "status" not in slow
+        server.loop.call_soon_threadsafe(auth.release.set)
+        waiting.join(30)
+        assert slow["status"] == 200
+    finally:
+        server.stop()
