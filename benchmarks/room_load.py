@@ -36,6 +36,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -213,15 +214,20 @@ async def run_cells(hub, name, token, kernel, program):
 async def poll_dashboard(hub, token, stop, samples, path=DASHBOARD, base=None):
     """GET ``path`` every POLL_SECONDS until ``stop``; record (latency, status, data, when)."""
     session = Session(base or hub.url)
+    # a thread of its own: queued behind the learners' calls, the poll would time the queue
+    own = ThreadPoolExecutor(1)
+    loop = asyncio.get_running_loop()
     while not stop.is_set():
         started = time.monotonic()
         try:
-            status, body = await asyncio.to_thread(session.call, path, "GET", None, token, None, 60)
+            status, body = await loop.run_in_executor(own, session.call, path, "GET", None, token,
+                                                      None, 60)
         except OSError as exc:  # a timeout: counted as an answer that never came
             status, body = f"{type(exc).__name__}", b""
         data = json.loads(body) if status == 200 and path.endswith("api/room") else None
         samples.append((time.monotonic() - started, status, data, time.monotonic()))
         await asyncio.sleep(POLL_SECONDS)
+    own.shutdown()
 
 
 def mismatches(expected, room):
@@ -258,6 +264,8 @@ def pss_mb(pids):
 
 
 async def main_async(args):
+    # every learner's blocking HTTP calls in threads: enough of them for the whole room
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(4 * args.learners + 8))
     cells = lesson_cells()
     names = [f"load-{i:02d}" for i in range(1, args.learners + 1)]
     python = learner_python()
