@@ -131,7 +131,8 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="f
     return result
 
 
-def judge_answer(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="full"):
+def judge_answer(exercise_id: str, fn, *, seed: int = 0, time_limit: float = DEFAULT_TIME_LIMIT,
+                 knock_on: str = "full") -> Result:
     """What :func:`check` returns, without recording it in the learner's progress file: the
     graders (nbgrader's graded cells) call this."""
     exercise = None

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import warnings
 
+from rnncourse.checks.engine import Exercise, Result
 from rnncourse.progress import make_record, record, recording_enabled
 from rnncourse.progress.records import MISTAKE
 
 _warned = False
 
 
-def record_verdict(exercise, result, answer) -> bool:
+def record_verdict(exercise: Exercise, result: Result, answer) -> bool:
     """Append ``result`` (of ``check(exercise.id, answer)``) to the progress file; True if written."""
     global _warned
     try:

@@ -12,8 +12,8 @@ import sys
 
 from rnncourse.checks import LESSONS, graded_for_lesson
 from rnncourse.checks.mistakes import is_known, state_of
-from rnncourse.progress import (PROGRESS_FILE, is_anonymous, latest_attempts, progress_dir,
-                                read_progress, set_anonymous)
+from rnncourse.progress import (PROGRESS_FILE, ReadResult, is_anonymous, latest_attempts,
+                                progress_dir, read_progress, set_anonymous)
 
 SYMBOL = {"passed": "✓", "failing": "✗", "not started": "·"}
 
@@ -43,7 +43,7 @@ def add_parser(subparsers):
     return parser
 
 
-def lesson_stem(text):
+def lesson_stem(text: str) -> str:
     """The lesson stem for ``"04_bptt"``, ``"04"`` or ``"4"``.
 
     Raises
@@ -59,7 +59,7 @@ def lesson_stem(text):
                      "(or its number)")
 
 
-def report(found, lessons=LESSONS) -> dict:
+def report(found: ReadResult, lessons: tuple = LESSONS) -> dict:
     """The learner's progress as plain data: per lesson, every exercise and question with its
     state (``passed``, ``failing``, ``not started``), last mistake id and message, tries, time."""
     known = [rec for rec in found.records if is_known(rec)]
@@ -86,7 +86,7 @@ def report(found, lessons=LESSONS) -> dict:
             "problems": list(found.problems)}
 
 
-def render(data, source) -> str:
+def render(data: dict, source) -> str:
     """The plain-text view of :func:`report`'s data."""
     lines = [f"Your progress ({data['records']} checks recorded in {source})", ""]
     for lesson in data["lessons"]:

@@ -99,7 +99,7 @@ class Room:
         self.order = course_order()
         self._cache = {}  # home -> (signature, LearnerState)
 
-    def home(self, name):
+    def home(self, name: str) -> Path | None:
         """The learner's home, or None when the name does not map to a folder right below the
         homes root (a name with ``/`` or ``..`` in it)."""
         try:
@@ -110,7 +110,7 @@ class Room:
             return None
         return path
 
-    def learner_state(self, home) -> LearnerState:
+    def learner_state(self, home: Path | None) -> LearnerState:
         """The folded progress of the learner living in ``home`` (re-read only when it changed)."""
         if home is None:
             return LearnerState({}, 0, False, None)
@@ -135,7 +135,7 @@ class Room:
         self._cache[home] = (signature, state)
         return state
 
-    def snapshot(self, users) -> dict:
+    def snapshot(self, users: list) -> dict:
         """The room's JSON (see the module docstring) for the hub's ``users`` (dicts with
         ``name`` and ``admin``; admins are the instructors and are not shown)."""
         learners = [u["name"] for u in users if isinstance(u, dict) and isinstance(
@@ -161,13 +161,14 @@ class Room:
 
     @staticmethod
     def cell(attempt) -> dict:
+        """The grid cell of one learner's :class:`~rnncourse.progress.Attempt` (or None)."""
         if attempt is None:
             return {"state": NOT_STARTED, "mistake": None, "message": ""}
         state, message = state_of(attempt.last)
         return {"state": state, "mistake": attempt.last.mistake if state == "failing" else None,
                 "message": short(message)}
 
-    def summary(self, rows) -> dict:
+    def summary(self, rows: list) -> dict:
         """Per id: how many passed, fail, have not started, and the commonest current mistake."""
         out = {}
         for ex in self.order:

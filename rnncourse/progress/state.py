@@ -27,7 +27,7 @@ class Attempt:
     ever_passed: bool
 
 
-def latest_attempts(records) -> dict:
+def latest_attempts(records: list) -> dict:
     """``{id: Attempt}`` from ``records`` in the order they were written (file order)."""
     attempts = {}
     for rec in records:
