@@ -239,3 +239,17 @@ def test_a_slow_answer_from_the_hub_holds_up_no_other_request(homes):
         assert slow["status"] == 200
     finally:
         server.stop()
+
+
+def test_started_outside_a_hub_the_service_says_what_is_missing(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("JUPYTERHUB_") and k != "RNNCOURSE_HUB_HOMES"}
+    proc = subprocess.run([sys.executable, "-m", "rnncourse.hub.dashboard"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert ("rnncourse dashboard: RNNCOURSE_HUB_HOMES is not set: set it to the folder of the "
+            "learners' homes") in proc.stderr
