@@ -11,7 +11,6 @@ user and measures the kernel. Removes the learner's account afterwards.
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import pwd
@@ -20,13 +19,11 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hub"))
 
-from hubdriver import Hub, learner_python, processes_of, remove_learners, wait_until  # noqa: E402
+from hubdriver import Hub, descendants, learner_python, log_in, processes_of, remove_learners, wait_until  # noqa: E402
 
 NAME = "memprobe"
 MIB = 1024 * 1024
@@ -64,27 +61,22 @@ def smaps(pid: int) -> dict:
     return {key: int(re.search(key + r":\s+(\d+) kB", text).group(1)) * 1024 for key in ("Rss", "Pss", "VmPeak")}
 
 
-def log_in(hub: Hub, name: str) -> None:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(hub.url + "/hub/login").read().decode()
-    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"username": name, "password": hub.password, "_xsrf": xsrf}).encode()
-    opener.open(hub.url + "/hub/login", data=form).read()
-
-
 def main() -> int:
     python = learner_python()
-    hub = Hub(python=python, extra_args=["--no-dashboard", "--idle-timeout", "0"])
+    hub = Hub(python=python, extra_args=["--no-dashboard"])
     try:
         hub.start()
-        log_in(hub, NAME)
+        log_in(hub, NAME, hub.password)
         entry = pwd.getpwnam("rc-" + NAME)
         servers = wait_until(lambda: [p for p in processes_of({entry.pw_uid}) if "singleuser" in p[2]], 120)
         time.sleep(10)  # let the server settle after start-up
         server = smaps(servers[0][0])
         print(f"idle JupyterLab server: RSS {server['Rss'] / MIB:.0f} MiB, PSS {server['Pss'] / MIB:.0f} MiB, "
               f"peak address space {server['VmPeak'] / MIB:.0f} MiB")
+        own = [hub.process.pid] + [pid for pid in descendants(hub.process.pid) if Path(f"/proc/{pid}").stat().st_uid == 0]
+        total = sum(smaps(pid)["Pss"] for pid in own)
+        print(f"the hub itself (rnncourse hub, JupyterHub, proxy, culler; {len(own)} processes): "
+              f"PSS {total / MIB:.0f} MiB")
         home = Path(entry.pw_dir)
 
         def become():

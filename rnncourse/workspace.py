@@ -120,9 +120,8 @@ def deliver_update(data: bytes, workspace, relative: str) -> UpdateOutcome:
     if Path(relative).is_absolute() or ".." in Path(relative).parts:
         raise ValueError(f"the course file must be a path inside the workspace, not {relative!r}")
     target = workspace / relative
-    if not (target.exists() or target.is_symlink()):
-        if _write_new(target, data):
-            return UpdateOutcome("copied", relative)
+    if not (target.exists() or target.is_symlink()) and _write_new(target, data):
+        return UpdateOutcome("copied", relative)
     number = 0
     candidate = relative
     while True:

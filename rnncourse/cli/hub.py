@@ -18,7 +18,7 @@ from pathlib import Path
 from rnncourse.authoring.layout import CourseFolderNotFound, find_lessons_dir
 from rnncourse.cli.argtypes import port_number
 from rnncourse.cli.lab import serve
-from rnncourse.hub import accounts, config, content, limits, requirements, services
+from rnncourse.hub import accounts, cleanup, config, content, limits, requirements, services
 
 DEFAULT_ROOT = "workshop-hub"
 PASSWORD_VARIABLE = "RNNCOURSE_HUB_PASSWORD"
@@ -50,7 +50,12 @@ def _free_port():
 
 
 def _password(file_option, variable, what):
-    """The password from ``--...-password-file`` or the environment (removed from it), or None."""
+    """The password from ``--...-password-file`` or else the environment, or None.
+
+    The environment variable is removed either way: JupyterHub and the learners' servers inherit
+    this process's environment.
+    """
+    value = os.environ.pop(variable, None)
     if file_option is not None:
         try:
             text = Path(file_option).read_text(encoding="utf-8").strip()
@@ -59,7 +64,6 @@ def _password(file_option, variable, what):
         if not text:
             raise config.SettingsError(f"the file {file_option} holding the {what} is empty")
         return text
-    value = os.environ.pop(variable, None)  # never passed on to JupyterHub or the learners
     return value.strip() if value else None
 
 
@@ -88,8 +92,7 @@ def add_parser(subparsers):
     parser.set_defaults(run=lambda args: parser.error("choose start, push or accounts (rnncourse hub --help)"),
                         parser=parser)
     commands = parser.add_subparsers(title="hub commands", dest="hub_command", metavar="COMMAND",
-                                     help="start: run the hub; push: send a fixed lesson; "
-                                          "accounts: list the learners' accounts")
+                                     help="start, push or accounts")
 
     start = commands.add_parser(
         "start", help="start the hub (stop it with Ctrl-C)",
@@ -191,8 +194,13 @@ def run_start(args) -> int:
         return 0
     print("starting: " + shlex.join(command) + "   (Ctrl-C stops the hub and every learner's server)", flush=True)
     os.umask(0o077)  # the database and logs JupyterHub writes are root's alone
-    return serve(command, grace=STOP_GRACE_SECONDS, program="rnncourse hub",
+    cleanup.become_subreaper()  # whatever JupyterHub orphans is re-parented here and stopped below
+    code = serve(command, grace=STOP_GRACE_SECONDS, program="rnncourse hub",
                  served="JupyterHub, every learner's server and kernel, and the proxy")
+    stopped = cleanup.stop_leftovers(settings.state, settings.homes)
+    if stopped:  # JupyterHub did not stop them itself: it died, or failed while starting
+        print(f"rnncourse hub: JupyterHub left these running; stopped them: {'; '.join(stopped)}", file=sys.stderr)
+    return code
 
 
 def run_push(args) -> int:

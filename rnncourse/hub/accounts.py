@@ -9,7 +9,6 @@ only accounts this course made are ever reused or removed.
 from __future__ import annotations
 
 import os
-import pwd
 import re
 import shutil
 import subprocess
@@ -64,6 +63,8 @@ def _ours(entry) -> bool:
 
 def find(hub_user: str):
     """The ``pwd`` entry of the learner's account, or None when there is none yet."""
+    import pwd  # Unix only: imported here so that the command line still loads on Windows
+
     try:
         return pwd.getpwnam(unix_name(hub_user))
     except KeyError:
@@ -90,7 +91,7 @@ def ensure_account(hub_user: str, homes_root: Path):
         if done.returncode != 0:
             raise AccountError(f"useradd could not create {name} (exit {done.returncode}): "
                                f"{done.stderr.strip()}; the hub must run as root to create learners' accounts")
-        entry = pwd.getpwnam(name)
+        entry = find(hub_user)
     elif not _ours(entry):
         raise AccountError(f"a Unix user {name} already exists and was not made by rnncourse "
                            f"(comment {entry.pw_gecos!r}); remove it or rename the learner")

@@ -62,14 +62,17 @@ class HubSettings:
 
     @property
     def state(self) -> Path:
+        """The root-only folder: configuration, database, secrets."""
         return Path(self.root).resolve() / "state"
 
     @property
     def homes(self) -> Path:
+        """The folder of the learners' homes."""
         return Path(self.root).resolve() / "homes"
 
     @property
     def config_file(self) -> Path:
+        """The generated ``jupyterhub_config.py``."""
         return self.state / CONFIG_NAME
 
 

@@ -11,7 +11,6 @@ sit well above what a server or kernel really uses (docs/workshop.md gives the m
 from __future__ import annotations
 
 import re
-import resource
 
 UNITS = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3, "T": 1024 ** 4}
 
@@ -38,4 +37,6 @@ def limit_address_space(limit_bytes: int | None) -> None:
     so the learner cannot raise it again.
     """
     if limit_bytes:
+        import resource  # Unix only
+
         resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))

@@ -7,8 +7,10 @@ Nothing here imports Playwright at module level.
 from __future__ import annotations
 
 import hashlib
+import http.cookiejar
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,6 +228,18 @@ def remove_learners(names, homes: Path) -> list[str]:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        wait_until(lambda: not processes_of({entry.pw_uid}), 10)
+        wait_until(lambda uid=entry.pw_uid: not processes_of({uid}), 10)
         accounts.remove_account(name)
     return leftovers
+
+
+def log_in(hub: Hub, name: str, password: str) -> int:
+    """Log ``name`` in through the hub's login form over HTTP (no browser); the hub then starts
+    their server. Returns the HTTP status of the page the login lands on."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(hub.url + "/hub/login", timeout=30).read().decode()
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"username": name, "password": password, "_xsrf": xsrf}).encode()
+    with opener.open(hub.url + "/hub/login", data=form, timeout=120) as answer:
+        return answer.status

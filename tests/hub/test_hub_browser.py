@@ -15,6 +15,7 @@ import pwd
 import shutil
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -115,7 +116,7 @@ class Learner:
         ``_xsrf`` cookie back as the X-XSRFToken header, and so does this.
         """
         xsrf = [c["value"] for c in self.context.cookies(f"{self.hub.url}/hub/") if c["name"] == "_xsrf"]
-        answer = self.context.request.get(f"{self.hub.url}{path}", max_redirects=0,
+        answer = self.context.request.get(f"{self.hub.url}{path}",  # redirects (the OAuth dance) followed
                                           headers={"Accept": "application/json", "X-XSRFToken": xsrf[-1] if xsrf else ""})
         return answer.status, answer.text()
 
@@ -129,6 +130,17 @@ def output_text(outputs):
         if output.get("output_type") == "error":
             parts.append(f"{output['ename']}: {output['evalue']}")
     return "\n".join(parts)
+
+
+def _server_url(name):
+    """The loopback URL of ``name``'s running single-user server, read from its environment (as root)."""
+    uid = pwd.getpwnam(accounts.unix_name(name)).pw_uid
+    for pid, _, command in processes_of({uid}):
+        if "jupyterhub.singleuser" in command:
+            items = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+            environ = dict(item.split("=", 1) for item in items if "=" in item)
+            return environ["JUPYTERHUB_SERVICE_URL"].rstrip("/") + "/"
+    raise AssertionError(f"{name} has no running server")
 
 
 def preset_account(name, homes):
@@ -211,6 +223,7 @@ def test_check_cells_give_the_right_answer_and_the_named_mistake(room):
 def test_a_learners_kernel_cannot_reach_another_home_the_hub_state_or_past_its_memory_limit(room):
     hub, ada = room["hub"], room["learners"]["ada"]
     bob_home = accounts.home_of("bob", hub.homes)
+    bob_server = _server_url("bob")
     probe = f'''
 import json, os, resource
 import numpy as np
@@ -230,6 +243,15 @@ attempt("read the workshop password", lambda: open({str(hub.root / "state" / "us
 attempt("list the homes", lambda: os.listdir({str(hub.homes)!r}))
 attempt("allocate past the limit", lambda: np.ones({parse_size(MEMORY_LIMIT) // 8 + 1}))
 attempt("raise the limit", lambda: resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY,) * 2))
+import urllib.request, urllib.error
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+try:
+    answer = urllib.request.build_opener(NoRedirect).open({bob_server + "api/contents/" + NOTEBOOK!r}, timeout=20)
+    tried["bob's server, straight to its port"] = "allowed" if b"nbformat" in answer.read() else "no content"
+except urllib.error.HTTPError as exc:
+    tried["bob's server, straight to its port"] = f"HTTP {{exc.code}}"
 tried["user"] = __import__("pwd").getpwuid(os.getuid()).pw_name
 print(json.dumps(tried))
 '''
@@ -239,6 +261,8 @@ print(json.dumps(tried))
     assert tried.pop("user") == "rc-ada"
     assert tried.pop("allocate past the limit") == "MemoryError"
     assert tried.pop("raise the limit") in ("ValueError", "PermissionError")
+    # without bob's token the server sends the request off to log in (302) or refuses it (403)
+    assert tried.pop("bob's server, straight to its port") in ("HTTP 302", "HTTP 403")
     assert all(outcome == "PermissionError" for outcome in tried.values()), tried
     assert (bob_home / NOTEBOOK).is_file() and not (bob_home / "planted.txt").exists()
 
@@ -275,7 +299,12 @@ def test_the_instructor_sees_the_room_within_seconds(room):
             return None
         cells = {entry["name"]: entry["cells"].get("rnn_step_backward", {"state": "not started"})
                  for entry in json.loads(text)["learners"]}
-        seen = {name: (cells.get(name, {}).get("state"), cells.get(name, {}).get("mistake")) for name in wanted}
+
+        def mistake(cell):  # the named mistake's id, whether given alone or with its message
+            found = cell.get("mistake")
+            return found.get("id") if isinstance(found, dict) else found
+
+        seen = {name: (cells.get(name, {}).get("state"), mistake(cells.get(name, {}))) for name in wanted}
         return seen if seen == wanted else None
 
     assert wait_until(room_state, timeout=15), "the dashboard did not show ada passed, bob failing " \

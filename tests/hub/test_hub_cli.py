@@ -48,7 +48,7 @@ def test_dry_run_writes_the_state_and_prints_the_command(tmp_path, capsys, secre
     out = capsys.readouterr().out
     assert code == 0, out
     config = root / "state" / "jupyterhub_config.py"
-    assert f"would run: " in out and f"-m jupyterhub -f {config.resolve()}" in out
+    assert "would run: " in out and f"-m jupyterhub -f {config.resolve()}" in out
     assert "log in as 'instructor'" in out and "services/rnncourse-dashboard/" in out
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
     text = config.read_text()
@@ -69,6 +69,17 @@ def test_the_password_from_the_environment_is_kept_from_jupyterhub(tmp_path, cap
     # the next start needs no password: both are kept
     assert main(["hub", "start", "--root", str(root), "--dry-run"]) == 0
     assert "made now" not in capsys.readouterr().out
+
+
+def test_the_environment_password_is_removed_even_when_a_file_is_given(tmp_path, monkeypatch, secrets):
+    user, admin = secrets
+    monkeypatch.setenv("RNNCOURSE_HUB_PASSWORD", "ignored-password")
+    monkeypatch.setenv("RNNCOURSE_HUB_ADMIN_PASSWORD", "j" * 40)
+    root = tmp_path / "hub"
+    assert main(["hub", "start", "--root", str(root), "--password-file", str(user),
+                 "--admin-password-file", str(admin), "--dry-run"]) == 0
+    assert "RNNCOURSE_HUB_PASSWORD" not in os.environ and "RNNCOURSE_HUB_ADMIN_PASSWORD" not in os.environ
+    assert (root / "state" / "user-password").read_text().strip() == "room-password"  # the file wins
 
 
 def test_first_start_without_a_password_explains(tmp_path, capsys, monkeypatch):
@@ -108,3 +119,29 @@ def test_doctor_hub_lists_the_hub_requirements_with_their_fixes(capsys):
 def test_accounts_on_an_empty_root(tmp_path, capsys):
     assert main(["hub", "accounts", "--root", str(tmp_path)]) == 0
     assert f"no learner accounts under {Path(tmp_path).resolve() / 'homes'}" in capsys.readouterr().out
+
+
+def test_every_hub_option_has_help_text():
+    import argparse
+
+    from rnncourse.cli import build_parser
+
+    top = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    hub = top.choices["hub"]
+    commands = next(a for a in hub._actions if isinstance(a, argparse._SubParsersAction))
+    assert sorted(commands.choices) == ["accounts", "push", "start"]
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            assert action.help, f"rnncourse hub {name}: {action.option_strings or action.dest} has no help"
+
+
+def test_the_command_line_loads_without_unix_only_modules():
+    """Learners on Windows run `rnncourse lab`: the hub's Unix-only imports must not break it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules.update(pwd=None, grp=None, resource=None)\n"
+            "from rnncourse.cli import main\n"
+            "assert main(['lab', '--help']) == 0 and main(['hub', 'start', '--help']) == 0")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

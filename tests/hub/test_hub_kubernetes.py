@@ -77,7 +77,7 @@ def _steps(dockerfile):
         if line.startswith("COPY "):
             *sources, destination = shlex.split(line[5:])
             copies.append((sources, destination))
-        elif line.startswith("# INSTALL:") or line.startswith("# CHECK:"):
+        elif line.startswith(("# INSTALL:", "# CHECK:")):
             marked = True
         elif line.startswith("RUN ") and marked:
             runs.append(line[4:])
