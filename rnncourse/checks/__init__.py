@@ -31,6 +31,14 @@ data passes between them (see docs/checks.md)::
 :func:`check` = ``make_cases`` + ``call`` (5 s in total by default) + ``judge`` for every case,
 aggregated into one :class:`Result` whose message names the first failing case's shape.
 
+Progress
+--------
+Each verdict :func:`check` gives is also appended to the learner's progress file
+(``~/.rnncourse/progress.jsonl``: id, lesson, passed, the named mistake's id, points, time; never
+the answer) by :mod:`rnncourse.checks.recording`, which ``rnncourse progress`` and a workshop's
+dashboard read. ``RNNCOURSE_PROGRESS=off`` turns it off; graders never record (the homework
+grader's kernel runs with it off, nbgrader's graded cells call :func:`judge_answer`).
+
 Exercises and lessons
 ---------------------
 (points are defined by the catalogue; a test keeps this table equal to it)
@@ -79,7 +87,7 @@ from __future__ import annotations
 from rnncourse.checks.autograder import autograde, autograde_question
 from rnncourse.checks.catalogue import (EXERCISES, LESSONS, QUESTIONS, exercises_for_lesson,
                                         graded_for_lesson, points_for_lesson, questions_for_lesson)
-from rnncourse.checks.checking import check
+from rnncourse.checks.checking import check, judge_answer
 from rnncourse.checks.engine import (Exercise, FunctionExercise, Mistake, Result, Verdict, aggregate,
                                      from_bytes, pack, run_check, to_bytes, unpack)
 from rnncourse.checks.unfinished import skip_if_unfinished
@@ -93,7 +101,7 @@ def ask(question_id):
     return _ask(question_id)
 
 
-__all__ = ["check", "ask", "skip_if_unfinished", "autograde", "autograde_question", "EXERCISES", "QUESTIONS", "LESSONS",
+__all__ = ["check", "judge_answer", "ask", "skip_if_unfinished", "autograde", "autograde_question", "EXERCISES", "QUESTIONS", "LESSONS",
            "exercises_for_lesson", "questions_for_lesson", "graded_for_lesson", "points_for_lesson",
            "Exercise", "FunctionExercise", "Mistake",
            "Result", "Verdict", "aggregate", "run_check", "pack", "unpack", "to_bytes",

@@ -1,9 +1,10 @@
 """The ``rnncourse`` command line (also ``python -m rnncourse``).
 
-Commands, one module each: ``lab`` (learners), ``doctor`` (everyone), ``release`` and ``execute``
-(lesson writers), ``grade``, ``gradebook export`` and ``export gradescope`` (instructors),
-``hub`` (instructors running a workshop room). ``rnncourse --help`` lists them and
-``rnncourse COMMAND --help`` explains each option. Usage errors exit with code 2.
+Commands, one module each: ``lab`` and ``progress`` (learners), ``doctor`` (everyone),
+``release`` and ``execute`` (lesson writers), ``grade``, ``gradebook export`` and
+``export gradescope`` (instructors), ``hub`` (instructors running a workshop room).
+``rnncourse --help`` lists them and ``rnncourse COMMAND --help`` explains each option. Usage
+errors exit with code 2.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 import rnncourse
-from rnncourse.cli import doctor, export, grade, lab, workshop
+from rnncourse.cli import doctor, export, grade, lab, learner_progress, workshop
 from rnncourse.cli import gradebook as gradebook_commands
 from rnncourse.cli import release as release_commands
 
@@ -27,6 +28,7 @@ def build_parser():
                         help="print the version and exit")
     subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     lab.add_parser(subparsers)
+    learner_progress.add_parser(subparsers)
     doctor.add_parser(subparsers)
     release_commands.add_release_parser(subparsers)
     release_commands.add_execute_parser(subparsers)
@@ -47,7 +49,8 @@ def main(argv=None):
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.error("choose a command: lab, doctor, release, execute, grade, gradebook, export or hub "
+            parser.error("choose a command: lab, progress, doctor, release, execute, grade, gradebook, "
+                         "export or hub "
                          "(rnncourse --help describes them)")
         return int(args.run(args) or 0)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)

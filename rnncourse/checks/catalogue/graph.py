@@ -501,7 +501,7 @@ class TopologicalSortExercise(FunctionExercise):
         early = self.status_message(outputs, case) if status != "returned" else None
         if status == "raised" and error.get("type") == "NotImplementedError" or status not in (
                 "returned", "raised"):
-            return Verdict(False, early)
+            return Verdict(False, early, unfinished=status == "raised")
         mistake = self.find_mistake(case, outputs, wrong=True)
         if mistake is not None:
             return Verdict(False, f"Likely mistake: {mistake.message}"

@@ -386,7 +386,9 @@ class FunctionExercise(Exercise):
             unfinished = (outputs.get("error") or {}).get("type") == "NotImplementedError"
             mistake = (self.find_mistake(case, outputs, wrong=True)
                        if outputs.get("status") == "raised" and not unfinished else None)
-            return self.failure(mistake, early)
+            verdict = self.failure(mistake, early)
+            verdict.unfinished = unfinished
+            return verdict
         got, bad_count = self.split_outputs(outputs["value"])
         if bad_count:
             return self.failure(self.find_mistake(case, outputs, wrong=True), bad_count)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from rnncourse.grading.batch.memory import measure_bare_kernel, memory_problem
 from rnncourse.grading.batch.pool import run_workers
-from rnncourse.grading.batch.progress import Progress, course_note
+from rnncourse.grading.batch.progress_bar import Progress, course_note
 from rnncourse.grading.batch.summary import summary_lines, wrong_lesson_lines
 from rnncourse.grading.judging.results import Status, SubmissionResult
 from rnncourse.grading.load.course_file import CourseFileError, find_course
