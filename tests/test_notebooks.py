@@ -91,6 +91,36 @@ def test_solution_teaches_every_catalogue_exercise_of_its_lesson(path):
         assert answers.get(f"{ex_id}-answer", 10**9) < check_index, f"{ex_id}: answer after check"
 
 
+EXERCISE_HEADING = re.compile(r"^#+\s.*?\bExercise(?:\s+(\d+))?\s*:\s*`(\w+)(?:\([^`]*\))?`"
+                              r"(?:.*?\((\d+(?:\.\d+)?) points?\))?", re.M)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_exercise_headings_agree_with_the_catalogue(path):
+    """An "### Exercise N: `id` (P points)" heading gives the number and the points of the
+    catalogue; release copies it into the lesson, so both stay right."""
+    order = [ex.id for ex in exercises_for_lesson(path.stem)]
+    for i, cell in enumerate(_load(path)["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        for m in EXERCISE_HEADING.finditer(_source(cell)):
+            number, ex_id, points = m.group(1), m.group(2), m.group(3)
+            place = f"solutions/{path.name} cell {i + 1} ({m.group(0).strip()!r})"
+            assert ex_id in order, (f"{place} names {ex_id}, which is not an exercise of "
+                                    f"{path.stem} in the catalogue ({', '.join(order)})")
+            if number is not None:
+                want = order.index(ex_id) + 1
+                assert int(number) == want, (
+                    f"{place} numbers {ex_id} {number}, but it is exercise {want} of {path.stem} "
+                    f"in the catalogue; renumber the heading to 'Exercise {want}', then "
+                    "`rnncourse release`")
+            if points is not None:
+                want = EXERCISES[ex_id].points
+                assert float(points) == want, (
+                    f"{place} gives {ex_id} {points} points, the catalogue {want}; write "
+                    f"'({want:g} point{'s' if want != 1 else ''})', then `rnncourse release`")
+
+
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.stem)
 def test_lesson_metadata_points_agree_with_the_catalogue(path):
     """Points are defined once, in the catalogue; the release copies them into each lesson."""

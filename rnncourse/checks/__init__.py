@@ -31,28 +31,9 @@ aggregated into one :class:`Result` whose message names the first failing case's
 
 Exercises and lessons
 ---------------------
-(points are defined by the catalogue; a test keeps this table equal to it)
-
-===========================  ==========================  ======  ==========================
-id                           lesson                      points  reference
-===========================  ==========================  ======  ==========================
-warmup_sum_of_squares        00_welcome                  1       checks.catalogue.warmup
-affine_forward               01_feedforward_backprop     1       nn.affine_forward
-affine_backward              01_feedforward_backprop     2       nn.affine_backward
-tanh_backward                01_feedforward_backprop     1       nn.tanh_backward
-softmax_cross_entropy        01_feedforward_backprop     2       nn.softmax_cross_entropy
-numerical_gradient           01_feedforward_backprop     2       gradcheck.numerical_gradient
-rnn_step_forward             02_recurrence_and_cycles    1       rnn.rnn_step_forward
-topological_sort             02_recurrence_and_cycles    2       graph.topological_sort
-rnn_forward                  03_unrolling                2       rnn.rnn_forward
-rnn_step_backward            04_bptt                     2       rnn.rnn_step_backward
-rnn_backward                 04_bptt                     3       rnn.rnn_backward
-rnn_backward_truncated       05_training_in_practice     2       rnn.rnn_backward_truncated
-clip_gradients               05_training_in_practice     1       optim.clip_gradients
-lstm_step_forward            06_gated_cells              2       rnn.lstm_step_forward
-lstm_step_backward           06_gated_cells              3       rnn.lstm_step_backward
-lstm_backward                06_gated_cells              3       rnn.lstm_backward
-===========================  ==========================  ======  ==========================
+The catalogue alone defines every exercise, its lesson and its points (the solutions' nbgrader
+metadata, the lessons and the gradebook are tested against it or read it);
+``python -m rnncourse.checks`` prints them as a table, with each exercise's reference.
 
 The lesson-0 warm-up is ``warmup_sum_of_squares(x) -> float``, the sum of the squares of every
 entry of the array ``x``.
@@ -66,7 +47,7 @@ never call them; ``check`` itself never raises.
 
 Self-check questions
 --------------------
-:data:`QUESTIONS` holds the conceptual questions of lessons 1-5 (``q<lesson>_<name>``, 0.5
+:data:`QUESTIONS` holds the conceptual questions of the lessons (``q<lesson>_<name>``, 0.5
 point each by default), answered with a plain value through the same :func:`check`
 (``check(question_id, ...)`` says "not answered yet") or with the widget of :func:`ask`. Their
 key is stored as salted digests (:mod:`rnncourse.checks.engine.question`; docs/checks.md).
