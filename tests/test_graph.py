@@ -73,7 +73,7 @@ def test_dag_orders_are_valid(edges):
 
 def test_random_dags_are_sorted_validly_and_deterministically():
     rng = np.random.default_rng(0)
-    for trial in range(30):
+    for _ in range(30):
         edges = random_dag(rng, n=int(rng.integers(1, 15)), p=0.3)
         order = topological_sort(edges)
         assert_valid_order(edges, order)
@@ -130,7 +130,7 @@ def test_long_cycle_after_a_dag_prefix_is_real():
 
 def test_reported_cycle_is_real_in_random_graphs():
     rng = np.random.default_rng(1)
-    for trial in range(40):
+    for _ in range(40):
         edges = random_dag(rng, n=10, p=0.25)
         src, dst = rng.choice(sorted(edges), size=2, replace=True)
         edges[dst] = edges[dst] + [src]  # a back edge (or a self-loop): may or may not close a cycle
@@ -276,7 +276,7 @@ def test_building_errors_are_explained():
         g.input("x")
     g.op("y", "tanh", "nothere")
     with pytest.raises(KeyError, match="uses 'nothere', which is not in the graph"):
-        g.edges
+        _ = g.edges
     with pytest.raises(ValueError, match="lag must be a positive int"):
         Delayed("h", 0)
 

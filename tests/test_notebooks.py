@@ -177,8 +177,9 @@ FINISH_FIRST = re.compile(r"finish `([A-Za-z0-9_]+)` first \(exercise (\d+) of t
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.stem)
 def test_untouched_lesson_runs_to_the_last_cell(path):
     """Run All on a lesson with every exercise still a placeholder: no cell raises, each check
-    fails cleanly with "not written yet" (a question's check: "not answered yet"), and each cell that needs a learner's function says which
-    exercise to finish first (and that exercise is one of this lesson's, with its right number)."""
+    fails cleanly with "not written yet" (a question's check: "not answered yet"), and each cell
+    that needs a learner's function says which exercise to finish first (and that exercise is one
+    of this lesson's, with its right number)."""
     nb = _load(path)
     for i, cell in _solution_cells(nb):
         ex_id = _nbgrader(cell)["grade_id"].removesuffix("-answer")

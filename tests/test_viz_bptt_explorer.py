@@ -56,7 +56,7 @@ def test_total_is_the_total_derivative_and_splits_into_upstream_plus_future():
     tr = _trace(p, G)
     for t in range(T):
         delta = np.zeros((N, H))
-        check = gradient_check(tr.total[:, t], lambda: _loss(p, G, nudge=(t, delta)), delta,
+        check = gradient_check(tr.total[:, t], lambda t=t, delta=delta: _loss(p, G, nudge=(t, delta)), delta,
                                f_scale=_scale(p, G))
         assert check.passed, check.describe(f"total[:, {t}]")
     np.testing.assert_array_equal(tr.upstream, G)

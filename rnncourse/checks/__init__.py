@@ -56,6 +56,7 @@ key is stored as salted digests (:mod:`rnncourse.checks.engine.question`; docs/c
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from rnncourse.checks.catalogue import (EXERCISES, LESSONS, QUESTIONS, exercises_for_lesson,
                                         graded_for_lesson, points_for_lesson, questions_for_lesson)
@@ -66,7 +67,8 @@ from rnncourse.checks.autograder import autograde, autograde_question
 from rnncourse.checks.unfinished import skip_if_unfinished
 
 
-def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="full"):
+def check(exercise_id: str, fn: Any, *, seed: int = 0, time_limit: float = DEFAULT_TIME_LIMIT,
+          knock_on: str = "full") -> Result:
     """Check the learner's function ``fn`` for exercise ``exercise_id``.
 
     Parameters
@@ -115,7 +117,7 @@ def _unknown(exercise_id):
     return Result(str(exercise_id), False, f"unknown exercise id {exercise_id!r}: {hint}", 0, 0)
 
 
-def ask(question_id):
+def ask(question_id: str) -> Any:
     """The answer widget of a self-check question (radio buttons, checkboxes or a number box, and
     a Check button that runs the same :func:`check`); see :mod:`rnncourse.checks.widgets`."""
     from rnncourse.checks.widgets import ask as _ask  # late: ipywidgets only when a widget is shown

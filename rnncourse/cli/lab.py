@@ -9,6 +9,7 @@ SIGHUP (the terminal closing) stop it and its kernels, see :func:`serve`.
 
 from __future__ import annotations
 
+import argparse
 import ctypes
 import os
 import shlex
@@ -48,7 +49,7 @@ def _course_files(lessons_dir):
         yield relative
 
 
-def copy_lessons(lessons_dir, workspace):
+def copy_lessons(lessons_dir: Path, workspace: Path) -> CopyReport:
     """Copy every file of ``lessons_dir`` into ``workspace``, never overwriting an existing file.
 
     Parameters
@@ -95,7 +96,7 @@ def copy_lessons(lessons_dir, workspace):
     return report
 
 
-def jupyter_command(workspace, no_browser=False, port=None):
+def jupyter_command(workspace: Path, no_browser: bool = False, port: int | None = None) -> list[str]:
     """The command that starts JupyterLab in ``workspace`` with this Python, as a list.
 
     As root (containers, CI) JupyterLab refuses to start without ``--allow-root``, so it is added.
@@ -148,7 +149,7 @@ def _kill_after(child, grace):
         child.kill()
 
 
-def serve(command, grace=STOP_GRACE_SECONDS):
+def serve(command: list[str], grace: float = STOP_GRACE_SECONDS) -> int:
     """Run ``command`` (JupyterLab) until it exits, or until `rnncourse lab` is told to stop.
 
     On Ctrl-C (SIGINT), SIGTERM or SIGHUP, JupyterLab is sent SIGTERM, on which it shuts its kernels
@@ -167,8 +168,9 @@ def serve(command, grace=STOP_GRACE_SECONDS):
         The exit code for `rnncourse lab`: 0 after Ctrl-C (as always), 128 + the signal number
         after SIGTERM or SIGHUP, otherwise JupyterLab's own (128 + N if a signal N ended it).
     """
-    received = []  # stop signals, in the order they came
-    child = killer = None
+    received: list[int] = []  # stop signals, in the order they came
+    child: subprocess.Popen | None = None
+    killer: threading.Timer | None = None
 
     def begin_stop():
         nonlocal killer
@@ -178,6 +180,7 @@ def serve(command, grace=STOP_GRACE_SECONDS):
         killer.daemon = True
         name = "Ctrl-C" if received[0] == signal.SIGINT else signal.Signals(received[0]).name
         _say(f"rnncourse lab: {name} received; stopping JupyterLab and its kernels")
+        assert child is not None  # begin_stop runs only once JupyterLab has started
         child.send_signal(signal.SIGTERM)
         killer.start()
 
@@ -207,7 +210,7 @@ def serve(command, grace=STOP_GRACE_SECONDS):
     return code if code >= 0 else 128 - code
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "lab",
         help="copy the lessons into your workspace and open them in JupyterLab",
@@ -234,7 +237,7 @@ def add_parser(subparsers):
     return parser
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse lab``; returns the exit code."""
     if args.lessons is None:
         try:

@@ -17,7 +17,7 @@ def _copy_name(name, t):
     return f"{name}[{t}]"
 
 
-def unroll(graph, T):
+def unroll(graph: Graph, T: int) -> Graph:
     """Turn a recurrent graph into a DAG with one copy of the cell per time step.
 
     Parameters
@@ -88,7 +88,7 @@ def unroll(graph, T):
     return out
 
 
-def rnn_cell_graph(loss="weighted_sum"):
+def rnn_cell_graph(loss: str = "weighted_sum") -> Graph:
     """The recurrent graph of the vanilla RNN cell ``h = tanh(x Wx + h_prev Wh + b)``.
 
     Nodes: inputs ``x`` (N, D); parameters ``Wx`` (D, H), ``Wh`` (H, H), ``b`` (H,); ops
@@ -121,7 +121,7 @@ def rnn_cell_graph(loss="weighted_sum"):
     return g
 
 
-def sequence_values(name, seq):
+def sequence_values(name: str, seq: np.ndarray) -> dict[str, np.ndarray]:
     """Split a batch-first sequence into the per-step values of an unrolled graph.
 
     Parameters

@@ -64,7 +64,7 @@ def test_the_right_answer_passes_and_every_known_wrong_answer_names_its_misconce
 def test_an_option_picked_wrongly_or_missed_says_so(qid):
     _, spec = SPECS[qid]
     right = set(spec["right"])
-    for key, (name, text, _) in spec["wrong"].items():
+    for key, (_name, text, _) in spec["wrong"].items():
         if key[:1] not in "+-":
             continue
         answer = right | {key[1]} if key[0] == "+" else right - {key[1]}

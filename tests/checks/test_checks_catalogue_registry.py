@@ -1,13 +1,11 @@
 """checks.catalogue: the registry, its lesson order and its facts."""
 
 import importlib.util
-import re
 import types
 from pathlib import Path
 
 import pytest
 
-import rnncourse.checks
 from rnncourse.checks import QUESTIONS, EXERCISES, LESSONS, exercises_for_lesson, points_for_lesson
 from rnncourse.checks.catalogue import MODULES, build_registry
 

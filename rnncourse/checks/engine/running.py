@@ -194,7 +194,8 @@ def run_limited(thunk, time_limit=None, fp_errors=None):
     """Run ``thunk()`` with floating-point warnings silenced and an optional time limit (seconds).
 
     The kinds of floating-point error numpy met (``"divide by zero"``, ``"invalid value"``,
-    ``"overflow"``) are appended to the list ``fp_errors`` when one is given. Returns ``("returned", value)``, ``("raised", exception)`` or ``("timeout", None)``. In the
+    ``"overflow"``) are appended to the list ``fp_errors`` when one is given. Returns
+    ``("returned", value)``, ``("raised", exception)`` or ``("timeout", None)``. In the
     main thread of a POSIX process an alarm interrupts a runaway loop; elsewhere the call runs in
     a daemon thread that is abandoned (it keeps running in the background) when time is up.
     """
