@@ -363,6 +363,7 @@ def backprop(graph: Graph, values: dict[str, np.ndarray], loss: str | None = Non
         if node.kind != "op" or name not in grads:
             continue
         args = [vals[s] for s, _ in node.inputs]
+        assert node.op is not None  # Graph.op always names the operation of an op node
         local = OPS[node.op][2](grads[name], args, vals[name])
         for (src, _), d in zip(node.inputs, local):
             per_use.setdefault(src, []).append((name, d))

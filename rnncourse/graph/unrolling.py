@@ -77,6 +77,7 @@ def unroll(graph: Graph, T: int) -> Graph:
                 out.input(name, time=t, base=node.name)
             elif node.kind == "op":
                 args = [source(src, lag, t) for src, lag in node.inputs]
+                assert node.op is not None  # Graph.op always names the operation of an op node
                 out.op(name, node.op, *args, time=t, base=node.name)
 
     if graph.loss is not None:
