@@ -24,8 +24,11 @@ from test_grading_corpus import LESSON, POSSIBLE
 from rnncourse.checks import questions_for_lesson
 from rnncourse.grading.results import points_number
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="the sandbox and process containment are Linux-only")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"),
+                       reason="the sandbox and process containment are Linux-only"),
+]
 
 EXPECTED_STATUS = {
     "checker_replaced": "ok", "allclose_replaced": "ok", "input_transformer": "ok",

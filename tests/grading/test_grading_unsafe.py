@@ -19,8 +19,11 @@ import pytest
 from hostile_corpus import HONEST, run_batch
 from test_grading_corpus import POSSIBLE
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="process containment is Linux-only (prctl, /proc)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"),
+                       reason="process containment is Linux-only (prctl, /proc)"),
+]
 
 
 @pytest.fixture(scope="module")
