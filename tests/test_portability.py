@@ -21,7 +21,7 @@ on are left out, since the bare ``pytest`` run (nbval in this environment) alrea
 
 * figures are not rendered: the kernels' IPython profile sets ``InlineBackend.figure_formats`` to
   nothing, so a figure still prints its ``<Figure size ... with N Axes>`` line, which nbval
-  compares, but no PNG, which nbval never compares (rendering was most of a variant's time);
+  compares, but no PNG, which nbval never compares (rendering costs most of a variant's time);
 * cells that cannot change what is compared are not run: a cell whose output nbval ignores and
   that only calls a function on literal arguments (``ask("q04_...")``, ``bptt_explorer(T=10)``:
   a widget, no name bound, nothing of the notebook read), and every cell after the last compared
