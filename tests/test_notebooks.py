@@ -151,8 +151,12 @@ def test_solution_code_cells_all_executed_with_outputs_kept(path):
     assert not never, f"{path.name}: cells {never} were never executed, so nbval compares nothing"
 
 
-def _run_all(path):
-    """Execute every cell of the lesson top to bottom, as Run All does; errors are recorded."""
+def _run_all(path, ipython_dir):
+    """Execute every cell of the lesson top to bottom, as Run All does; errors are recorded.
+
+    The kernel renders no figure images (its IPython profile in ``ipython_dir`` sets
+    ``InlineBackend.figure_formats`` to nothing): nothing here looks at them, and nbval renders
+    every figure of the solutions, whose plotting code the lessons share."""
     import subprocess
 
     import nbformat
@@ -165,7 +169,12 @@ def _run_all(path):
     km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnvKernelSpecManager())
     client = NotebookClient(nb, km=km, timeout=120, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
-    client.execute(env=kernel_environment(), stderr=subprocess.DEVNULL)
+    profile = Path(ipython_dir) / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.py").write_text(
+        "c = get_config()\nc.InlineBackend.figure_formats = set()\n")
+    env = dict(kernel_environment(), IPYTHONDIR=str(ipython_dir))
+    client.execute(env=env, stderr=subprocess.DEVNULL)
     return nb
 
 
@@ -175,7 +184,7 @@ FINISH_FIRST = re.compile(r"finish `([A-Za-z0-9_]+)` first \(exercise (\d+) of t
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.stem)
-def test_untouched_lesson_runs_to_the_last_cell(path):
+def test_untouched_lesson_runs_to_the_last_cell(path, tmp_path):
     """Run All on a lesson with every exercise still a placeholder: no cell raises, each check
     fails cleanly with "not written yet" (a question's check: "not answered yet"), and each cell
     that needs a learner's function says which exercise to finish first (and that exercise is one
@@ -186,7 +195,7 @@ def test_untouched_lesson_runs_to_the_last_cell(path):
         assert "BEGIN SOLUTION" not in _source(cell)
         assert f'raise NotImplementedError("Exercise {ex_id}' in _source(cell), f"{path.name} cell {i + 1}"
     order = [ex.id for ex in exercises_for_lesson(path.stem)]
-    run = _run_all(path)
+    run = _run_all(path, tmp_path / "ipython")
     code_cells = [c for c in run.cells if c.cell_type == "code"]
     assert all(c.get("execution_count") for c in code_cells if c.source.strip()), "Run All stopped early"
     guarded = 0
