@@ -12,6 +12,7 @@ from question_key import SPEC, SPEC_PENDING
 from render_questions import accepted_texts, rendered, wrong_text
 from rnncourse.authoring.questions import HINTS
 from rnncourse.checks import EXERCISES, LESSONS, QUESTIONS, check, questions_for_lesson
+from rnncourse.checks.engine.question import QUESTION_POINTS
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = {q["id"]: (lesson, q) for lesson, qs in SPEC.items() for q in qs}
@@ -47,7 +48,7 @@ def test_every_lesson_from_1_has_three_to_six_questions_and_twenty_in_all():
 def test_the_right_answer_passes_and_every_known_wrong_answer_names_its_misconception(qid):
     lesson, spec = SPECS[qid]
     question = QUESTIONS[qid]
-    assert question.lesson == lesson and question.points == 0.5
+    assert question.lesson == lesson and question.points == QUESTION_POINTS
     for answer in _answers(spec):
         result = check(qid, answer)
         assert result.passed and result.message == f"Right. {spec['explanation']}", answer

@@ -487,7 +487,7 @@ def test_squared_norm_fails_both_ways_round():
 
 def test_pytorch_epsilon_passes_with_a_kind_note_and_other_epsilons_do_not():
     r = check("clip_gradients", clip_pytorch)
-    assert r.passed and r.points == 1
+    assert r.passed and r.points == EXERCISES["clip_gradients"].points
     assert r.message.startswith("All 5 test cases pass.\nNote: you scale by max_norm / "
                                 "(total_norm + eps) with a tiny eps, PyTorch's convention")
     assert r.message.count("Note:") == 1
