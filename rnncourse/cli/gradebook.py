@@ -8,6 +8,7 @@ two rows for one student, an ``--out`` that is the gradebook or the roster).
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 PROG = "rnncourse gradebook export"
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "gradebook",
         help="export a gradebook for Canvas or Moodle",
@@ -64,7 +65,7 @@ def _same_file(a, b):
         a.exists() and b.exists() and os.path.samefile(a, b))
 
 
-def run_export(args):
+def run_export(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse gradebook export``; returns the exit code."""
     from rnncourse.grading import gradebook, lms
     from rnncourse.grading.loading import resolve_lesson
