@@ -95,3 +95,13 @@ def test_ci_runs_the_quick_subset_under_the_oldest_and_newest_python_with_the_nu
     assert re.fullmatch(r"numpy>=\d+\.\d+", numpy), f"{numpy}: CI reads the floor as numpy>=X.Y"
     # the quick subset is the library, checks and grading tests: no notebooks, no browser
     assert "tests/checks tests/grading" in ci and "tests/test_notebooks.py" in ci
+
+
+def test_the_license_is_an_spdx_expression_and_the_build_backend_reads_it():
+    """A license table (``{ text = ... }``) makes setuptools warn on every install; the SPDX
+    string form needs setuptools 77 or newer, so the build requirement says so."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert config["project"]["license"] == "MIT"
+    [setuptools] = [r for r in config["build-system"]["requires"] if r.startswith("setuptools")]
+    floor = setuptools.split(">=")[1]
+    assert tuple(int(p) for p in floor.split(".")) >= (77,), setuptools

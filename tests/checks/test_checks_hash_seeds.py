@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from named_mistakes import assert_no_internal_names
-from verdicts import answers, collect
+from tests.checks.named_mistakes import assert_no_internal_names
+from tests.checks.verdicts import answers, collect
 
 from rnncourse.checks import EXERCISES
 
@@ -68,9 +68,9 @@ def test_a_right_answer_that_walks_a_set_passes_under_every_hash_seed():
     """Kahn's walk may start at next(iter(leftovers)): a different (real) cycle in each process,
     the same verdict in all of them."""
     code = (
-        f"import sys; sys.path.insert(0, {os.path.dirname(SCRIPT)!r})\n"
-        "from test_checks_catalogue_graph import kahn\n"
-        "import test_checks_catalogue_graph as g\n"
+        f"import sys; sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.dirname(SCRIPT)))!r})\n"
+        "from tests.checks.test_checks_catalogue_graph import kahn\n"
+        "import tests.checks.test_checks_catalogue_graph as g\n"
         "from rnncourse.checks import check\n"
         "def any_start(edges):\n"
         "    try:\n"

@@ -11,7 +11,7 @@ import numpy as np
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from rnncourse import nn
-from real_lessons import solution_answers, solution_question_answers
+from tests.grading.real_lessons import solution_answers, solution_question_answers
 
 from rnncourse.checks import (EXERCISES, QUESTIONS, check, exercises_for_lesson, points_for_lesson,
                               questions_for_lesson)

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from conftest import require_sandbox
 from rnncourse.checks import EXERCISES, points_for_lesson
 from rnncourse.rnn import rnn_step_backward as course_step
-from real_lessons import grade, real_submission, report, solution_answers, write_notebook
+from tests.grading.real_lessons import grade, real_submission, report, solution_answers, write_notebook
+from tests.grading.sandbox_required import require_sandbox
 
 # the full points of the two exercises, as the gradebook writes them
 STEP, SEQUENCE = (f"{EXERCISES[ex_id].points:g}" for ex_id in ("rnn_step_backward", "rnn_backward"))

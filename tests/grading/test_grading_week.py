@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_sandbox
-from test_grading_corpus import CORRECT, LESSON, WRONG_TANH, lesson_notebook, write
+from tests.grading.sandbox_required import require_sandbox
+from tests.grading.test_grading_corpus import CORRECT, LESSON, WRONG_TANH, lesson_notebook, write
 
 from rnncourse.checks import graded_for_lesson, questions_for_lesson
 
