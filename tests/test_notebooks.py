@@ -121,6 +121,28 @@ def test_exercise_headings_agree_with_the_catalogue(path):
                     f"'({want:g} point{'s' if want != 1 else ''})', then `rnncourse release`")
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+COUNTED = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r"|\d+) (exercises|self-check questions)\b",
+                     re.I)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_counts_of_exercises_in_the_prose_agree_with_the_catalogue(path):
+    """"(five exercises)" in a lesson's text is the number of its exercises in the catalogue."""
+    counts = {"exercises": len(exercises_for_lesson(path.stem)),
+              "self-check questions": len(questions_for_lesson(path.stem))}
+    for i, cell in enumerate(_load(path)["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        for m in COUNTED.finditer(_source(cell)):
+            said = m.group(1).lower()
+            number = int(said) if said.isdigit() else NUMBER_WORDS.index(said)
+            want = counts[m.group(2).lower()]
+            assert number == want, (
+                f"solutions/{path.name} cell {i + 1} says {m.group(0)!r}, but the catalogue gives "
+                f"{path.stem} {want} {m.group(2)}; write {want}, then `rnncourse release`")
+
+
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.stem)
 def test_lesson_metadata_points_agree_with_the_catalogue(path):
     """Points are defined once, in the catalogue; the release copies them into each lesson."""
