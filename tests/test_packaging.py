@@ -55,8 +55,8 @@ def test_readme_quick_start_and_ci_agree():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "pip install -e . && rnncourse lab" in readme
-    assert 'pip install -e ".[test,nbgrader]" && pytest' in readme
-    assert 'pip install -q -e ".[test,nbgrader]"' in ci and re.search(r"^pytest\s*$", ci, re.M)
+    assert 'pip install -e ".[test,nbgrader,hub]" && pytest' in readme
+    assert 'pip install -q -e ".[test,nbgrader,hub]"' in ci and re.search(r"^pytest\s*$", ci, re.M)
 
 
 def test_the_nbgrader_extra_and_the_readme_say_the_same():
@@ -105,3 +105,13 @@ def test_the_license_is_an_spdx_expression_and_the_build_backend_reads_it():
     [setuptools] = [r for r in config["build-system"]["requires"] if r.startswith("setuptools")]
     floor = setuptools.split(">=")[1]
     assert tuple(int(p) for p in floor.split(".")) >= (77,), setuptools
+
+
+def test_the_hub_extra_the_readme_and_ci_agree():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert _names(project["optional-dependencies"]["hub"]) == {"jupyterhub", "jupyterhub-idle-culler"}
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert 'pip install -e ".[hub]"' in readme and "docs/workshop.md" in readme
+    assert "npm install -g configurable-http-proxy" in readme
+    assert "npm install -g --silent configurable-http-proxy" in ci and "apt-get install -y -qq nodejs npm" in ci

@@ -1,9 +1,9 @@
 """The ``rnncourse`` command line (also ``python -m rnncourse``).
 
 Commands, one module each: ``lab`` (learners), ``doctor`` (everyone), ``release`` and ``execute``
-(lesson writers), ``grade``, ``gradebook export`` and ``export gradescope`` (instructors).
-``rnncourse --help`` lists them and ``rnncourse COMMAND --help`` explains each option. Usage
-errors exit with code 2.
+(lesson writers), ``grade``, ``gradebook export`` and ``export gradescope`` (instructors),
+``hub`` (instructors running a workshop room). ``rnncourse --help`` lists them and
+``rnncourse COMMAND --help`` explains each option. Usage errors exit with code 2.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Sequence
 
 import rnncourse
-from rnncourse.cli import doctor, export, grade, lab
+from rnncourse.cli import doctor, export, grade, lab, workshop
 from rnncourse.cli import gradebook as gradebook_commands
 from rnncourse.cli import release as release_commands
 
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_parser(subparsers)
     gradebook_commands.add_parser(subparsers)
     export.add_parser(subparsers)
+    workshop.add_parser(subparsers)
     return parser
 
 
@@ -47,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.error("choose a command: lab, doctor, release, execute, grade, gradebook or export "
+            parser.error("choose a command: lab, doctor, release, execute, grade, gradebook, export or hub "
                          "(rnncourse --help describes them)")
         return int(args.run(args) or 0)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)

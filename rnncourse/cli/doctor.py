@@ -187,18 +187,35 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "grading sandbox, which only instructors who grade need, is a NOTE, not a failure)."
         ),
     )
+    parser.add_argument("--hub", action="store_true",
+                        help="also check what the workshop hub needs (rnncourse hub start): JupyterHub, "
+                             "configurable-http-proxy, Node.js, root, and a Python learners can run")
     parser.set_defaults(run=run, parser=parser)
     return parser
 
 
+def hub_checks() -> list[CheckResult]:
+    """What ``rnncourse hub start`` needs, as :class:`CheckResult` lines (see rnncourse.hub.requirements)."""
+    from rnncourse.hub.requirements import all_requirements
+
+    try:
+        lessons = find_lessons_dir()
+    except CourseFolderNotFound:
+        lessons = None
+    return [CheckResult(f"hub: {r.name}", r.ok, r.detail, r.fix) for r in all_requirements(lessons)]
+
+
 def run(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse doctor``; returns 0 when every check is OK, else 1."""
-    results = all_checks()
+    results = all_checks() + (hub_checks() if getattr(args, "hub", False) else [])
     for result in results:
         print(result.line())
     problems = sum(not r.ok and r.required for r in results)
     if problems:
         print(f"{problems} problem(s) found: fix them in the order shown, then run rnncourse doctor again.")
         return 1
-    print("Everything is ready: start the course with rnncourse lab.")
+    if getattr(args, "hub", False):
+        print("Everything is ready: start the workshop hub with rnncourse hub start (docs/workshop.md).")
+    else:
+        print("Everything is ready: start the course with rnncourse lab.")
     return 0
