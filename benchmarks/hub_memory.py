@@ -1,5 +1,6 @@
 """Memory of one learner on the workshop hub: their idle JupyterLab server, and a kernel that has
-run lesson 06 (the heaviest lesson; its solution, so every cell does its full work) to the end. Prints RSS and PSS in MiB.
+run lesson 06 (the heaviest lesson; its solution, so every cell does its full work) to the end.
+Prints RSS and PSS in MiB.
 
 Runs as root on a machine ready for the hub (`rnncourse doctor --hub`): starts `rnncourse hub
 start` on loopback in a scratch folder, logs one learner in over HTTP (their server starts as
@@ -42,7 +43,8 @@ with client.setup_kernel():
             "t = open('/proc/self/smaps_rollup').read()\n"
             "v = {k: int(re.search(k + r':\\s+(\\d+) kB', t).group(1)) for k in ('Rss', 'Pss')}\n"
             "v['peak_rss'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-            "v['peak_address_space'] = int(re.search(r'VmPeak:\\s+(\\d+) kB', open('/proc/self/status').read()).group(1))\n"
+            "v['peak_address_space'] = int(re.search(r'VmPeak:\\s+(\\d+) kB',\n"
+            "                                        open('/proc/self/status').read()).group(1))\n"
             "print(json.dumps(v))")
         client.execute_cell(cell, 0)
         return json.loads(cell.outputs[-1]["text"].strip().splitlines()[-1])
@@ -73,7 +75,8 @@ def main() -> int:
         server = smaps(servers[0][0])
         print(f"idle JupyterLab server: RSS {server['Rss'] / MIB:.0f} MiB, PSS {server['Pss'] / MIB:.0f} MiB, "
               f"peak address space {server['VmPeak'] / MIB:.0f} MiB")
-        own = [hub.process.pid] + [pid for pid in descendants(hub.process.pid) if Path(f"/proc/{pid}").stat().st_uid == 0]
+        own = [hub.process.pid] + [pid for pid in descendants(hub.process.pid)
+                                   if Path(f"/proc/{pid}").stat().st_uid == 0]
         total = sum(smaps(pid)["Pss"] for pid in own)
         print(f"the hub itself (rnncourse hub, JupyterHub, proxy, culler; {len(own)} processes): "
               f"PSS {total / MIB:.0f} MiB")

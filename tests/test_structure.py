@@ -142,8 +142,8 @@ def shared_names(modules: list[str]) -> dict[str, list[str]]:
     """``{name: modules}`` for each last name used by more than one module (or package).
 
     A module of :data:`NAMES_MIRRORING_THE_LIBRARY` may share the name of the library module whose
-    exercises it holds (and only that name). ``__main__`` modules are entry points named by Python
-    (``python -m package``), so they do not count.
+    exercises it holds (and only that name). ``__main__`` is Python's name for what
+    ``python -m package`` runs, so every package may have one.
     """
     def counted(module):
         name = module.rsplit(".", 1)[-1]

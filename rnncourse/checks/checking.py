@@ -10,13 +10,15 @@ judging without recording, for the graders.
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from rnncourse.checks.catalogue import EXERCISES, QUESTIONS
 from rnncourse.checks.engine import DEFAULT_TIME_LIMIT, Result, check_with_dependencies, run_check
 from rnncourse.checks.recording import record_verdict
 
 
-def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="full"):
+def check(exercise_id: str, fn: Any, *, seed: int = 0, time_limit: float = DEFAULT_TIME_LIMIT,
+          knock_on: str = "full") -> Result:
     """Check the learner's function ``fn`` for exercise ``exercise_id``.
 
     Parameters

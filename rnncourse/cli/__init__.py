@@ -10,6 +10,7 @@ errors exit with code 2.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 import rnncourse
 from rnncourse.cli import doctor, export, grade, lab, learner_progress, workshop
@@ -17,7 +18,7 @@ from rnncourse.cli import gradebook as gradebook_commands
 from rnncourse.cli import release as release_commands
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of ``rnncourse`` with one subparser per command."""
     parser = argparse.ArgumentParser(
         prog="rnncourse",
@@ -39,7 +40,7 @@ def build_parser():
     return parser
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
 
     Never raises ``SystemExit``: ``--help`` returns 0, a usage error prints a message naming the

@@ -9,6 +9,7 @@ SIGHUP (the terminal closing) stop it and its kernels, see :func:`serve`.
 
 from __future__ import annotations
 
+import argparse
 import ctypes
 import os
 import shlex
@@ -30,7 +31,7 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def jupyter_command(workspace, no_browser=False, port=None):
+def jupyter_command(workspace: Path, no_browser: bool = False, port: int | None = None) -> list[str]:
     """The command that starts JupyterLab in ``workspace`` with this Python, as a list.
 
     As root (containers, CI) JupyterLab refuses to start without ``--allow-root``, so it is added.
@@ -83,7 +84,8 @@ def _kill_after(child, grace, program="rnncourse lab", served="JupyterLab"):
         child.kill()
 
 
-def serve(command, grace=STOP_GRACE_SECONDS, program="rnncourse lab", served="JupyterLab"):
+def serve(command: list[str], grace: float = STOP_GRACE_SECONDS, program: str = "rnncourse lab",
+          served: str = "JupyterLab") -> int:
     """Run ``command`` (JupyterLab) until it exits, or until `rnncourse lab` is told to stop.
 
     ``program`` and ``served`` name the two processes in the messages (``rnncourse hub start``
@@ -105,8 +107,9 @@ def serve(command, grace=STOP_GRACE_SECONDS, program="rnncourse lab", served="Ju
         The exit code for `rnncourse lab`: 0 after Ctrl-C (as always), 128 + the signal number
         after SIGTERM or SIGHUP, otherwise JupyterLab's own (128 + N if a signal N ended it).
     """
-    received = []  # stop signals, in the order they came
-    child = killer = None
+    received: list[int] = []  # stop signals, in the order they came
+    child: subprocess.Popen | None = None
+    killer: threading.Timer | None = None
 
     def begin_stop():
         nonlocal killer
@@ -117,6 +120,7 @@ def serve(command, grace=STOP_GRACE_SECONDS, program="rnncourse lab", served="Ju
         name = "Ctrl-C" if received[0] == signal.SIGINT else signal.Signals(received[0]).name
         what = "JupyterLab and its kernels" if served == "JupyterLab" else served
         _say(f"{program}: {name} received; stopping {what}")
+        assert child is not None  # begin_stop runs only once the child has started
         child.send_signal(signal.SIGTERM)
         killer.start()
 
@@ -146,7 +150,7 @@ def serve(command, grace=STOP_GRACE_SECONDS, program="rnncourse lab", served="Ju
     return code if code >= 0 else 128 - code
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "lab",
         help="copy the lessons into your workspace and open them in JupyterLab",
@@ -173,7 +177,7 @@ def add_parser(subparsers):
     return parser
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse lab``; returns the exit code."""
     if args.lessons is None:
         try:

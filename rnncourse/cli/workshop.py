@@ -27,7 +27,7 @@ ADMIN_PASSWORD_VARIABLE = "RNNCOURSE_HUB_ADMIN_PASSWORD"
 STOP_GRACE_SECONDS = 60.0
 
 
-def memory_size(text):
+def memory_size(text: str) -> int | None:
     """``--memory-limit``: a size such as 3G or 1500M, or none."""
     try:
         return limits.parse_size(text)
@@ -35,7 +35,7 @@ def memory_size(text):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def learner_name(text):
+def learner_name(text: str) -> str:
     """``--admin`` / ``--learner``: a name that can become a Unix user."""
     try:
         return accounts.check_name(accounts.normalize(text))
@@ -80,10 +80,11 @@ def _lessons(args):
 
 def _add_root(parser):
     parser.add_argument("--root", metavar="DIR", type=Path, default=Path(DEFAULT_ROOT),
-                        help=f"the hub's folder: its state (root only) and the learners' homes (default: ./{DEFAULT_ROOT})")
+                        help=f"the hub's folder: its state (root only) and the learners' homes "
+                             f"(default: ./{DEFAULT_ROOT})")
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "hub", help="the workshop room: start a JupyterHub for the class, push a fixed lesson, list accounts",
         description="The workshop room on one machine: a real JupyterHub where each learner logs in with "
@@ -101,10 +102,12 @@ def add_parser(subparsers):
                     "the command line, where `ps` would show it); it is kept, mode 600, for later starts. "
                     "Ctrl-C, SIGTERM or SIGHUP stop every learner's server and kernel, the services and the proxy.")
     _add_root(start)
-    start.add_argument("--ip", default="", help="address to listen on (default: every interface, so the room can connect)")
+    start.add_argument("--ip", default="",
+                       help="address to listen on (default: every interface, so the room can connect)")
     start.add_argument("--port", type=port_number, default=8000, help="port learners connect to (default: 8000)")
     start.add_argument("--admin", type=learner_name, default="instructor",
-                       help="the instructor's login name; the instructor logs in with the admin password (default: instructor)")
+                       help="the instructor's login name; the instructor logs in with the admin password "
+                            "(default: instructor)")
     start.add_argument("--password-file", metavar="FILE", type=Path,
                        help=f"file holding the workshop password (at least {config.MIN_USER_PASSWORD} characters)")
     start.add_argument("--admin-password-file", metavar="FILE", type=Path,
@@ -112,7 +115,8 @@ def add_parser(subparsers):
                             f"or ${ADMIN_PASSWORD_VARIABLE}; default: a random one made on the first start, "
                             "kept in the state folder)")
     start.add_argument("--roster", metavar="FILE", type=Path,
-                       help="only these learners may log in: one name per line, # for comments (default: anyone with the password)")
+                       help="only these learners may log in: one name per line, # for comments "
+                            "(default: anyone with the password)")
     start.add_argument("--lessons", metavar="DIR", type=Path, default=None,
                        help="the lessons copied into each learner's home (default: lessons/ of the installed course)")
     start.add_argument("--idle-timeout", metavar="MINUTES", type=int, default=60,
@@ -142,7 +146,8 @@ def add_parser(subparsers):
     push.add_argument("--learner", metavar="NAME", type=learner_name, action="append",
                       help="only this learner (repeat for several; default: everyone with an account)")
     push.add_argument("--python", metavar="PATH", default=sys.executable,
-                      help="a Python every learner can run that imports the course (as for hub start; default: this one)")
+                      help="a Python every learner can run that imports the course "
+                           "(as for hub start; default: this one)")
     push.set_defaults(run=run_push, parser=push)
 
     listing = commands.add_parser(
@@ -155,7 +160,7 @@ def add_parser(subparsers):
     return parser
 
 
-def run_start(args) -> int:
+def run_start(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse hub start``; returns the exit code."""
     if args.idle_timeout < 0:
         args.parser.error(f"argument --idle-timeout: must be 0 (never) or more minutes, got {args.idle_timeout}")
@@ -185,8 +190,8 @@ def run_start(args) -> int:
     where = f"http://{args.ip or '<this machine>'}:{args.port}/"
     print(f"hub folder: {settings.root.resolve()} (configuration {config_file})")
     print(f"learners open {where} and log in with their name and the workshop password")
-    note = " (made now; read it with: sudo cat " + str(made["admin_password_file"]) + ")" if made["admin_password_made"] \
-        else f" (in {made['admin_password_file']})"
+    note = (f" (made now; read it with: sudo cat {made['admin_password_file']})" if made["admin_password_made"]
+            else f" (in {made['admin_password_file']})")
     dashboard = "" if args.no_dashboard else f"; the dashboard is at {where}services/{services.DASHBOARD}/"
     print(f"instructor: log in as {args.admin!r} with the instructor's password{note}{dashboard}")
     if args.dry_run:
@@ -203,7 +208,7 @@ def run_start(args) -> int:
     return code
 
 
-def run_push(args) -> int:
+def run_push(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse hub push``; returns 0 when every learner got the file."""
     if not args.file.is_file():
         args.parser.error(f"argument FILE: not a file: {str(args.file)!r}")
@@ -236,7 +241,7 @@ def run_push(args) -> int:
     return 1 if failed else 0
 
 
-def run_accounts(args) -> int:
+def run_accounts(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse hub accounts``; returns the exit code."""
     homes = config.HubSettings(root=args.root).homes
     names = accounts.learner_accounts(homes)

@@ -213,8 +213,10 @@ def render_config(settings: HubSettings) -> str:
         "c.LocalProcessSpawner.term_timeout = 5",
         "",
         "# the instructor's dashboard and the idle culler, as hub-managed services",
-        f"c.JupyterHub.services = {services.service_definitions(str(homes), settings.dashboard_port, settings.idle_timeout, settings.python, settings.dashboard)!r}",
-        f"c.JupyterHub.load_roles = {services.role_definitions(settings.admin, settings.idle_timeout, settings.dashboard)!r}",
+        "c.JupyterHub.services = " + repr(services.service_definitions(
+            str(homes), settings.dashboard_port, settings.idle_timeout, settings.python, settings.dashboard)),
+        "c.JupyterHub.load_roles = " + repr(services.role_definitions(
+            settings.admin, settings.idle_timeout, settings.dashboard)),
         "",
     ]
     return "\n".join(lines)

@@ -128,7 +128,8 @@ def check_lessons_readable(lessons_dir: Path | None) -> Requirement:
     blocked = [p for p in [Path(lessons_dir).resolve(), *Path(lessons_dir).resolve().parents]
                if not os.stat(p).st_mode & 0o001]
     if blocked:
-        return Requirement(name, False, f"learners cannot enter {blocked[0]} (no x for others), so no lesson reaches them",
+        return Requirement(name, False,
+                           f"learners cannot enter {blocked[0]} (no x for others), so no lesson reaches them",
                            f"chmod o+x {blocked[0]}, or put the course where every user can read it")
     return Requirement(name, True, f"{lessons_dir} is readable by every user")
 

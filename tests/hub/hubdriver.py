@@ -39,7 +39,8 @@ def in_ci() -> bool:
 
 def hub_tools_missing() -> str | None:
     """A sentence naming what the hub tests lack here, or None when everything is there."""
-    wanted = [requirements.check_platform(), requirements.check_python_package("jupyterhub", requirements.MIN_JUPYTERHUB),
+    wanted = [requirements.check_platform(),
+              requirements.check_python_package("jupyterhub", requirements.MIN_JUPYTERHUB),
               requirements.check_python_package("jupyterhub-idle-culler"), requirements.check_node(),
               requirements.check_proxy(), requirements.check_root(), requirements.check_user_tools()]
     missing = [f"{r.name}: {r.detail}" for r in wanted if not r.ok]

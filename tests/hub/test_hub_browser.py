@@ -99,7 +99,8 @@ class Learner:
                                     "&& window.jupyterapp.shell.currentWidget.sessionContext "
                                     "&& window.jupyterapp.shell.currentWidget.sessionContext.session "
                                     "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel "
-                                    "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+                                    "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+                                    ".status === 'idle'",
                                     timeout=180_000, polling=500)
         return self
 
@@ -122,7 +123,8 @@ class Learner:
         """
         xsrf = [c["value"] for c in self.context.cookies(f"{self.hub.url}/hub/") if c["name"] == "_xsrf"]
         answer = self.context.request.get(f"{self.hub.url}{path}",  # redirects (the OAuth dance) followed
-                                          headers={"Accept": "application/json", "X-XSRFToken": xsrf[-1] if xsrf else ""})
+                                          headers={"Accept": "application/json",
+                                                   "X-XSRFToken": xsrf[-1] if xsrf else ""})
         return answer.status, answer.text()
 
 

@@ -52,7 +52,8 @@ def test_state_folder_modes_and_private_secrets(tmp_path):
 
 
 def test_first_start_without_a_workshop_password_says_how_to_give_one(tmp_path):
-    with pytest.raises(config.SettingsError, match="--password-file FILE, or set the environment variable RNNCOURSE_HUB_PASSWORD"):
+    with pytest.raises(config.SettingsError,
+                       match="--password-file FILE, or set the environment variable RNNCOURSE_HUB_PASSWORD"):
         config.prepare_state(_settings(tmp_path), None, None)
 
 

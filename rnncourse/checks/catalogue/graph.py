@@ -417,7 +417,7 @@ def _variant_reversed(edges):
 
 def _variant_keys_only(edges):
     indeg = {u: 0 for u in edges}
-    for u, v in edge_list(edges):
+    for _, v in edge_list(edges):
         if v in indeg:
             indeg[v] += 1
     ready = [u for u in edges if indeg[u] == 0]

@@ -219,7 +219,7 @@ class FunctionExercise(Exercise):
         for _ in range(repeats):
             args = self.build_args(case)
             start = time.perf_counter()
-            run_limited(lambda: self.reference_function(*args))
+            run_limited(lambda args=args: self.reference_function(*args))
             best = min(best, time.perf_counter() - start)
         return best
 
