@@ -37,6 +37,27 @@ def _affine_forward_W_T(x, W, b):
     return x @ W.T + b, (x, W, b)
 
 
+def _affine_forward_W_first(x, W, b):
+    return W @ x + b, (x, W, b)
+
+
+def _affine_forward_elementwise(x, W, b):
+    return x * W + b, (x, W, b)
+
+
+def _affine_forward_no_cache(x, W, b):
+    return x @ W + b
+
+
+def _affine_forward_cache_without_b(x, W, b):
+    return x @ W + b, (x, W)
+
+
+def _affine_forward_cache_out(x, W, b):
+    out = x @ W + b
+    return out, (x, W, b, out)
+
+
 AFFINE_FORWARD = FunctionExercise(
     id="affine_forward",
     lesson=LESSON,
@@ -52,6 +73,17 @@ AFFINE_FORWARD = FunctionExercise(
         Mistake("forgot_bias", "forgot to add the bias: out = x @ W + b.", _affine_forward_no_bias),
         Mistake("W_transposed", "used W.T where W belongs: W has shape (D, M), so out = x @ W + b.",
                 _affine_forward_W_T),
+        Mistake("W_before_x", "multiplied in the wrong order, W @ x: the examples are the rows "
+                "of x, so out = x @ W + b, (N, D) @ (D, M) -> (N, M).", _affine_forward_W_first),
+        Mistake("elementwise_product", "x * W multiplies entry by entry; the layer needs the "
+                "matrix product, out = x @ W + b (or np.dot(x, W) + b).",
+                _affine_forward_elementwise),
+        Mistake("no_cache", "returned only out: return the output and the cache, "
+                "out, (x, W, b); affine_backward needs the cache.", _affine_forward_no_cache),
+        Mistake("cache_without_b", "the cache leaves b out: return the cache (x, W, b), all "
+                "three inputs, as the lesson asks.", _affine_forward_cache_without_b),
+        Mistake("cache_with_out", "the cache holds out as well: return the cache (x, W, b), "
+                "exactly the three inputs, as the lesson asks.", _affine_forward_cache_out),
     ),
 )
 
@@ -135,6 +167,14 @@ def _tanh_no_dout(dout, cache):
     return 1.0 - cache**2
 
 
+def _tanh_square_outside(dout, cache):
+    return dout * (1.0 - cache) ** 2
+
+
+def _tanh_sign_flipped(dout, cache):
+    return dout * (cache**2 - 1.0)
+
+
 TANH_BACKWARD = FunctionExercise(
     id="tanh_backward",
     lesson=LESSON,
@@ -152,6 +192,12 @@ TANH_BACKWARD = FunctionExercise(
                 "1 - tanh(x)**2, i.e. dx = dout * (1 - cache**2).", _tanh_no_square),
         Mistake("forgot_dout", "did not multiply by the upstream gradient: dx = dout * "
                 "(1 - cache**2) (chain rule).", _tanh_no_dout),
+        Mistake("squared_the_difference", "wrong tanh derivative: (1 - h)**2 squares the "
+                "difference; the square belongs on h alone, 1 - h**2, so dx = dout * "
+                "(1 - cache**2).", _tanh_square_outside),
+        Mistake("derivative_sign_flipped", "the tanh derivative has the wrong sign: h**2 - 1 is "
+                "negative, while tanh only rises, 1 - h**2 >= 0; dx = dout * (1 - cache**2).",
+                _tanh_sign_flipped),
     ),
 )
 
