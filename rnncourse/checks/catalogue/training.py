@@ -40,6 +40,22 @@ def _last_k_start(k, T):
     return max(T - k, 0)
 
 
+def _backpropagated_from(start):
+    """A detector: dx is zero at every code index before ``start(k, T)`` (> 0) and not after it,
+    whatever dh0 and the weight gradients hold: the loop never visited the earlier steps."""
+    def detect(case, outputs):
+        value = outputs.get("value")
+        if outputs.get("status") != "returned" or not isinstance(value, list) or not value:
+            return False
+        k, T = case["inputs"]["k"], case["dims"]["T"]
+        first = start(k, T)
+        dx = value[0]
+        if first <= 0 or not isinstance(dx, np.ndarray) or dx.ndim != 3 or dx.shape[1] != T:
+            return False
+        return bool(np.all(dx[:, :first] == 0) and np.any(dx[:, first:] != 0))
+    return detect
+
+
 RNN_BACKWARD_TRUNCATED = FunctionExercise(
     id="rnn_backward_truncated",
     lesson=LESSON,
@@ -84,12 +100,14 @@ RNN_BACKWARD_TRUNCATED = FunctionExercise(
                 "gradient between chunks, it does not skip them. Run the backward loop over "
                 "every code index t = T-1, ..., 0, so every chunk's steps get dx and add to "
                 "dWx, dWh and db, and cut only the gradient passed back across a chunk start.",
-                bptt_variant(cut=_right_cut, stop=_last_chunk_start)),
+                bptt_variant(cut=_right_cut, stop=_last_chunk_start),
+                detect=_backpropagated_from(_last_chunk_start)),
         Mistake("only_last_k_steps", "only the last k steps were backpropagated: truncation "
                 "cuts the gradient between chunks [0, k), [k, 2k), ..., it does not skip steps. "
                 "Run the backward loop over every code index t = T-1, ..., 0, and at each chunk "
                 "start (t % k == 0, t > 0) pass zeros to index t-1 instead of dh_prev.",
-                bptt_variant(cut=lambda t, k, T: False, stop=_last_k_start)),
+                bptt_variant(cut=lambda t, k, T: False, stop=_last_k_start),
+                detect=_backpropagated_from(_last_k_start)),
         Mistake("upstream_zeroed_at_cut", "at a chunk boundary the step's own upstream gradient "
                 "was zeroed as well: the cut drops only the gradient carried across the "
                 "boundary (the dh_prev of the chunk's first step); the last step of the chunk "

@@ -91,8 +91,12 @@ class Misconception:
     sealed: str
     section: str
 
+    def words(self, salt, answer_text):
+        """The unsealed text, without the section."""
+        return unseal(salt, answer_text, self.sealed)
+
     def message(self, salt, answer_text):
-        return f"{unseal(salt, answer_text, self.sealed)} See {self.section}."
+        return f"{self.words(salt, answer_text)} See {self.section}."
 
 
 def _shown(answer):
@@ -241,9 +245,11 @@ class QuestionExercise(Exercise):
             return Verdict(False, f"Not quite: {known.message(self.full_salt, text)}", known.name)
         if self.kind == "choices":
             notes = self._option_notes(text)
-            if notes:
+            if notes:  # each option's words, then each section once
+                sections = " and ".join(dict.fromkeys(m.section for _, m in notes))
                 return Verdict(False, "Not quite: " + " ".join(
-                    m.message(self.full_salt, key) for key, m in notes), notes[0][1].name)
+                    m.words(self.full_salt, key) for key, m in notes) + f" See {sections}.",
+                    notes[0][1].name)
         return Verdict(False, f"Not quite. Think it through again with {self.section}.",
                        "unrecognised")
 
