@@ -40,6 +40,8 @@ WORDING = {
         "dW_transposed": "dW is transposed",
         "dW_x_not_transposed": "dW uses x where x.T belongs: dW = x.T @ dout",
         "dx_transposed": "dx is transposed: dx = dout @ W.T",
+        "db_wrong_axis": "db is summed over the wrong axis",
+        "db_not_summed": "db is dout itself",
     },
     "tanh_backward": {
         "tanh_applied_again": "wrong tanh derivative: the cache already holds tanh(x)",
@@ -58,6 +60,8 @@ WORDING = {
         "indexed_columns_loss": "indexed p[:, y] where p[np.arange(N), y] belongs",
         "indexed_columns_grad": "indexed p[:, y] where p[np.arange(N), y] belongs",
         "gradient_sign_flipped": "dscores has the wrong sign",
+        "row_max_without_keepdims": "the row maximum lost its axis",
+        "row_sum_without_keepdims": "the row sum lost its axis",
     },
     "numerical_gradient": {
         "f_called_with_x": "f takes no arguments here: it reads x itself",

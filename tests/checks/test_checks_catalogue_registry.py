@@ -15,13 +15,15 @@ NAMED_MISTAKES = {
     "affine_forward": ("forgot_bias", "W_transposed", "W_before_x", "elementwise_product",
                        "no_cache", "cache_without_b", "cache_with_out"),
     "affine_backward": ("mean_batch", "mean_batch_db", "mean_batch_dW", "dx_W_not_transposed",
-                        "dW_transposed", "dW_x_not_transposed", "dx_transposed"),
+                        "dW_transposed", "dW_x_not_transposed", "dx_transposed", "db_wrong_axis",
+                        "db_not_summed"),
     "tanh_backward": ("tanh_applied_again", "tanh_no_square", "forgot_dout",
                       "squared_the_difference", "derivative_sign_flipped"),
     "softmax_cross_entropy": ("softmax_overflow", "loss_summed", "loss_summed_only",
                               "dscores_not_divided", "forgot_minus_one", "indexed_columns",
                               "indexed_columns_loss", "indexed_columns_grad",
-                              "gradient_sign_flipped"),
+                              "gradient_sign_flipped", "row_max_without_keepdims",
+                              "row_sum_without_keepdims"),
     "numerical_gradient": ("f_called_with_x", "x_not_restored", "one_sided", "missing_factor_two",
                            "first_axis_only", "nudged_copy"),
     "rnn_step_forward": ("Wh_transposed", "Wx_transposed", "forgot_tanh", "forgot_bias",
@@ -80,7 +82,7 @@ def test_registry_and_lessons():
                                          "00_welcome"):
         exercises_for_lesson("04_bptt.ipynb")
     mistakes = sum(len(ex.mistakes) for ex in EXERCISES.values())
-    assert mistakes == 164
+    assert mistakes == 168
     assert {ex_id: tuple(m.name for m in ex.mistakes)
             for ex_id, ex in EXERCISES.items()} == NAMED_MISTAKES
     assert list(EXERCISES) == list(NAMED_MISTAKES)  # the catalogue order

@@ -149,6 +149,7 @@ NUMERICAL_GRADIENT = NumericalGradientExercise(
     reference="rnncourse.gradcheck:numerical_gradient",
     arg_names=("f", "x", "h"),
     output_names=("grad",),
+    returns="the numerical gradient, an array shaped like x",
     cases=_cases,
     arg_builders={"f": ArgBuilder(make_test_function, reads="x")},
     shapes={"grad": "the shape of x"},

@@ -555,6 +555,7 @@ TOPOLOGICAL_SORT = TopologicalSortExercise(
     reference="rnncourse.graph:topological_sort",
     arg_names=("edges",),
     output_names=("order",),
+    returns="a list holding every node once, each after the nodes that feed it",
     cases=_cases,
     mistakes=(
         Mistake("reversed_order", "the order is reversed: every edge u -> v must have u first. "
