@@ -25,7 +25,7 @@ from rnncourse.checks.engine.function import (Alternative, ArgBuilder, FunctionE
 from rnncourse.checks.engine.plaindata import from_bytes, pack, to_bytes, unpack
 from rnncourse.checks.engine.protocol import (DEFAULT_TIME_LIMIT, Exercise, derive_seed,
                                               lesson_number)
-from rnncourse.checks.engine.result import Result, Verdict
+from rnncourse.checks.engine.result import Result, Verdict, verdict_mark
 from rnncourse.checks.engine.runner import aggregate, judge_cases, run_check
 
 __all__ = ["Exercise", "FunctionExercise", "Mistake", "Alternative", "ArgBuilder", "Result", "Verdict",

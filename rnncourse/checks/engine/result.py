@@ -25,6 +25,13 @@ class Verdict:
     timed_out: bool = False
 
 
+def verdict_mark(passed, knock_on=None):
+    """The word a verdict is shown with: PASSED, FAILED, or CREDITED (passed on a knock-on)."""
+    if passed:
+        return "CREDITED" if knock_on else "PASSED"
+    return "FAILED"
+
+
 class Result:
     """The outcome of ``check(exercise_id, fn)``.
 
@@ -53,9 +60,16 @@ class Result:
         self.knock_on = knock_on
 
     @property
+    def mark(self):
+        """``"PASSED"``, ``"FAILED"``, or ``"CREDITED"`` for an answer that gets its points
+        although its cases fail, because the failures come from an exercise it calls (the
+        grader's feedback uses the same word)."""
+        return verdict_mark(self.passed, self.knock_on)
+
+    @property
     def headline(self):
-        word = "✓ PASSED" if self.passed else "✗ FAILED"
-        return f"{word}  {self.exercise_id}  ({self.points}/{self.possible} points)"
+        symbol = "✓" if self.passed else "✗"
+        return f"{symbol} {self.mark}  {self.exercise_id}  ({self.points}/{self.possible} points)"
 
     def __str__(self):
         return f"{self.headline}\n{self.message}"
@@ -78,4 +92,4 @@ class Result:
         )
 
 
-__all__ = ["Verdict", "Result"]
+__all__ = ["Verdict", "Result", "verdict_mark"]
