@@ -68,7 +68,8 @@ def test_a_number_is_rounded_to_its_digits_before_hashing():
 
 @pytest.mark.parametrize("answer, message", [
     (..., "not answered yet: put your answer in place of `...`, e.g. check('q00_demo', 'a'), "
-          "then run the cell again (or use the buttons above)."),
+          "then run the cell again. This cell is what is graded; the buttons above only check an "
+          "answer."),
     (None, "not answered yet: put your answer in place of `...`"),
     ("e", "'e' is not one of the options a, b, c; answer e.g. check('q00_demo', 'a')"),
     ("ab", "'ab' is not one of the options a, b, c"),

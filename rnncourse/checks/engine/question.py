@@ -178,7 +178,8 @@ class QuestionExercise(Exercise):
         how = f"check({self.id!r}, {self.example()})"
         if any(answer is u for u in UNANSWERED):
             return (f"not answered yet: put your answer in place of `...`, e.g. {how}, then run "
-                    "the cell again (or use the buttons above).")
+                    "the cell again. This cell is what is graded; the buttons above only check "
+                    "an answer.")
         if self.kind == "number":
             if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
                 return f"{_shown(answer)} is not a number; answer with a number, e.g. {how}"

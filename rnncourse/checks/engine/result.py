@@ -78,6 +78,10 @@ class Result:
         return str(self)
 
     def _repr_html_(self):
+        return self.panel_html(self.headline, self.message)
+
+    def panel_html(self, headline, message):
+        """The result's panel (green when it passed, red when not) with the given words."""
         if self.passed:  # dark text on light fill: contrast above 7:1 for both panels
             border, fill, ink = "#1a7f37", "#e6f4ea", "#0b3d1c"
         else:
@@ -86,8 +90,8 @@ class Result:
             f'<div role="status" style="border:1px solid {border};border-left:6px solid {border};'
             f'background:{fill};color:{ink};padding:8px 12px;margin:4px 0;border-radius:4px;'
             f'font-family:system-ui,sans-serif;line-height:1.4">'
-            f"<strong>{html.escape(self.headline)}</strong>"
-            f'<div style="white-space:pre-wrap;margin-top:4px">{html.escape(self.message)}</div>'
+            f"<strong>{html.escape(headline)}</strong>"
+            f'<div style="white-space:pre-wrap;margin-top:4px">{html.escape(message)}</div>'
             f"</div>"
         )
 
