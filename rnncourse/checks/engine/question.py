@@ -174,7 +174,27 @@ class QuestionExercise(Exercise):
         """A sample answer of the right kind (never the key), for messages."""
         return {"choice": "'a'", "choices": "{'b', 'd'}", "number": "0.25"}[self.kind]
 
+    def returned_by(self, answer):
+        """``(value, problem)``: a function answering the question (the nbgrader form,
+        ``def q04_x(): return "b"`` handed to ``check``) is called and its returned value is the
+        answer; any other answer is itself. ``problem`` says why a function gave none."""
+        if not callable(answer) or isinstance(answer, type):
+            return answer, None
+        name = getattr(answer, "__name__", "your function")
+        try:
+            return answer(), None
+        except NotImplementedError:
+            return None, (f"not answered yet: in {name}, replace the raise NotImplementedError() "
+                          f"line with return and your answer, e.g. return {self.example()}, "
+                          "then run the cell again.")
+        except Exception as exc:  # the learner's code: said, never raised
+            return None, (f"{name}() raised {type(exc).__name__}: {exc}; it should only return "
+                          f"your answer, e.g. return {self.example()}")
+
     def accepts(self, answer):
+        answer, problem = self.returned_by(answer)
+        if problem:
+            return problem
         how = f"check({self.id!r}, {self.example()})"
         if any(answer is u for u in UNANSWERED):
             return (f"not answered yet: put your answer in place of `...`, e.g. {how}, then run "
@@ -227,10 +247,12 @@ class QuestionExercise(Exercise):
         return [{"label": "your answer", "question": self.id}]
 
     def call(self, answer, case, time_limit=None):
-        """Record the answer as plain data (nothing is run)."""
+        """Record the answer as plain data (nothing is run, except a function that returns the
+        answer: :meth:`returned_by`)."""
         problem = self.accepts(answer)
         if problem:
             return {"status": "unanswerable", "problem": problem, "mutated": []}
+        answer, _ = self.returned_by(answer)
         return {"status": "returned", "value": self.normalise(answer), "mutated": []}
 
     def judge_outputs(self, case, outputs):
