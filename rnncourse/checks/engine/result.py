@@ -25,8 +25,11 @@ class Verdict:
     timed_out: bool = False
 
 
-def verdict_mark(passed, knock_on=None):
-    """The word a verdict is shown with: PASSED, FAILED, or CREDITED (passed on a knock-on)."""
+def verdict_mark(passed, knock_on=None, flag=None):
+    """The word a verdict is shown with: PASSED, FAILED, CREDITED (passed on a knock-on) or
+    FLAGGED (an answer that calls the course's reference: 0 points)."""
+    if flag:
+        return "FLAGGED"
     if passed:
         return "CREDITED" if knock_on else "PASSED"
     return "FAILED"
@@ -46,10 +49,11 @@ class Result:
     knock_on : tuple of str, or None: the exercises it depends on whose mistakes alone made it
         fail (it passes with the course's reference for them; see
         :mod:`~rnncourse.checks.engine.dependencies`)
+    flag : str or None, why the answer is flagged (it calls the course's reference): 0 points
     """
 
     def __init__(self, exercise_id, passed, message, points=0, possible=0, mistake=None,
-                 verdicts=(), knock_on=None):
+                 verdicts=(), knock_on=None, flag=None):
         self.exercise_id = exercise_id
         self.passed = bool(passed)
         self.message = message
@@ -58,13 +62,14 @@ class Result:
         self.mistake = mistake
         self.verdicts = list(verdicts)
         self.knock_on = knock_on
+        self.flag = flag
 
     @property
     def mark(self):
-        """``"PASSED"``, ``"FAILED"``, or ``"CREDITED"`` for an answer that gets its points
-        although its cases fail, because the failures come from an exercise it calls (the
-        grader's feedback uses the same word)."""
-        return verdict_mark(self.passed, self.knock_on)
+        """``"PASSED"``, ``"FAILED"``, ``"CREDITED"`` for an answer that gets its points
+        although its cases fail, because the failures come from an exercise it calls, or
+        ``"FLAGGED"`` (the grader's feedback uses the same words)."""
+        return verdict_mark(self.passed, self.knock_on, self.flag)
 
     @property
     def headline(self):
