@@ -115,7 +115,7 @@ class QuestionWidget:
         returns the result (the same as ``check(question_id, answer)``)."""
         from IPython.display import HTML, display
 
-        from rnncourse.checks import check
+        from rnncourse.checks.checking import check
 
         answer = self.answer()
         self.result = check(self.question.id, answer)
@@ -156,7 +156,7 @@ def ask(question_id):
     """
     import difflib
 
-    from rnncourse.checks import QUESTIONS
+    from rnncourse.checks.catalogue import QUESTIONS
 
     question = QUESTIONS.get(question_id)
     if not isinstance(question, QuestionExercise):

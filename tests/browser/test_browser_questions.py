@@ -14,8 +14,8 @@ import sys
 
 import pytest
 
-from labdriver import load_notebook, REPO
 from rnncourse.checks import QUESTIONS
+from tests.browser.labdriver import load_notebook, REPO
 
 pytestmark = pytest.mark.browser
 

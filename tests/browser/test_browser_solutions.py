@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from labdriver import (cell_errors, cells_meant_to_raise, cells_with_stored_widgets, load_notebook,
+from tests.browser.labdriver import (cell_errors, cells_meant_to_raise, cells_with_stored_widgets, load_notebook,
                        notebooks_in)
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@
 
 import numpy as np
 import pytest
-from named_mistakes import assert_fails_as, assert_no_internal_names
+from tests.checks.named_mistakes import assert_fails_as, assert_no_internal_names
 
 from rnncourse import rnn
 from rnncourse.checks import EXERCISES, check
