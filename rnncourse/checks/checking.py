@@ -2,7 +2,9 @@
 
 It finds the exercise (or question) in the catalogue, runs it through the engine with the
 knock-on rule for the exercises it calls, and returns a :class:`~rnncourse.checks.engine.Result`;
-an unknown id fails and names the closest known ids.
+an unknown id fails and names the closest known ids. An answer that calls the course's own
+implementation of the exercise fails as FLAGGED, found and worded as the grader does
+(:mod:`rnncourse.checks.reference_use`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import difflib
 
 from rnncourse.checks.catalogue import EXERCISES, QUESTIONS
 from rnncourse.checks.engine import DEFAULT_TIME_LIMIT, Result, check_with_dependencies, run_check
+from rnncourse.checks.reference_use import flag_message, reference_flag
 
 
 def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="full"):
@@ -45,6 +48,9 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="f
     if exercise is None:
         return _unknown(exercise_id)
     try:
+        flag = reference_flag(exercise, fn)
+        if flag:
+            return Result(exercise.id, False, flag_message(flag), 0, exercise.points, flag=flag)
         return check_with_dependencies(
             exercise, fn, EXERCISES,
             lambda ex, answer: run_check(ex, answer, seed=seed, time_limit=time_limit),

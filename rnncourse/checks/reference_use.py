@@ -2,20 +2,19 @@
 
 The grader flags an exercise whose function calls the library's own implementation of it
 (:func:`rnncourse.checks.references.static_flags`, run on the submitted notebook's code) and
-gives it 0 points. :func:`reference_flag` runs that same detection on the code the learner ran:
-in a Jupyter kernel the kernel's input history (every cell run, in order, so the last definition
-of a name wins as it does in the kernel), elsewhere the source file that defines the function.
-:func:`flag_message` is the one wording of a flag, used by ``check`` and by the grader's
-feedback alike.
+gives it 0 points. :func:`reference_flag` runs that same detection on the notebook's code as
+the kernel ran it: the kernel's input history, every cell run in order, so the last definition
+of a name wins as it does in the kernel. :func:`flag_message` is the one wording of a flag, used
+by ``check`` and by the grader's feedback alike.
 
-A function of the course package itself (``check("affine_forward", rnncourse.nn.affine_forward)``,
-as the course's own tests do) is the reference being checked, not a learner's answer, unless the
-notebook binds the exercise's name to it (``affine_forward = rnncourse.nn.affine_forward``).
+Outside a Jupyter kernel there is no notebook to read and nothing is flagged: a script or a test
+may call ``check("affine_forward", rnncourse.nn.affine_forward)`` to check the reference itself.
+In a kernel, the answer is named as the notebook binds it (the exercise's own name when it is
+bound to the answer), so ``affine_forward = rnncourse.nn.affine_forward`` is flagged as the
+grader flags it.
 """
 
 from __future__ import annotations
-
-import inspect
 
 FLAG_ADVICE = ("Write the computation yourself; the library's version is there to check against, "
                "not to call.")
@@ -53,17 +52,6 @@ def _bound_name(namespace, exercise_id, fn):
     return names[0] if names else getattr(fn, "__name__", exercise_id)
 
 
-def _file_sources(fn):
-    """The source of the file that defines ``fn`` (outside the course package), or None."""
-    module = str(getattr(fn, "__module__", "") or "")
-    if module == "rnncourse" or module.startswith("rnncourse."):
-        return None
-    try:
-        return [inspect.getsource(inspect.getmodule(fn))]
-    except (TypeError, OSError):
-        return None
-
-
 def reference_flag(exercise, fn):
     """Why ``fn``, an answer to ``exercise``, would be flagged for calling the course's
     reference (the grader's reason, word for word), or None."""
@@ -73,13 +61,9 @@ def reference_flag(exercise, fn):
 
     shell = _shell()
     sources = _kernel_sources(shell, fn) if shell is not None else None
-    if sources is not None:
-        name = _bound_name(shell.user_ns, exercise.id, fn)
-    else:
-        sources = _file_sources(fn)
-        name = getattr(fn, "__name__", exercise.id)
-        if sources is None:
-            return None
+    if sources is None:
+        return None
+    name = _bound_name(shell.user_ns, exercise.id, fn)
     notebook = {"cells": [{"cell_type": "code", "source": s} for s in sources]}
     return static_flags(notebook, {exercise.id: name}).get(exercise.id)
 

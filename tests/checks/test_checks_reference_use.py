@@ -1,15 +1,15 @@
 """checks.reference_use: an answer that calls the course's own function is not PASSED in the
-notebook; check finds it with the grader's detection and says it in the grader's words."""
+notebook; check finds it with the grader's detection on the cells the kernel ran and says it in
+the grader's words."""
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 
 import pytest
 
 from rnncourse.checks import EXERCISES, check
-from rnncourse.checks.reference_use import flag_message, reference_flag
+from rnncourse.checks.reference_use import flag_message
 from rnncourse.checks.references import static_flags
 
 CALLS_THE_LIBRARY = {
@@ -26,27 +26,36 @@ CALLS_THE_LIBRARY = {
                       "    return r.lstm_backward(dh, cache)\n\n"
                       "def lstm_backward(dh, cache):\n"
                       "    return helper(dh, cache)\n",
-                      "lstm_backward calls the course's reference rnncourse.rnn.lstm_backward"),
+                      "lstm_backward calls the course's reference "
+                      "rnncourse.rnn.lstm.lstm_backward"),
+    "tanh_backward": ("import rnncourse.nn as nn\n"
+                      "tanh_backward = nn.tanh_backward\n",
+                      "tanh_backward is the course's own rnncourse.nn.tanh_backward"),
 }
 
 
-def _module(tmp_path, name, code):
-    path = tmp_path / f"{name}_answer.py"
-    path.write_text(code)
-    spec = importlib.util.spec_from_file_location(f"{name}_answer", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture
+def kernel():
+    """An IPython shell that keeps its input history, as a Jupyter kernel does."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    run = shell.run_cell
+    shell.run_cell = lambda code: run(textwrap.dedent(code), store_history=True)
+    shell.run_cell("from rnncourse.checks import check")
+    yield shell
+    InteractiveShell.clear_instance()
 
 
 @pytest.mark.parametrize("ex_id", list(CALLS_THE_LIBRARY))
-def test_an_answer_calling_the_library_is_flagged_in_the_graders_words(tmp_path, ex_id):
+def test_an_answer_calling_the_library_is_flagged_in_the_graders_words(kernel, ex_id):
     code, reason = CALLS_THE_LIBRARY[ex_id]
-    fn = getattr(_module(tmp_path, ex_id, code), ex_id)
     # the grader's detection on a notebook holding the same code gives the same reason
-    notebook = {"cells": [{"cell_type": "code", "source": code}]}
-    assert static_flags(notebook, {ex_id: ex_id}) == {ex_id: reason}
-    r = check(ex_id, fn)
+    assert static_flags({"cells": [{"cell_type": "code", "source": code}]}, {ex_id: ex_id}) == {
+        ex_id: reason}
+    kernel.run_cell(code)
+    kernel.run_cell(f"verdict = check({ex_id!r}, {ex_id})")
+    r = kernel.user_ns["verdict"]
     assert (r.passed, r.points, r.flag) == (False, 0, reason)
     assert r.message == flag_message(reason) == (
         f"Flagged, 0 points: {reason}. Write the computation yourself; the library's version is "
@@ -55,43 +64,20 @@ def test_an_answer_calling_the_library_is_flagged_in_the_graders_words(tmp_path,
     assert "PASSED" not in str(r)
 
 
-def test_the_librarys_own_function_and_an_own_answer_are_not_flagged(tmp_path):
+def test_the_last_definition_counts_as_in_the_kernel(kernel):
+    kernel.run_cell(CALLS_THE_LIBRARY["affine_forward"][0])
+    kernel.run_cell("r1 = check('affine_forward', affine_forward)")
+    kernel.run_cell("""
+        def affine_forward(x, W, b):
+            return x @ W + b, (x, W, b)
+        """)
+    kernel.run_cell("r2 = check('affine_forward', affine_forward)")
+    assert kernel.user_ns["r1"].flag and not kernel.user_ns["r1"].passed
+    assert kernel.user_ns["r2"].passed and kernel.user_ns["r2"].flag is None
+
+
+def test_outside_a_kernel_the_library_checks_as_itself():
     from rnncourse import nn
 
-    assert check("affine_forward", nn.affine_forward).passed  # the reference checked as itself
-    own = _module(tmp_path, "own", "import numpy as np\n\n"
-                                   "def affine_forward(x, W, b):\n"
-                                   "    return x @ W + b, (x, W, b)\n").affine_forward
-    assert reference_flag(EXERCISES["affine_forward"], own) is None
-    assert check("affine_forward", own).passed
-
-
-def test_in_a_kernel_the_cells_that_ran_are_read(tmp_path):
-    """The kernel's input history, in order: a flagged definition replaced by an own one passes,
-    and a name bound to the library's function is flagged."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    try:
-        run = lambda code: shell.run_cell(textwrap.dedent(code), store_history=True)  # noqa: E731
-        run("""
-            import rnncourse.nn as nn
-            from rnncourse.checks import check
-            def affine_forward(x, W, b):
-                return nn.affine_forward(x, W, b)
-            """)
-        run("r1 = check('affine_forward', affine_forward)")
-        run("""
-            def affine_forward(x, W, b):
-                return x @ W + b, (x, W, b)
-            """)
-        run("r2 = check('affine_forward', affine_forward)")
-        run("tanh_backward = nn.tanh_backward")
-        run("r3 = check('tanh_backward', tanh_backward)")
-        ns = shell.user_ns
-        assert ns["r1"].flag == "affine_forward calls the course's reference rnncourse.nn.affine_forward"
-        assert ns["r2"].passed and ns["r2"].flag is None
-        assert ns["r3"].flag == "tanh_backward is the course's own rnncourse.nn.tanh_backward"
-        assert ns["r3"].points == 0
-    finally:
-        InteractiveShell.clear_instance()
+    r = check("affine_forward", nn.affine_forward)
+    assert r.passed and r.flag is None
