@@ -35,4 +35,4 @@ __all__ = ["Exercise", "FunctionExercise", "Mistake", "Alternative", "ArgBuilder
            "run_check", "judge_cases", "aggregate", "exception_message", "label",
            "load_function", "derive_seed", "lesson_number", "DEFAULT_TIME_LIMIT", "pack",
            "unpack", "to_bytes", "from_bytes", "KNOCK_ON_POLICIES", "check_with_dependencies",
-           "knock_on", "same_lesson_dependencies", "swapped_globals"]
+           "knock_on", "same_lesson_dependencies", "swapped_globals", "verdict_mark"]

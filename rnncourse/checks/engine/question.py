@@ -41,7 +41,19 @@ QUESTION_POINTS = 0.5
 """Default points of one question (a catalogue entry may set its own ``points``)."""
 
 KINDS = ("choice", "choices", "number")
-UNANSWERED = (None, Ellipsis)
+class _NotReturnedYet:
+    """The answer of a function that answers a question (the nbgrader form) while its body is
+    still the stub ``raise NotImplementedError()``: not answered yet."""
+
+    def __repr__(self):
+        return "..."
+
+
+NOT_RETURNED = _NotReturnedYet()
+"""What a question's function answer gives while it only raises NotImplementedError (the
+notebook's ``check`` and the static reader of the graded notebook alike)."""
+
+UNANSWERED = (None, Ellipsis, NOT_RETURNED)
 DIGEST_CHARS = 24
 
 
@@ -184,9 +196,7 @@ class QuestionExercise(Exercise):
         try:
             return answer(), None
         except NotImplementedError:
-            return None, (f"not answered yet: in {name}, replace the raise NotImplementedError() "
-                          f"line with return and your answer, e.g. return {self.example()}, "
-                          "then run the cell again.")
+            return NOT_RETURNED, None
         except Exception as exc:  # the learner's code: said, never raised
             return None, (f"{name}() raised {type(exc).__name__}: {exc}; it should only return "
                           f"your answer, e.g. return {self.example()}")
@@ -196,6 +206,10 @@ class QuestionExercise(Exercise):
         if problem:
             return problem
         how = f"check({self.id!r}, {self.example()})"
+        if answer is NOT_RETURNED:
+            return (f"not answered yet: in the function {self.id}, replace the raise "
+                    f"NotImplementedError() line with return and your answer, e.g. return "
+                    f"{self.example()}, then run the cell again.")
         if any(answer is u for u in UNANSWERED):
             return (f"not answered yet: put your answer in place of `...`, e.g. {how}, then run "
                     "the cell again. This cell is what is graded; the buttons above only check "
