@@ -81,3 +81,21 @@ def test_outside_a_kernel_the_library_checks_as_itself():
 
     r = check("affine_forward", nn.affine_forward)
     assert r.passed and r.flag is None
+
+
+FUNCTION_EXERCISES = [ex_id for ex_id, ex in EXERCISES.items() if ex.answer_kind == "function"]
+
+
+@pytest.mark.parametrize("ex_id", FUNCTION_EXERCISES)
+def test_every_exercise_answered_by_its_reference_is_flagged_as_the_grader_flags_it(kernel,
+                                                                                    ex_id):
+    module, name = EXERCISES[ex_id].reference.split(":")
+    code = (f"import {module} as course\n\n"
+            f"def {ex_id}(*args):\n"
+            f"    return course.{name}(*args)\n")
+    [reason] = static_flags({"cells": [{"cell_type": "code", "source": code}]},
+                            {ex_id: ex_id}).values()
+    kernel.run_cell(code)
+    kernel.run_cell(f"verdict = check({ex_id!r}, {ex_id})")
+    r = kernel.user_ns["verdict"]
+    assert (r.passed, r.points, r.flag, r.message) == (False, 0, reason, flag_message(reason))
