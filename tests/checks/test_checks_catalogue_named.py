@@ -352,10 +352,10 @@ WRONG_ANSWERS = [
      "db is the mean over the batch instead of the sum: every example adds its own "
      "contribution, so db = da.sum(axis=0), with no division by N (dWx and dWh are right)."),
     ("rnn_backward", rnn_backward_cache_t_minus_1, "cache_off_by_one",
-     "off by one in the cache: step t's cache is cache[t-1] in the lesson's maths-to-code "
-     "table, and in the code loop for t in reversed(range(T)) the index t already is that code "
-     "index, so use cache[t] together with dh[:, t] (cache[t - 1] pairs each gradient with the "
-     "step before, and cache[-1] with the last)."),
+     "off by one in the cache: in the loop for t in reversed(range(T)), t is the code index, so "
+     "the step that gets dh[:, t] uses cache[t]. The lesson's cache[t-1] is step t's cache with "
+     "t counted from 1, as in the maths; cache[t - 1] in the loop pairs each gradient with the "
+     "step before (and index 0 with cache[-1], the last step)."),
     ("rnn_backward_truncated", truncated_last_chunk_only, "only_last_chunk",
      "only the last chunk was backpropagated: truncation cuts the gradient between chunks, it "
      "does not skip them. Run the backward loop over every code index t = T-1, ..., 0, so every "

@@ -266,11 +266,11 @@ RNN_BACKWARD = FunctionExercise(
                 "counted twice: the gradient carried from the future starts at zero (nothing "
                 "comes after step T), and every step, the last included, adds its own upstream "
                 "gradient once.", bptt_variant(last_twice=True)),
-        Mistake("cache_off_by_one", "off by one in the cache: step t's cache is cache[t-1] in "
-                "the lesson's maths-to-code table, and in the code loop for t in "
-                "reversed(range(T)) the index t already is that code index, so use cache[t] "
-                "together with dh[:, t] (cache[t - 1] pairs each gradient with the step before, "
-                "and cache[-1] with the last).", bptt_variant(cache_shift=1)),
+        Mistake("cache_off_by_one", "off by one in the cache: in the loop for t in "
+                "reversed(range(T)), t is the code index, so the step that gets dh[:, t] uses "
+                "cache[t]. The lesson's cache[t-1] is step t's cache with t counted from 1, as "
+                "in the maths; cache[t - 1] in the loop pairs each gradient with the step before "
+                "(and index 0 with cache[-1], the last step).", bptt_variant(cache_shift=1)),
     ),
 )
 
