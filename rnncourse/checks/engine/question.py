@@ -50,6 +50,9 @@ class _NotReturnedYet:
 
 
 NOT_RETURNED = _NotReturnedYet()
+
+ANSWER_TIME_LIMIT = 2.0
+"""Seconds a function answering a question gets to return its answer."""
 """What a question's function answer gives while it only raises NotImplementedError (the
 notebook's ``check`` and the static reader of the graded notebook alike)."""
 
@@ -192,14 +195,19 @@ class QuestionExercise(Exercise):
         answer; any other answer is itself. ``problem`` says why a function gave none."""
         if not callable(answer) or isinstance(answer, type):
             return answer, None
+        from rnncourse.checks.engine.calls import run_limited
+
         name = getattr(answer, "__name__", "your function")
-        try:
-            return answer(), None
-        except NotImplementedError:
+        status, value = run_limited(answer, ANSWER_TIME_LIMIT)
+        if status == "returned":
+            return value, None
+        if status == "timeout":
+            return None, (f"{name}() did not return within {ANSWER_TIME_LIMIT:g} s; it should "
+                          f"only return your answer, e.g. return {self.example()}")
+        if isinstance(value, NotImplementedError):
             return NOT_RETURNED, None
-        except Exception as exc:  # the learner's code: said, never raised
-            return None, (f"{name}() raised {type(exc).__name__}: {exc}; it should only return "
-                          f"your answer, e.g. return {self.example()}")
+        return None, (f"{name}() raised {type(value).__name__}: {value}; it should only return "
+                      f"your answer, e.g. return {self.example()}")
 
     def accepts(self, answer):
         answer, problem = self.returned_by(answer)
