@@ -53,7 +53,7 @@ def check(exercise_id: str, fn: Any, *, seed: int = 0, time_limit: float = DEFAU
     if exercise is None:
         return _unknown(exercise_id)
     result = judge_answer(exercise_id, fn, seed=seed, time_limit=time_limit, knock_on=knock_on)
-    if not getattr(result, "internal_error", False):
+    if not result.internal_error:
         record_verdict(exercise, result, fn)
     return result
 

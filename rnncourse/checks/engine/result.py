@@ -65,6 +65,7 @@ class Result:
         self.verdicts = list(verdicts)
         self.knock_on = knock_on
         self.flag = flag
+        self.internal_error = False  # set when the checker itself failed (nothing is recorded)
 
     @property
     def mark(self):
