@@ -1,20 +1,24 @@
 """A fast path for the LSTM: the same numbers as :mod:`rnncourse.rnn.lstm`, less Python.
 
-Only the recurrence needs a loop over time, and each step of it is one matrix product:
+Only the recurrence needs a loop over time, and each step of it is one matrix product. Inside,
+every array is time-major AND feature-major, the batch being the last (contiguous) axis: a
+step's gate block is then one contiguous (H, N) array, so each elementwise call works on
+contiguous memory (on the (N, H) column slices of a batch-first (N, 4H) array the same calls
+took up to twice as long at small sizes; benchmarks/README.md).
 
-* forward: step t's inputs sit side by side in one time-major buffer ``Z`` of shape
-  (T+1, N, D+1+H): ``Z[t] = [x_t, 1, h_{t-1}]`` (the column of ones carries the bias). One
-  product ``Z[t] @ W`` with the stacked weights ``W = [Wx; b; Wh]`` of shape (D+1+H, 4H) gives
-  the step's pre-activations straight into the gate buffer, with no separate addition of the
-  input projection, the recurrent product and the bias. The loop applies the nonlinearities in
-  place and writes ``h_t`` into ``Z[t+1]``, where the next step's product reads it;
+* forward: step t's inputs are stacked in one buffer ``ZT`` of shape (D+1+H, T+1, N):
+  ``ZT[:, t] = [x_t; 1; h_{t-1}]`` (transposed; the row of ones carries the bias). One product
+  ``W^T ZT[:, t]`` with the stacked weights ``W = [Wx; b; Wh]`` of shape (D+1+H, 4H) gives the
+  step's pre-activations straight into the gate buffer, with no separate addition of the input
+  projection, the recurrent product and the bias. The loop applies the nonlinearities in place
+  and writes ``h_t`` into ``ZT[:, t+1]``, where the next step's product reads it;
 * backward: the loop only propagates ``dh`` and ``dc`` and stores every step's pre-activation
-  gradient ``da_t`` in a block-sized buffer; after each block of B steps, ONE product
-  ``Z[block]^T DA`` of shape (D+1+H, 4H) gives the block's share of ``dWx``, ``db`` and ``dWh``
-  together, and one more gives ``dx = DA Wx^T``.
+  gradient ``da_t`` in a block-sized buffer; after each block of steps, ONE product over the
+  block's B*N columns gives its share of ``dWx``, ``db`` and ``dWh`` together (D+1+H, 4H), and
+  one more gives ``dx``.
   Blocks are :func:`rnncourse.rnn.fast.time_blocks` (cache-sized; one block for small problems).
 
-Inside the fast path the four gate blocks are stored in the order o, i, f, g (the public order
+The four gate blocks are stored in the order o, i, f, g (the public order
 i, f, g, o is restored in the gradients), so that the three sigmoid gates are adjacent (one call
 each for their arithmetic) and so are the three gates the cell-state gradient drives (i, f, g).
 The sigmoid is ``(1 + tanh(a/2)) / 2`` as in the teaching code: the sigmoid columns of ``W`` are
@@ -57,12 +61,13 @@ def lstm_forward_fast(x, h0, Wx, Wh, b, c0=None):
     Returns
     -------
     h : ndarray of shape (N, T, H), a new C-contiguous array
-    cache : tuple ``(Z, W, cs, gates, tanh_cs)`` for :func:`lstm_backward_fast`, all time-major:
-        ``Z`` (T+1, N, D+1+H) with ``Z[t] = [x_t, 1, h_{t-1}]`` (``Z[T]`` holds only ``h_{T-1}``
-        after its D+1 unused columns), ``W`` (D+1+H, 4H) the stacked ``[Wx; b; Wh]``, ``cs``
-        (T+1, N, H) starting with ``c0`` (so ``cs[-1]`` is the final cell state), ``gates``
-        (T, N, 4H) the activated gates, ``tanh_cs`` (T, N, H); ``W`` and ``gates`` hold their
-        gate blocks in the internal order o, i, f, g
+    cache : tuple ``(ZT, W, cs, gates, tanh_cs)`` for :func:`lstm_backward_fast`, time-major and
+        feature-major (batch last): ``ZT`` (D+1+H, T+1, N) with ``ZT[:, t] = [x_t; 1; h_{t-1}]``
+        transposed (``ZT[:, T]`` holds only ``h_{T-1}``), ``W`` (D+1+H, 4H) the stacked
+        ``[Wx; b; Wh]``, ``gates`` (T+1, 5H, N) the activated gates o, i, f, g of each step
+        followed by ``c_{t-1}``, ``cs`` (T+1, H, N) a view of that last block (``cs[0]`` is
+        ``c0``, ``cs[-1].T`` the final cell state), ``tanh_cs`` (T, H, N); ``W`` and ``gates``
+        hold their gate blocks in the internal order o, i, f, g
     """
     N, T, D = x.shape
     H = h0.shape[1]
@@ -73,37 +78,39 @@ def lstm_forward_fast(x, h0, Wx, Wh, b, c0=None):
     W[:D] = _to_internal(np.asarray(Wx), H)
     W[D] = _to_internal(np.asarray(b), H)
     W[D + 1:] = _to_internal(np.asarray(Wh), H)
-    W_half = W.copy()
-    W_half[:, :3 * H] *= 0.5  # a_ifo / 2, so that sigmoid = (1 + tanh) / 2 (exact)
+    WT_half = np.ascontiguousarray(W.T)  # (4H, D+1+H)
+    WT_half[:3 * H] *= 0.5  # a_oif / 2, so that sigmoid = (1 + tanh) / 2 (exact)
 
-    Z = np.empty((T + 1, N, K), dtype=dtype)  # Z[t] = [x_t, 1, h_{t-1}]
-    Z[:T, :, :D] = x.transpose(1, 0, 2)
-    Z[:, :, D] = 1.0
-    Z[T, :, :D] = 0.0  # never read as an input; defined all the same
-    Z[0, :, D + 1:] = h0
-    # gates[t] = [o, i, f, g, c_{t-1}]: the cell state sits beside g, so [i, f] * [g, c_{t-1}]
+    # ZT[:, t] = [x_t; 1; h_{t-1}] (K, N); feature-major outermost, so that the columns of a
+    # block of steps, ZT[:, start:stop], are one (K, B*N) matrix for the weight gradients
+    ZT = np.empty((K, T + 1, N), dtype=dtype)
+    ZT[:D, :T] = x.transpose(2, 1, 0)
+    ZT[D] = 1.0
+    ZT[:D, T] = 0.0  # never read as an input; defined all the same
+    ZT[D + 1:, 0] = h0.T
+    # gates[t] = [o; i; f; g; c_{t-1}]: the cell state sits below g, so [i; f] * [g; c_{t-1}]
     # is ONE multiplication; gates[T] holds only the final cell state in its last block
-    gates = np.empty((T + 1, N, 5 * H), dtype=dtype)
-    gates[T, :, :4 * H] = 0.0
-    cs = gates[:, :, 4 * H:]  # (T+1, N, H) view: cs[t] = c_{t-1}, cs[0] = c0, cs[T] = c_{T-1}
-    cs[0] = 0.0 if c0 is None else c0
-    tanh_cs = np.empty((T, N, H), dtype=dtype)
-    prod = np.empty((N, 2 * H), dtype=dtype)  # [i * g, f * c_{t-1}]
+    gates = np.empty((T + 1, 5 * H, N), dtype=dtype)
+    gates[T, :4 * H] = 0.0
+    cs = gates[:, 4 * H:]  # (T+1, H, N) view: cs[t] = c_{t-1}, cs[0] = c0, cs[T] = c_{T-1}
+    cs[0] = 0.0 if c0 is None else np.asarray(c0).T
+    tanh_cs = np.empty((T, H, N), dtype=dtype)
+    prod = np.empty((2 * H, N), dtype=dtype)  # [i * g; f * c_{t-1}]
     for t in range(T):
         a = gates[t]
-        a4 = a[:, :4 * H]
-        np.matmul(Z[t], W_half, out=a4)  # (N, D+1+H) @ (D+1+H, 4H) -> (N, 4H): x Wx + b + h Wh
+        a4 = a[:4 * H]
+        np.matmul(WT_half, ZT[:, t], out=a4)  # (4H, D+1+H) @ (D+1+H, N) -> (4H, N): Wx^T x + b + Wh^T h
         np.tanh(a4, out=a4)  # g = tanh(a_g); tanh(a/2) for o, i, f
-        s = a[:, :3 * H]  # the three sigmoid gates, adjacent
+        s = a[:3 * H]  # the three sigmoid gates, adjacent
         s *= 0.5
         s += 0.5
-        np.multiply(a[:, H:3 * H], a[:, 3 * H:], out=prod)  # [i, f] * [g, c_{t-1}]
+        np.multiply(a[H:3 * H], a[3 * H:], out=prod)  # [i; f] * [g; c_{t-1}]
         c = cs[t + 1]
-        np.add(prod[:, :H], prod[:, H:], out=c)  # c_t = i * g + f * c_{t-1}
+        np.add(prod[:H], prod[H:], out=c)  # c_t = i * g + f * c_{t-1}
         np.tanh(c, out=tanh_cs[t])
-        np.multiply(a[:, :H], tanh_cs[t], out=Z[t + 1, :, D + 1:])  # h_t = o * tanh(c_t)
-    h = np.ascontiguousarray(Z[1:, :, D + 1:].transpose(1, 0, 2))  # (N, T, H)
-    return h, (Z, W, cs, gates, tanh_cs)
+        np.multiply(a[:H], tanh_cs[t], out=ZT[D + 1:, t + 1])  # h_t = o * tanh(c_t)
+    h = np.ascontiguousarray(ZT[D + 1:, 1:].transpose(2, 1, 0))  # (N, T, H)
+    return h, (ZT, W, cs, gates, tanh_cs)
 
 
 def lstm_backward_fast(dh, cache, k=None):
@@ -121,60 +128,63 @@ def lstm_backward_fast(dh, cache, k=None):
     dx : (N, T, D), dh0 : (N, H), dWx : (D, 4H), dWh : (H, 4H), db : (4H,)
     """
     k = _check_truncation(k)
-    Z, W, cs, gates, tanh_cs = cache
+    ZT, W, cs, gates, tanh_cs = cache
     N, T, H = dh.shape
-    K = Z.shape[2]
+    K = ZT.shape[0]
     D = K - 1 - H
-    dtype = np.result_type(Z, dh)
-    dh_tm = dh.transpose(1, 0, 2)  # a time-major view, read only
+    dtype = np.result_type(ZT, dh)
+    dhT = np.empty((T, H, N), dtype=dtype)  # feature-major copy: every step's (H, N) contiguous
+    dhT[...] = dh.transpose(1, 2, 0)
 
     blocks = time_blocks(T, N * 4 * H * dtype.itemsize, reverse=True)
     steps = max(stop - start for start, stop in blocks)
-    # da[j] = [scratch, da_o, da_i, da_f, da_g] of step start + j: dL/da_t is da[j, :, H:], and
+    # da[j] = [scratch; da_o; da_i; da_f; da_g] of step start + j: dL/da_t is da[j, H:], and
     # the scratch block receives dh_t * o (1 - tanh(c_t)^2) in the same call as da_o
-    da = np.empty((steps, N, 5 * H), dtype=dtype)
-    da_blocks = da.reshape(steps, N, 5, H)  # a view: the five blocks of every da[j]
-    dh_t = np.empty((N, H), dtype=dtype)  # total dL/dh_t
-    dc = np.zeros((N, H), dtype=dtype)  # dL/dc_t; zero beyond the last step
-    dnext = np.zeros((N, H), dtype=dtype)  # dL/dh_t arriving through step t+1
-    WhT = np.ascontiguousarray(W[D + 1:].T)  # a copy: OpenBLAS multiplies by it faster than by the view
-    WxT = np.ascontiguousarray(W[:D].T)
+    da = np.empty((steps, 5 * H, N), dtype=dtype)
+    da_blocks = da.reshape(steps, 5, H, N)  # a view: the five blocks of every da[j]
+    dh_t = np.empty((H, N), dtype=dtype)  # total dL/dh_t
+    dc = np.zeros((H, N), dtype=dtype)  # dL/dc_t; zero beyond the last step
+    dnext = np.zeros((H, N), dtype=dtype)  # dL/dh_t arriving through step t+1
+    Wh, Wx = W[D + 1:], W[:D]  # (H, 4H) and (D, 4H), contiguous rows of W
     dW = np.zeros((K, 4 * H), dtype=dtype)  # [dWx; db; dWh], blocks o, i, f, g
-    dx_tm = np.empty((T, N, D), dtype=dtype)
+    dxT = np.empty((D, T, N), dtype=dtype)
+    DA = np.empty((4 * H, steps, N), dtype=dtype)  # a block's dL/da, as (4H, B*N) columns
     for start, stop in blocks:
         # every local derivative of the block's steps, in a few vectorised calls
         B = stop - start
         blk = slice(start, stop)
-        sig = gates[blk, :, :3 * H]  # o, i, f: (B, N, 3H)
+        sig = gates[blk, :3 * H]  # o, i, f: (B, 3H, N)
         dsig = sig * (1.0 - sig)  # sigmoid' = s (1 - s)
-        o, i, f, g = (gates[blk, :, s * H:(s + 1) * H] for s in range(4))  # (B, N, H) views
-        from_c = np.empty((B, N, 3, H), dtype=dtype)  # da_i, da_f, da_g = dc * from_c
-        np.multiply(g, dsig[:, :, H:2 * H], out=from_c[:, :, 0])  # c = f c_ + i g
-        np.multiply(cs[blk], dsig[:, :, 2 * H:], out=from_c[:, :, 1])
-        np.multiply(g, g, out=from_c[:, :, 2])
-        np.subtract(1.0, from_c[:, :, 2], out=from_c[:, :, 2])  # tanh' = 1 - g^2
-        from_c[:, :, 2] *= i
+        o, i, f, g = (gates[blk, s * H:(s + 1) * H] for s in range(4))  # (B, H, N) views
+        from_c = np.empty((B, 3, H, N), dtype=dtype)  # da_i, da_f, da_g = dc * from_c
+        np.multiply(g, dsig[:, H:2 * H], out=from_c[:, 0])  # c = f c_ + i g
+        np.multiply(cs[blk], dsig[:, 2 * H:], out=from_c[:, 1])
+        np.multiply(g, g, out=from_c[:, 2])
+        np.subtract(1.0, from_c[:, 2], out=from_c[:, 2])  # tanh' = 1 - g^2
+        from_c[:, 2] *= i
         tc = tanh_cs[blk]
-        from_h = np.empty((B, N, 2, H), dtype=dtype)  # times dh_t: [path into c_t, da_o]
-        np.multiply(tc, tc, out=from_h[:, :, 0])  # dc += dh * o (1 - tanh(c)^2)
-        np.subtract(1.0, from_h[:, :, 0], out=from_h[:, :, 0])
-        from_h[:, :, 0] *= o
-        np.multiply(dsig[:, :, :H], tc, out=from_h[:, :, 1])  # da_o = dh * tanh(c) * sigmoid'(a_o)
+        from_h = np.empty((B, 2, H, N), dtype=dtype)  # times dh_t: [path into c_t, da_o]
+        np.multiply(tc, tc, out=from_h[:, 0])  # dc += dh * o (1 - tanh(c)^2)
+        np.subtract(1.0, from_h[:, 0], out=from_h[:, 0])
+        from_h[:, 0] *= o
+        np.multiply(dsig[:, :H], tc, out=from_h[:, 1])  # da_o = dh * tanh(c) * sigmoid'(a_o)
         for t in range(stop - 1, start - 1, -1):
             j = t - start
-            np.add(dh_tm[t], dnext, out=dh_t)
-            np.multiply(dh_t[:, None, :], from_h[j], out=da_blocks[j, :, :2])  # [to c, da_o]
-            dc += da[j, :, :H]  # dc_t = dc from step t+1 + the path through h_t
-            np.multiply(dc[:, None, :], from_c[j], out=da_blocks[j, :, 2:])  # da_i, da_f, da_g
+            np.add(dhT[t], dnext, out=dh_t)
+            np.multiply(dh_t, from_h[j], out=da_blocks[j, :2])  # [into c_t; da_o]
+            dc += da[j, :H]  # dc_t = dc from step t+1 + the path through h_t
+            np.multiply(dc, from_c[j], out=da_blocks[j, 2:])  # da_i, da_f, da_g
             dc *= f[j]  # dL/dc_{t-1} = dL/dc_t * f_t: the additive path
-            np.matmul(da[j, :, H:], WhT, out=dnext)  # (N, 4H) @ (4H, H) -> (N, H)
+            np.matmul(Wh, da[j, H:], out=dnext)  # (H, 4H) @ (4H, N) -> (H, N)
             if k is not None and t % k == 0 and t != 0:  # cut: nothing reaches the previous chunk
                 dnext[...] = 0.0
                 dc[...] = 0.0
-        # the block's weight gradients while its da is still in cache: GEMMs over B*N rows
-        DA = da[:B, :, H:].reshape(B * N, 4 * H)  # a view (rows 5H apart), no copy
-        dW += Z[blk].reshape(B * N, K).T @ DA  # (D+1+H, B*N) @ (B*N, 4H): dWx, db, dWh at once
-        np.matmul(DA, WxT, out=dx_tm[blk].reshape(B * N, D))  # (B*N, 4H) @ (4H, D)
+        # the block's weight gradients while its da is still in cache: sums over B*N columns
+        DA_blk = DA[:, :B]
+        DA_blk[...] = da[:B, H:].transpose(1, 0, 2)  # copies rows of N: (4H, B, N)
+        DA_cols = DA_blk.reshape(4 * H, B * N)  # a view
+        dW += ZT[:, blk].reshape(K, B * N) @ DA_cols.T  # (D+1+H, B*N) @ (B*N, 4H): dWx, db, dWh
+        np.matmul(Wx, DA_cols, out=dxT[:, blk].reshape(D, B * N))  # (D, 4H) @ (4H, B*N)
     dW = _to_public(dW, H)
-    dx = np.ascontiguousarray(dx_tm.transpose(1, 0, 2))  # (N, T, D)
-    return dx, dnext, dW[:D], dW[D + 1:], dW[D]
+    dx = np.ascontiguousarray(dxT.transpose(2, 1, 0))  # (N, T, D)
+    return dx, np.ascontiguousarray(dnext.T), dW[:D], dW[D + 1:], dW[D]
