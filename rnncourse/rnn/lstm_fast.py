@@ -29,12 +29,28 @@ inputs (float32 stays float32) and never modify them.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from rnncourse.rnn.fast import _check_truncation, time_blocks
 
 #: Where each internal gate block (o, i, f, g) comes from in the public order (i, f, g, o).
 _INTERNAL = (3, 0, 1, 2)
+
+_WORKSPACE = threading.local()
+
+
+def _scratch(name, shape, dtype):
+    """An uninitialised array of ``shape`` for the backward pass's temporaries, reused from call to
+    call (per thread): fresh memory costs a page fault per page on first touch, which at small
+    sizes took half the backward pass. Only temporaries that never leave the call live here."""
+    size = int(np.prod(shape))
+    buffers = _WORKSPACE.__dict__.setdefault("buffers", {})
+    flat = buffers.get((name, dtype))
+    if flat is None or flat.size < size:
+        flat = buffers[(name, dtype)] = np.empty(size, dtype=dtype)
+    return flat[:size].reshape(shape)
 
 
 def _to_internal(W, H):
@@ -133,44 +149,46 @@ def lstm_backward_fast(dh, cache, k=None):
     K = ZT.shape[0]
     D = K - 1 - H
     dtype = np.result_type(ZT, dh)
-    dhT = np.empty((T, H, N), dtype=dtype)  # feature-major copy: every step's (H, N) contiguous
-    dhT[...] = dh.transpose(1, 2, 0)
 
     blocks = time_blocks(T, N * 4 * H * dtype.itemsize, reverse=True)
     steps = max(stop - start for start, stop in blocks)
-    # da[j] = [scratch; da_o; da_i; da_f; da_g] of step start + j: dL/da_t is da[j, H:], and
-    # the scratch block receives dh_t * o (1 - tanh(c_t)^2) in the same call as da_o
-    da = np.empty((steps, 5 * H, N), dtype=dtype)
+    # da[j] = [spare; da_o; da_i; da_f; da_g] of step start + j: dL/da_t is da[j, H:], and
+    # the spare block receives dh_t * o (1 - tanh(c_t)^2) in the same call as da_o
+    da = _scratch("da", (steps, 5 * H, N), dtype)
     da_blocks = da.reshape(steps, 5, H, N)  # a view: the five blocks of every da[j]
     dh_t = np.empty((H, N), dtype=dtype)  # total dL/dh_t
     dc = np.zeros((H, N), dtype=dtype)  # dL/dc_t; zero beyond the last step
     dnext = np.zeros((H, N), dtype=dtype)  # dL/dh_t arriving through step t+1
     Wh, Wx = W[D + 1:], W[:D]  # (H, 4H) and (D, 4H), contiguous rows of W
     dW = np.zeros((K, 4 * H), dtype=dtype)  # [dWx; db; dWh], blocks o, i, f, g
-    dxT = np.empty((D, T, N), dtype=dtype)
-    DA = np.empty((4 * H, steps, N), dtype=dtype)  # a block's dL/da, as (4H, B*N) columns
+    dx = np.empty((N, T, D), dtype=dtype)
+    DA = _scratch("DA", (4 * H, steps, N), dtype)  # a block's dL/da, as (4H, B*N) columns
     for start, stop in blocks:
         # every local derivative of the block's steps, in a few vectorised calls
         B = stop - start
         blk = slice(start, stop)
+        dhT = _scratch("dhT", (B, H, N), dtype)  # feature-major: every step's (H, N) contiguous
+        dhT[...] = dh[:, blk].transpose(1, 2, 0)
         sig = gates[blk, :3 * H]  # o, i, f: (B, 3H, N)
-        dsig = sig * (1.0 - sig)  # sigmoid' = s (1 - s)
+        dsig = _scratch("dsig", (B, 3 * H, N), dtype)
+        np.subtract(1.0, sig, out=dsig)
+        dsig *= sig  # sigmoid' = s (1 - s)
         o, i, f, g = (gates[blk, s * H:(s + 1) * H] for s in range(4))  # (B, H, N) views
-        from_c = np.empty((B, 3, H, N), dtype=dtype)  # da_i, da_f, da_g = dc * from_c
+        from_c = _scratch("from_c", (B, 3, H, N), dtype)  # da_i, da_f, da_g = dc * from_c
         np.multiply(g, dsig[:, H:2 * H], out=from_c[:, 0])  # c = f c_ + i g
         np.multiply(cs[blk], dsig[:, 2 * H:], out=from_c[:, 1])
         np.multiply(g, g, out=from_c[:, 2])
         np.subtract(1.0, from_c[:, 2], out=from_c[:, 2])  # tanh' = 1 - g^2
         from_c[:, 2] *= i
         tc = tanh_cs[blk]
-        from_h = np.empty((B, 2, H, N), dtype=dtype)  # times dh_t: [path into c_t, da_o]
+        from_h = _scratch("from_h", (B, 2, H, N), dtype)  # times dh_t: [path into c_t, da_o]
         np.multiply(tc, tc, out=from_h[:, 0])  # dc += dh * o (1 - tanh(c)^2)
         np.subtract(1.0, from_h[:, 0], out=from_h[:, 0])
         from_h[:, 0] *= o
         np.multiply(dsig[:, :H], tc, out=from_h[:, 1])  # da_o = dh * tanh(c) * sigmoid'(a_o)
         for t in range(stop - 1, start - 1, -1):
             j = t - start
-            np.add(dhT[t], dnext, out=dh_t)
+            np.add(dhT[j], dnext, out=dh_t)
             np.multiply(dh_t, from_h[j], out=da_blocks[j, :2])  # [into c_t; da_o]
             dc += da[j, :H]  # dc_t = dc from step t+1 + the path through h_t
             np.multiply(dc, from_c[j], out=da_blocks[j, 2:])  # da_i, da_f, da_g
@@ -184,7 +202,8 @@ def lstm_backward_fast(dh, cache, k=None):
         DA_blk[...] = da[:B, H:].transpose(1, 0, 2)  # copies rows of N: (4H, B, N)
         DA_cols = DA_blk.reshape(4 * H, B * N)  # a view
         dW += ZT[:, blk].reshape(K, B * N) @ DA_cols.T  # (D+1+H, B*N) @ (B*N, 4H): dWx, db, dWh
-        np.matmul(Wx, DA_cols, out=dxT[:, blk].reshape(D, B * N))  # (D, 4H) @ (4H, B*N)
+        dxT = _scratch("dxT", (D, B, N), dtype)
+        np.matmul(Wx, DA_cols, out=dxT.reshape(D, B * N))  # (D, 4H) @ (4H, B*N)
+        dx[:, blk] = dxT.transpose(2, 1, 0)  # (N, B, D)
     dW = _to_public(dW, H)
-    dx = np.ascontiguousarray(dxT.transpose(2, 1, 0))  # (N, T, D)
     return dx, np.ascontiguousarray(dnext.T), dW[:D], dW[D + 1:], dW[D]
