@@ -50,8 +50,8 @@ DEFAULT = ROOT / "solutions" / "01_feedforward_backprop.ipynb"
 
 def build_notebook(path):
     """A small lesson-1 notebook with correct answers (used when the solution is missing)."""
-    sys.path.insert(0, str(ROOT / "tests" / "grading"))
-    from test_grading_corpus import lesson_notebook, write
+    sys.path.insert(0, str(ROOT))
+    from tests.grading.test_grading_corpus import lesson_notebook, write
 
     write(lesson_notebook(), path)
 

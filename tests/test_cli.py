@@ -401,7 +401,7 @@ def test_doctor_kernel_check_really_starts_a_kernel():
 
 
 def test_doctor_says_why_the_grading_sandbox_cannot_run(monkeypatch):
-    from rnncourse.grading import bubblewrap
+    from rnncourse.grading.sandbox import bubblewrap
 
     monkeypatch.setattr(bubblewrap.shutil, "which", lambda name: None)
     result = doctor.check_grading_sandbox()

@@ -104,7 +104,7 @@ def test_export_is_listed_in_the_help(capsys):
 
 
 def test_a_failed_export_says_why_with_exit_1(tmp_path, capsys, monkeypatch):
-    import rnncourse.grading.gradescope_export as gradescope_export
+    import rnncourse.grading.platforms.gradescope_export as gradescope_export
 
     def not_installed(*args, **kwargs):
         raise RuntimeError("rnncourse is imported but not installed (no package metadata)")

@@ -89,3 +89,14 @@ def test_a_malformed_gradebook_or_two_lessons_are_refused(files, capsys):
 def test_gradebook_without_a_command_says_which_to_choose(capsys):
     assert main(["gradebook"]) == 2
     assert "choose a command: export" in capsys.readouterr().err
+
+
+def test_the_format_choices_and_their_help_come_from_the_registry(capsys):
+    from rnncourse.cli import gradebook as gradebook_commands
+    from rnncourse.grading.platforms import lms
+
+    assert gradebook_commands.FORMATS is lms.FORMATS
+    assert main(["gradebook", "export", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--format {canvas,moodle,csv}" in help_text
+    assert "the file to write: canvas, moodle or csv" in help_text

@@ -20,7 +20,7 @@ from rnncourse.viz.gradient_explorer import (
     spectral_norm,
     spectral_radius,
 )
-from test_lesson_demos import NUMERICS, SEEDS
+from tests.test_lesson_demos import NUMERICS, SEEDS
 
 
 # ---- "The linear RNN follows rho^tau -- eventually" (the radius-0.9 matrix, H = 32)

@@ -17,7 +17,7 @@ from rnncourse.optim import Adam
 from rnncourse.rnn import SequenceModel
 from rnncourse.train import train
 from rnncourse.viz.gate_explorer import gradient_by_lag
-from test_lesson_demos import NUMERICS, SEEDS
+from tests.test_lesson_demos import NUMERICS, SEEDS
 
 DELAY, H_ECHO, N_ECHO, STEPS_ECHO, LR_ECHO = 35, 16, 32, 300, 0.02
 T_ECHO = DELAY + 1

@@ -70,3 +70,13 @@ def test_the_nbgrader_extra_and_the_readme_say_the_same():
 def test_console_script_points_at_cli_main():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"]["rnncourse"] == "rnncourse.cli:main"
+
+
+def test_the_license_is_an_spdx_expression_and_the_build_backend_reads_it():
+    """A license table (``{ text = ... }``) makes setuptools warn on every install; the SPDX
+    string form needs setuptools 77 or newer, so the build requirement says so."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert config["project"]["license"] == "MIT"
+    [setuptools] = [r for r in config["build-system"]["requires"] if r.startswith("setuptools")]
+    floor = setuptools.split(">=")[1]
+    assert tuple(int(p) for p in floor.split(".")) >= (77,), setuptools

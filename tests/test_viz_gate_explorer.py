@@ -10,7 +10,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from rnncourse.gradcheck import numerical_gradient
-from rnncourse.rnn import SequenceModel, lstm_forward
+from rnncourse.rnn import SequenceModel, lstm_forward, lstm_step_forward
 from rnncourse.data import delayed_echo
 from rnncourse.viz.gate_explorer import (draw_gradient_by_lag, explorer_line, forget_bias_explorer,
                                          gradient_by_lag)
@@ -30,6 +30,45 @@ def test_gradient_by_lag_matches_numerical_gradients_of_the_inputs():
     dx = numerical_gradient(loss, x)
     expected = np.linalg.norm(dx, axis=(0, 2))[::-1]
     np.testing.assert_allclose(norms, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("carry", ["cell", "hidden"])
+def test_one_carry_is_the_gradient_with_the_other_state_held_fixed_between_steps(carry):
+    # reference: central differences of the loss of a forward pass in which the state that does
+    # NOT carry is read from an unperturbed run at every step (a stop-gradient between steps)
+    T, H, n, seed = 6, 5, 2, 3
+    norms = gradient_by_lag("lstm", T=T, H=H, seed=seed, forget_bias=1.0, n=n, carry=carry)
+    p = SequenceModel(4, H, 4, seed=seed, cell="lstm", forget_bias=1.0).params
+    x, _, _ = delayed_echo(n, T, 0, seed=seed)
+    u = np.random.default_rng([seed, 2]).standard_normal((n, H))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    base_h, base_c = [np.zeros((n, H))], [np.zeros((n, H))]
+    for t in range(T):
+        h, c, _ = lstm_step_forward(x[:, t], base_h[-1], base_c[-1], p["Wx"], p["Wh"], p["b"])
+        base_h.append(h)
+        base_c.append(c)
+
+    def loss():
+        h, c = np.zeros((n, H)), np.zeros((n, H))
+        for t in range(T):
+            h_in = h if carry == "hidden" else base_h[t]
+            c_in = c if carry == "cell" else base_c[t]
+            h, c, _ = lstm_step_forward(x[:, t], h_in, c_in, p["Wx"], p["Wh"], p["b"])
+        return float(np.sum(h * u))
+
+    expected = np.linalg.norm(numerical_gradient(loss, x), axis=(0, 2))[::-1]
+    np.testing.assert_allclose(norms, expected, rtol=1e-6)
+    both = gradient_by_lag("lstm", T=T, H=H, seed=seed, forget_bias=1.0, n=n)
+    assert norms[0] == pytest.approx(both[0], rel=1e-12)  # the last step is the same
+    assert np.all(np.abs(norms[2:] - both[2:]) > 1e-3 * both[2:])  # earlier steps are not
+
+
+def test_carry_is_checked():
+    with pytest.raises(ValueError, match=r"carry='cell' is not known for cell='rnn'; choose 'both'"):
+        gradient_by_lag("rnn", carry="cell")
+    with pytest.raises(ValueError, match=r"carry='c' is not known for cell='lstm'; choose 'both', "
+                                         r"'cell' or 'hidden'"):
+        gradient_by_lag("lstm", carry="c")
 
 
 def test_a_larger_forget_bias_carries_the_gradient_further_than_the_rnn():

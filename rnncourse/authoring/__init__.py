@@ -8,6 +8,7 @@ Submodules, one concept each:
 ``execute``   running a solution notebook and saving its outputs (:func:`execute_notebook`)
 ``layout``    finding the course's lessons/ and solutions/ folders
 ``nbgrader_source``  solutions/ -> an nbgrader source folder whose graded cells run hidden tests
+``question_blanks``  the release step that blanks a self-check question's answer in the lesson
 
 Example (what ``rnncourse release`` and ``rnncourse release --check`` do)::
 

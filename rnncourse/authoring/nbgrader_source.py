@@ -21,7 +21,7 @@ pipeline's markup check, question blanking, output clearing, metadata stripping,
 lesson metadata, then :func:`split_graded_cells`.
 
 With a course file (``release --nbgrader-source DIR --course grading.toml``;
-:mod:`rnncourse.grading.course`) the graded cells carry its points and the hidden tests its
+:mod:`rnncourse.grading.load.course_file`) the graded cells carry its points and the hidden tests its
 ``knock_on`` policy, so nbgrader and ``rnncourse grade`` agree; its ``partial_credit =
 "fraction"`` is refused for nbgrader, whose graded cells here score all or nothing.
 """
@@ -41,7 +41,7 @@ from rnncourse.authoring.markup import (MarkupError, MarkupProblem, cell_source,
 from rnncourse.authoring.pipeline import (check_markup, clear_outputs, default_kernelspec,
                                           read_notebook, serialize_notebook,
                                           strip_solution_metadata, write_lesson_metadata)
-from rnncourse.authoring.questions import blank_question_answers
+from rnncourse.authoring.question_blanks import blank_question_answers
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
@@ -91,7 +91,7 @@ def split_graded_cells(nb, lesson_name, course=None):
     """Turn every graded check cell into the learner's cell plus an nbgrader graded test cell.
 
     Points come from the catalogue (:data:`rnncourse.checks.EXERCISES` and ``QUESTIONS``), or
-    from ``course`` (a :class:`~rnncourse.grading.course.Course`) when given, whose lesson
+    from ``course`` (a :class:`~rnncourse.grading.load.course_file.Course`) when given, whose lesson
     ``knock_on`` policy the hidden tests then follow.
 
     Raises
@@ -168,7 +168,7 @@ def generate_nbgrader_source(solution_nb, lesson_name, course=None):
     ----------
     solution_nb : nbformat.NotebookNode
     lesson_name : str, the notebook's stem, e.g. ``"04_bptt"``
-    course : :class:`~rnncourse.grading.course.Course` or None, the course file's points and
+    course : :class:`~rnncourse.grading.load.course_file.Course` or None, the course file's points and
         knock-on policy (:func:`split_graded_cells`); None: the catalogue's
 
     Raises
@@ -218,7 +218,7 @@ def write_nbgrader_source(solutions_dir, source_dir, lessons=None, overwrite=Fal
         None means every solution notebook
     overwrite : bool, replace a notebook that exists and differs (an edited copy); by default it
         is kept and reported in ``.kept``
-    course : :class:`~rnncourse.grading.course.Course` or None, a course file's points and
+    course : :class:`~rnncourse.grading.load.course_file.Course` or None, a course file's points and
         knock-on policy for the graded cells (None: the catalogue's)
 
     Every notebook is rendered (and validated) before anything is written; each file is written

@@ -6,7 +6,7 @@ single-purpose steps, in this order (see :data:`RELEASE_STEPS`):
 1. :func:`check_markup`              stop on any markup mistake (notebook, cell and fix named)
 2. :func:`replace_solutions`         every solution block becomes a ``raise NotImplementedError``
 3. :func:`blank_question_answers`    a self-check question's answer becomes ``...``
-   (:mod:`rnncourse.authoring.questions`)
+   (:mod:`rnncourse.authoring.question_blanks`)
 4. :func:`clear_outputs`             no outputs, no execution counts
 5. :func:`strip_solution_metadata`   drop run-time metadata (timings, widget state), keep nbgrader's
 6. :func:`default_kernelspec`        a notebook without a kernelspec gets ``python3``
@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4.rwbase import rejoin_lines
 
-from rnncourse.authoring.questions import blank_question_answers
+from rnncourse.authoring.question_blanks import blank_question_answers
 from rnncourse.checks.unfinished import placeholder as placeholder_line
 
 from rnncourse.authoring.markup import (

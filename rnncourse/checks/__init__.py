@@ -15,7 +15,9 @@ How it is built
   and what runs it, independent of content: function exercises, the call step, comparison,
   verdicts and results, the plain-data format the grader ships cases and outputs in;
 - :mod:`rnncourse.checks.catalogue`: the exercises, one module per topic, each declaring its
-  lesson; the registry orders itself by lesson.
+  lesson; the registry orders itself by lesson;
+- :mod:`rnncourse.checks.checking`: :func:`check` itself; :mod:`rnncourse.checks.references`: the
+  static detection of answers that call the course's reference implementation (the grader's).
 
 Each exercise splits a check into three steps that may run in different processes; only plain
 data passes between them (see docs/checks.md)::
@@ -74,64 +76,13 @@ key is stored as salted digests (:mod:`rnncourse.checks.engine.question`; docs/c
 
 from __future__ import annotations
 
-import difflib
-
+from rnncourse.checks.autograder import autograde, autograde_question
 from rnncourse.checks.catalogue import (EXERCISES, LESSONS, QUESTIONS, exercises_for_lesson,
                                         graded_for_lesson, points_for_lesson, questions_for_lesson)
-from rnncourse.checks.engine import (DEFAULT_TIME_LIMIT, Exercise, FunctionExercise, Mistake,
-                                     Result, Verdict, aggregate, check_with_dependencies,
+from rnncourse.checks.checking import check
+from rnncourse.checks.engine import (Exercise, FunctionExercise, Mistake, Result, Verdict, aggregate,
                                      from_bytes, pack, run_check, to_bytes, unpack)
-from rnncourse.checks.autograder import autograde, autograde_question
 from rnncourse.checks.unfinished import skip_if_unfinished
-
-
-def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="full"):
-    """Check the learner's function ``fn`` for exercise ``exercise_id``.
-
-    Parameters
-    ----------
-    exercise_id : str, e.g. ``"rnn_backward"`` (see :data:`EXERCISES`) or a question id such as
-        ``"q04_total_vs_partial"`` (see :data:`QUESTIONS`)
-    fn : the learner's answer: a function with the exercise's signature, or for a question a
-        plain value (a letter ``"b"``, a set of letters ``{"a", "c"}``, a number); ``...`` or
-        ``None`` means "not answered yet"
-    seed : int, seeds the random test cases
-    time_limit : float, seconds for all the cases together
-    knock_on : ``"full"`` or ``"none"``, what an answer that fails only because an exercise it
-        calls is wrong scores (:mod:`rnncourse.checks.engine.dependencies`; a course file's
-        ``knock_on`` reaches nbgrader's graded cells through it)
-
-    Returns
-    -------
-    Result
-        ``.passed``, ``.message``, ``.points``, ``.possible``; never raises for a wrong, crashing,
-        or endless ``fn``. When ``fn`` fails but passes with the course's reference for an
-        exercise of the same lesson that it calls and that fails too (``rnn_backward`` with a
-        wrong ``rnn_step_backward`` in the notebook), the result passes with full points,
-        ``.knock_on`` names that exercise, and the message says to fix it first (with
-        ``knock_on="none"`` it fails with 0 points and the same message).
-    """
-    exercise = None
-    if isinstance(exercise_id, str):
-        exercise = EXERCISES.get(exercise_id) or QUESTIONS.get(exercise_id)
-    if exercise is None:
-        return _unknown(exercise_id)
-    try:
-        return check_with_dependencies(
-            exercise, fn, EXERCISES,
-            lambda ex, answer: run_check(ex, answer, seed=seed, time_limit=time_limit),
-            policy=knock_on)
-    except Exception as exc:  # the checker itself failed: say so rather than crash the notebook
-        return Result(exercise_id, False, f"internal error in the checker ({type(exc).__name__}: "
-                                          f"{exc}); please report it to the course maintainers",
-                      0, exercise.points)
-
-
-def _unknown(exercise_id):
-    close = difflib.get_close_matches(str(exercise_id), [*EXERCISES, *QUESTIONS], n=3, cutoff=0.5)
-    hint = (f"did you mean {', '.join(close)}?" if close
-            else f"known ids: {', '.join(EXERCISES)}")
-    return Result(str(exercise_id), False, f"unknown exercise id {exercise_id!r}: {hint}", 0, 0)
 
 
 def ask(question_id):

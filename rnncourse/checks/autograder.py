@@ -66,7 +66,8 @@ def autograde(exercise_id, fn, *, seed=None, time_limit=AUTOGRADE_TIME_LIMIT, kn
         When ``exercise_id`` is not an exercise of the catalogue (a question's id goes to
         :func:`autograde_question`).
     """
-    from rnncourse.checks import EXERCISES, check
+    from rnncourse.checks.catalogue import EXERCISES
+    from rnncourse.checks.checking import check
 
     if not isinstance(exercise_id, str) or exercise_id not in EXERCISES:
         raise ValueError(f"autograde: {exercise_id!r} is not an exercise of the catalogue; for a "
@@ -104,7 +105,8 @@ def autograde_question(question_id):
     RuntimeError
         When not run in an IPython kernel (there is no input history to read the answer from).
     """
-    from rnncourse.checks import QUESTIONS, check
+    from rnncourse.checks.catalogue import QUESTIONS
+    from rnncourse.checks.checking import check
 
     if not isinstance(question_id, str) or question_id not in QUESTIONS:
         raise ValueError(f"autograde_question: {question_id!r} is not a self-check question of "
@@ -133,7 +135,7 @@ def answer_from_history(question_id, sources):
         reason none could be: no cell called ``check(question_id, ...)``, or its answer is not
         a literal.
     """
-    from rnncourse.grading.questions import answer_above
+    from rnncourse.checks.engine.answers import answer_above
 
     found = answer_above(sources, question_id)
     if found is not None:

@@ -40,7 +40,7 @@ def unfinished_exercise(exc):
 
 def _position(exercise_id):
     """'exercise N of this lesson' for a catalogue exercise, or '' for an unknown id."""
-    from rnncourse.checks import EXERCISES, exercises_for_lesson  # late: the catalogue imports us
+    from rnncourse.checks.catalogue import EXERCISES, exercises_for_lesson  # late: only for a message
 
     exercise = EXERCISES.get(exercise_id)
     if exercise is None:

@@ -70,7 +70,7 @@ class QuestionWidget:
         """Check the current answer and show the result panel; returns the result."""
         from IPython.display import display
 
-        from rnncourse.checks import check
+        from rnncourse.checks.checking import check
 
         self.result = check(self.question.id, self.answer())
         self.output.clear_output()
@@ -94,7 +94,7 @@ def ask(question_id):
     """
     import difflib
 
-    from rnncourse.checks import QUESTIONS
+    from rnncourse.checks.catalogue import QUESTIONS
 
     question = QUESTIONS.get(question_id)
     if not isinstance(question, QuestionExercise):

@@ -62,9 +62,9 @@ def seed_number(text):
 def course_file(args, command):
     """The course file of ``--course`` (``args.course``), else ``grading.toml`` of the current
     folder, announced on stderr, else the defaults: a
-    :class:`~rnncourse.grading.course.Course` (``.path`` None for the defaults). An invalid file
+    :class:`~rnncourse.grading.load.course_file.Course` (``.path`` None for the defaults). An invalid file
     is a usage error naming the key and the fix (exit code 2)."""
-    from rnncourse.grading.course import CourseFileError, find_course
+    from rnncourse.grading.load.course_file import CourseFileError, find_course
 
     try:
         course, found = find_course(args.course)

@@ -153,7 +153,7 @@ def check_grading_sandbox():
     """Whether ``rnncourse grade`` can run student kernels in its bubblewrap sandbox here."""
     name = "grading sandbox"
     try:
-        from rnncourse.grading.bubblewrap import SandboxUnavailable, probe
+        from rnncourse.grading.sandbox.bubblewrap import SandboxUnavailable, probe
     except ImportError as exc:
         return CheckResult(name, False, f"the grader cannot be loaded ({exc})", REINSTALL)
     try:

@@ -61,7 +61,7 @@ def _no_platform(args):
 
 
 def _lesson(args):
-    from rnncourse.grading.loading import resolve_lesson
+    from rnncourse.grading.load.submissions import resolve_lesson
 
     try:
         stem = resolve_lesson(args.lesson)
@@ -90,7 +90,7 @@ def run_gradescope(args):
                           "create it first")
     if out.exists() and not args.force:
         args.parser.error(f"argument --out: {str(out)!r} exists; pass --force to replace it")
-    from rnncourse.grading.gradescope_export import BASE_IMAGE, export_autograder
+    from rnncourse.grading.platforms.gradescope_export import BASE_IMAGE, export_autograder
 
     course = course_file(args, "export")
     try:

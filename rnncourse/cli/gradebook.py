@@ -1,9 +1,10 @@
 """``rnncourse gradebook export``: write a gradebook's totals in a file Canvas or Moodle imports.
 
-The formats are described in :mod:`rnncourse.grading.lms`. Exit codes: 0 every row exported; 1
-the file was written but some submissions are not in it (no student id; each is listed on
-stderr); 2 usage error (a missing gradebook, a bad roster, several lessons without ``--lesson``,
-two rows for one student, an ``--out`` that is the gradebook or the roster).
+The formats are :data:`rnncourse.grading.platforms.lms.FORMATS`, described in that module. Exit
+codes: 0 every row exported; 1 the file was written but some submissions are not in it (no
+student id; each is listed on stderr); 2 usage error (a missing gradebook, a bad roster, several
+lessons without ``--lesson``, two rows for one student, an ``--out`` that is the gradebook or
+the roster).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+
+from rnncourse.grading.platforms.lms import FORMATS
 
 PROG = "rnncourse gradebook export"
 
@@ -37,8 +40,8 @@ def add_parser(subparsers):
             "(exit code 1). Exit codes: 0 all exported, 1 some listed as left out, 2 usage error."
         ),
     )
-    export.add_argument("--format", required=True, choices=("canvas", "moodle", "csv"),
-                        help="the file to write: canvas, moodle or csv")
+    export.add_argument("--format", required=True, choices=FORMATS,
+                        help=f"the file to write: {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
     export.add_argument("--gradebook", metavar="CSV", type=Path, default=Path("gradebook.csv"),
                         help="the gradebook written by rnncourse grade (default: gradebook.csv)")
     export.add_argument("--roster", metavar="CSV", type=Path, default=None,
@@ -66,10 +69,11 @@ def _same_file(a, b):
 
 def run_export(args):
     """Carry out ``rnncourse gradebook export``; returns the exit code."""
-    from rnncourse.grading import gradebook, lms
-    from rnncourse.grading.loading import resolve_lesson
-    from rnncourse.grading.roster import read_roster
-    from rnncourse.grading.writers import write_atomic
+    from rnncourse._files import write_atomic
+    from rnncourse.grading.load.submissions import resolve_lesson
+    from rnncourse.grading.platforms import lms
+    from rnncourse.grading.records import gradebook_csv
+    from rnncourse.grading.records.roster import read_roster
 
     if not args.gradebook.is_file():
         args.parser.error(f"argument --gradebook: no such file: {str(args.gradebook)!r}; grade "
@@ -83,7 +87,7 @@ def run_export(args):
                           f"such as {args.format}.csv")
     try:
         lesson = resolve_lesson(args.lesson) if args.lesson else None
-        book = gradebook.read_gradebook(args.gradebook)
+        book = gradebook_csv.read_gradebook(args.gradebook)
         roster = read_roster(args.roster) if args.roster is not None else None
         result = lms.export(book, args.format, roster=roster, lesson=lesson,
                             assignment=args.assignment)

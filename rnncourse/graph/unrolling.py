@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import Delayed, Graph
+from .computation import Delayed, Graph
 
 
 def _copy_name(name, t):

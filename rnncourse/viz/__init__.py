@@ -5,6 +5,7 @@ Submodules:
 
 - ``palette``: the Okabe-Ito colour-blind-safe colours every figure uses
 - ``graphs``: computational graphs and unrolled graphs (``draw_graph``, ``draw_unrolled``)
+- ``lstm_cell``: one LSTM step drawn by hand, legible and with no edge through a node (lesson 6)
 - ``curves``: loss curves, decision regions, gradient flow, per-step contributions, sequences
 - ``recurrence``: count tables that show why a sequence task needs memory
 - ``training_explorer``: sliders for learning rate and hidden size of an MLP (lesson 1)

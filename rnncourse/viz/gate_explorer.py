@@ -18,11 +18,13 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from rnncourse._validate import whole_number
 from rnncourse.data import delayed_echo
 from rnncourse.rnn.core import rnn_backward, rnn_forward
-from rnncourse.rnn.lstm import lstm_backward, lstm_forward, sigmoid
+from rnncourse.rnn.lstm import lstm_backward, lstm_forward, lstm_step_backward, sigmoid
 from rnncourse.rnn.model import SequenceModel
 from rnncourse.viz.curves import plot_gradient_flow
 from rnncourse.viz.slider_output import figure_png, show_figure_and_line
 
+#: Which state carries the gradient from one step to the one before it (see :func:`gradient_by_lag`).
+CARRIES = ("both", "cell", "hidden")
 #: The slider's range of forget-gate biases.
 BIAS_RANGE = (-2.0, 6.0)
 #: The y-range of the explorer's plot, fixed so that moving the slider moves the curve, not the axis.
@@ -35,7 +37,7 @@ def _bias(value):
     return float(value)
 
 
-def gradient_by_lag(cell, T=60, H=32, seed=0, forget_bias=1.0, n=16):
+def gradient_by_lag(cell, T=60, H=32, seed=0, forget_bias=1.0, n=16, carry="both"):
     """Norm of ``dL/dx_{T-1-lag}`` for every lag, for a loss on the last step of a fresh model.
 
     Parameters
@@ -46,6 +48,10 @@ def gradient_by_lag(cell, T=60, H=32, seed=0, forget_bias=1.0, n=16):
     seed : int, seeds the model's weights, the data and the direction ``u``
     forget_bias : float, the LSTM's initial forget-gate bias (ignored for the RNN)
     n : int >= 1, number of sequences (the norm is over all of them)
+    carry : for the LSTM, the state through which the gradient goes from step t to step t-1:
+        ``"both"`` (the real BPTT), ``"cell"`` (only ``dc_prev`` is passed on, each step's
+        ``dh_prev`` is dropped) or ``"hidden"`` (only ``dh_prev`` is passed on); the vanilla RNN
+        has one state and takes ``"both"`` only
 
     Returns
     -------
@@ -57,6 +63,9 @@ def gradient_by_lag(cell, T=60, H=32, seed=0, forget_bias=1.0, n=16):
     n = whole_number("n", n, 1, "n=16")
     if cell not in ("rnn", "lstm"):
         raise ValueError(f"cell={cell!r} is not known; choose 'rnn' or 'lstm'")
+    if carry not in CARRIES or (cell == "rnn" and carry != "both"):
+        allowed = "'both'" if cell == "rnn" else "'both', 'cell' or 'hidden'"
+        raise ValueError(f"carry={carry!r} is not known for cell={cell!r}; choose {allowed}")
     extra = {"forget_bias": _bias(forget_bias)} if cell == "lstm" else {}
     model = SequenceModel(4, H, 4, seed=seed, cell=cell, **extra)
     p = model.params
@@ -68,9 +77,26 @@ def gradient_by_lag(cell, T=60, H=32, seed=0, forget_bias=1.0, n=16):
     h0 = np.zeros((n, H))
     if cell == "rnn":
         dx = rnn_backward(dh, rnn_forward(x, h0, p["Wx"], p["Wh"], p["b"])[1])[0]
-    else:
+    elif carry == "both":
         dx = lstm_backward(dh, lstm_forward(x, h0, p["Wx"], p["Wh"], p["b"])[1])[0]
+    else:
+        dx = _lstm_input_gradient_one_carry(dh, lstm_forward(x, h0, p["Wx"], p["Wh"], p["b"])[1],
+                                            carry)
     return np.linalg.norm(dx, axis=(0, 2))[::-1].copy()  # (T,), lag 0 first
+
+
+def _lstm_input_gradient_one_carry(dh, cache, carry):
+    """``dL/dx`` of the LSTM when only one state (``"cell"`` or ``"hidden"``) carries the gradient
+    back from each step to the one before it: ``(N, T, D)``."""
+    N, T, H = dh.shape
+    dx = np.zeros((N, T, cache[0][0].shape[1]))
+    dh_future, dc_future = np.zeros((N, H)), np.zeros((N, H))
+    for t in reversed(range(T)):
+        dx[:, t], dh_prev, dc_prev, _, _, _ = lstm_step_backward(dh[:, t] + dh_future, dc_future,
+                                                                 cache[t])
+        dh_future = dh_prev if carry == "hidden" else np.zeros_like(dh_prev)
+        dc_future = dc_prev if carry == "cell" else np.zeros_like(dc_prev)
+    return dx
 
 
 def explorer_line(forget_bias, lstm_norms):

@@ -11,14 +11,11 @@ gradient descent (:func:`fit_mlp`), then shows one deterministic line
 (:func:`describe_training`, e.g. ``learning rate 1, hidden units 16, 300 steps: final loss 0.1934,
 accuracy 93.7%``) above a PNG of the loss curve and the decision regions. The PNG is drawn on a
 standalone :class:`matplotlib.figure.Figure` (no pyplot, no global state) and the Output widget's
-``outputs`` are set directly, so the explorer behaves the same inside and outside a running kernel:
+``outputs`` are set directly (:mod:`rnncourse.viz.slider_output`), so the explorer behaves the same inside and outside a running kernel:
 a plain test can move a slider and read the new line.
 """
 
 from __future__ import annotations
-
-import base64
-import io
 
 import ipywidgets as widgets
 import numpy as np
@@ -28,6 +25,7 @@ from rnncourse._validate import whole_number
 from rnncourse.nn import ACTIVATIONS, MLP
 from rnncourse.optim import SGD
 from rnncourse.viz.curves import plot_decision_boundary, plot_loss_curves
+from rnncourse.viz.slider_output import png_bytes, show_figure_and_line
 
 LR_OPTIONS = (0.03, 0.1, 0.3, 1.0, 3.0)
 """Learning rates offered by the slider: small enough to crawl, large enough to overshoot."""
@@ -134,9 +132,7 @@ def render_training_png(losses, model, X, y, resolution=80, dpi=DPI, chance=None
     with np.errstate(over="ignore", invalid="ignore"):
         plot_decision_boundary(lambda P: np.nan_to_num(model.scores(P)), X, y, ax=ax_regions,
                                resolution=resolution)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+    return png_bytes(fig, dpi)
 
 
 # ----------------------------------------------------------------------------- the widget
@@ -199,12 +195,8 @@ def training_explorer(X, y, lr=1.0, hidden=16, steps=300, seed=0, lr_options=LR_
         summary = describe_training(rate, size, steps, losses[-1], training_accuracy(model, X, y))
         png = render_training_png(losses, model, X, y, resolution=resolution, chance=chance)
         box.summary, box.model, box.losses = summary, model, losses
-        output.outputs = (
-            {"output_type": "stream", "name": "stdout", "text": summary + "\n"},
-            {"output_type": "display_data", "metadata": {},
-             "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                      "text/plain": f"<loss curve and decision regions: {summary}>"}},
-        )
+        show_figure_and_line(output, png, f"<loss curve and decision regions: {summary}>", summary,
+                             line_first=True)
 
     lr_slider.observe(update, names="value")
     hidden_slider.observe(update, names="value")

@@ -7,14 +7,13 @@ Moving the slider redraws :func:`rnncourse.viz.graphs.draw_unrolled` for the new
 one line that counts what unrolling built (:func:`describe_unrolled`), e.g.
 ``T=3: 26 nodes, 33 edges; Wx, Wh, b each used 3 times``. The drawing is rendered to a PNG with a
 standalone :class:`matplotlib.figure.Figure` (no pyplot figure manager, no global state), and the
-Output widget's ``outputs`` are set directly, so the explorer behaves the same inside and outside a
-running kernel (which is what lets a plain test move the slider and read the new text).
+Output widget's ``outputs`` are set directly (:mod:`rnncourse.viz.slider_output`), so the
+explorer behaves the same inside and outside a running kernel (which is what lets a plain test
+move the slider and read the new text).
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import numbers
 
 import ipywidgets as widgets
@@ -22,6 +21,7 @@ from matplotlib.figure import Figure
 
 from rnncourse.graph import Graph, rnn_cell_graph, unroll
 from rnncourse.viz.graphs import draw_unrolled
+from rnncourse.viz.slider_output import png_bytes, show_figure_and_line
 
 DPI = 90  # readable labels; a slider move stays fast for T <= 6
 
@@ -85,9 +85,7 @@ def render_unrolled_png(graph, T, highlight=None, dpi=DPI):
     draw_unrolled(graph, T, ax=ax, highlight=highlight)
     # a figure title, not an axes title: placing an axes title costs an extra layout pass
     fig.suptitle(f"The recurrent graph unrolled over T={T} step{'s' if T != 1 else ''}", y=0.985)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+    return png_bytes(fig, dpi)
 
 
 def _check_args(graph, max_T, T):
@@ -134,13 +132,8 @@ def unrolling_explorer(graph=None, max_T=6, T=1, highlight=None):
     def show(change=None):
         steps = slider.value
         png = render_unrolled_png(graph, steps, highlight=highlight)
-        output.outputs = (
-            {"output_type": "stream", "name": "stdout",
-             "text": describe_unrolled(graph, steps) + "\n"},
-            {"output_type": "display_data", "metadata": {},
-             "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                      "text/plain": f"<unrolled graph, T={steps}>"}},
-        )
+        show_figure_and_line(output, png, f"<unrolled graph, T={steps}>",
+                             describe_unrolled(graph, steps), line_first=True)
 
     slider.observe(show, names="value")
     show()

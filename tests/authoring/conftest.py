@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from authoring_notebooks import good_notebook, write_nb
+from tests.authoring.authoring_notebooks import good_notebook, write_nb
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from rnncourse.authoring import read_notebook
 
-from authoring_notebooks import write_nb
+from tests.authoring.authoring_notebooks import write_nb
 
 
 @pytest.mark.slow

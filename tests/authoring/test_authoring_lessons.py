@@ -12,7 +12,7 @@ from rnncourse.authoring import (check_lessons, find_lessons_dir, find_solutions
                                  release)
 from rnncourse.cli import main
 
-from authoring_notebooks import REPO, write_nb
+from tests.authoring.authoring_notebooks import REPO, write_nb
 
 
 def test_release_writes_normalised_json_and_is_byte_identical_across_runs(course):

@@ -200,7 +200,7 @@ COURSE = ('[lessons.04_bptt]\nknock_on = "none"\n\n'
 
 
 def _course(tmp_path, text=COURSE):
-    from rnncourse.grading.course import load_course
+    from rnncourse.grading.load.course_file import load_course
 
     path = tmp_path / "grading.toml"
     path.write_text(text)

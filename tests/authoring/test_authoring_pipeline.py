@@ -11,7 +11,7 @@ import pytest
 
 from rnncourse.authoring import generate_lesson, render_lesson
 
-from authoring_notebooks import PLACEHOLDER_LINE, good_notebook, lesson_of
+from tests.authoring.authoring_notebooks import PLACEHOLDER_LINE, good_notebook, lesson_of
 
 
 def test_placeholder_replaces_block_at_its_indentation():

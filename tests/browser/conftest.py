@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from labdriver import (CHROMIUM, CHROMIUM_ARGS, LabServer, NotebookPage, is_external,
+from tests.browser.labdriver import (CHROMIUM, CHROMIUM_ARGS, LabServer, NotebookPage, is_external,
                        require_browser_tools)
 
 _CONTEXT_KEY = pytest.StashKey()

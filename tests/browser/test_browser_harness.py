@@ -11,7 +11,7 @@ import sys
 import nbformat
 import pytest
 
-from labdriver import REPO, cell_errors, cells_meant_to_raise
+from tests.browser.labdriver import REPO, cell_errors, cells_meant_to_raise
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from labdriver import load_notebook, notebooks_in, REPO
+from tests.browser.labdriver import load_notebook, notebooks_in, REPO
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from labdriver import load_notebook, REPO
+from tests.browser.labdriver import load_notebook, REPO
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import labdriver
+from tests.browser import labdriver
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from labdriver import (cell_errors, cells_meant_to_raise, cells_with_stored_widgets, load_notebook,
+from tests.browser.labdriver import (cell_errors, cells_meant_to_raise, cells_with_stored_widgets, load_notebook,
                        notebooks_in)
 
 pytestmark = pytest.mark.browser
@@ -107,3 +107,26 @@ def test_widgets_render_and_respond(solution_run):
             errors = cell_errors(run.page.state()[index:index + 1])
             assert not errors, f"cell {index + 1}: an error after moving slider {number + 1}: {errors}"
     run.page.page.wait_for_timeout(200)
+
+
+#: matplotlib's default figure.dpi, which JupyterLab's inline backend uses for its PNGs.
+INLINE_DPI = 100
+#: Smallest legible label height (px) as shown on screen.
+MIN_LABEL_PX = 10.0
+
+
+def test_the_lstm_drawing_is_legible_as_shown(solution_run):
+    """Lesson 6's LSTM step: the PNG as JupyterLab lays it out keeps its labels >= 10 px tall."""
+    from rnncourse.viz.lstm_cell import FONT_SIZE
+
+    index = next((i for i, cell in enumerate(solution_run.notebook["cells"])
+                  if cell["cell_type"] == "code" and "draw_lstm_cell(" in "".join(cell["source"])),
+                 None)
+    if index is None:
+        pytest.skip("this notebook does not draw the LSTM step")
+    image = solution_run.page.cell(index).locator(".jp-OutputArea-output img").first
+    natural, shown = image.evaluate("e => [e.naturalWidth, e.getBoundingClientRect().width]")
+    assert natural > 0 and shown > 0, (natural, shown)
+    label_px = FONT_SIZE * INLINE_DPI / 72 * shown / natural
+    assert label_px >= MIN_LABEL_PX, (f"the LSTM drawing is shown {shown:.0f} px wide for a "
+                                      f"{natural} px PNG: labels {label_px:.1f} px tall")

@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: import tests.checks.*
 
-from question_key import SPEC, SPEC_PENDING  # noqa: E402
+from tests.checks.question_key import SPEC, SPEC_PENDING  # noqa: E402
 
 from rnncourse.checks.engine.question import QuestionExercise  # noqa: E402
 

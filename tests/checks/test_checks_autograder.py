@@ -12,7 +12,7 @@ from rnncourse.authoring.nbgrader_source import test_cell_source
 from rnncourse.checks import EXERCISES, check
 from rnncourse.checks.autograder import (AUTOGRADE_TIME_LIMIT, answer_from_history, autograde,
                                          autograde_question)
-from rnncourse.grading.questions import NOT_A_LITERAL
+from rnncourse.checks.engine.answers import NOT_A_LITERAL
 from rnncourse.rnn import rnn_backward, rnn_step_backward
 
 test_cell_source.__test__ = False  # a source writer, not a pytest test
@@ -86,7 +86,7 @@ def test_a_wrong_kind_of_id_is_a_clear_error(call, message):
 
 
 def test_the_time_limit_is_the_graders():
-    from rnncourse.grading.worker import EXERCISE_TIME_LIMIT
+    from rnncourse.grading.judging.worker import EXERCISE_TIME_LIMIT
 
     assert AUTOGRADE_TIME_LIMIT == EXERCISE_TIME_LIMIT == 10.0
 

@@ -5,7 +5,7 @@ and CycleErrors that break the lesson's contract fail with named messages."""
 from collections import deque
 
 import pytest
-from named_mistakes import assert_fails_as, assert_no_internal_names
+from tests.checks.named_mistakes import assert_fails_as, assert_no_internal_names
 
 from rnncourse.checks import EXERCISES, check
 from rnncourse.checks.catalogue.graph import (all_nodes, cycle_problem, cycle_through, find_cycle,

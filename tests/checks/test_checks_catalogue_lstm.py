@@ -5,10 +5,10 @@ per-gate loops, per-example loops, a sequence backward over its own step) pass."
 import numpy as np
 import pytest
 
-from named_mistakes import assert_mistake_is_named, assert_wording_covers_every_mistake, mistake_cases
 from rnncourse import rnn
 from rnncourse.checks import EXERCISES, check, exercises_for_lesson
 from rnncourse.gradcheck import numerical_gradient, rel_error
+from tests.checks.named_mistakes import assert_mistake_is_named, assert_wording_covers_every_mistake, mistake_cases
 
 STEP_WORDING = {
     "sigmoid_derivative_as_tanh": "the sigmoid derivative is written as for tanh (1 - s**2)",

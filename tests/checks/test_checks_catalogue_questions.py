@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from question_key import SPEC, SPEC_PENDING
-from render_questions import accepted_texts, rendered, wrong_text
-from rnncourse.authoring.questions import HINTS
+from rnncourse.authoring.question_blanks import HINTS
 from rnncourse.checks import EXERCISES, LESSONS, QUESTIONS, check, questions_for_lesson
+from tests.checks.question_key import SPEC, SPEC_PENDING
+from tests.checks.render_questions import accepted_texts, rendered, wrong_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = {q["id"]: (lesson, q) for lesson, qs in SPEC.items() for q in qs}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rnncourse import optim, rnn
-from named_mistakes import (assert_fails_as, assert_mistake_is_named,
+from tests.checks.named_mistakes import (assert_fails_as, assert_mistake_is_named,
                             assert_wording_covers_every_mistake, mistake_cases)
 
 from rnncourse.checks import EXERCISES, check

@@ -14,7 +14,7 @@ from rnncourse.checks import EXERCISES, from_bytes, pack, to_bytes, unpack
 from rnncourse.checks import exercises_for_lesson
 from rnncourse.checks.engine import (Exercise, Verdict, aggregate, derive_seed, lesson_number,
                                      run_check)
-from rnncourse.grading.worker import function_names
+from rnncourse.grading.judging.worker import function_names
 
 
 # ----------------------------------------------------------------------------- the protocol

@@ -2,7 +2,7 @@
 
 from rnncourse.checks import EXERCISES
 from rnncourse.checks.engine import Verdict, aggregate, judge_cases
-from rnncourse.checks.engine.running import call_cases
+from rnncourse.checks.engine.calls import call_cases
 
 
 def _verdicts(*passed):

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from named_mistakes import assert_no_internal_names
-from verdicts import answers, collect
+from tests.checks.named_mistakes import assert_no_internal_names
+from tests.checks.verdicts import answers, collect
 
 from rnncourse.checks import EXERCISES
 
@@ -69,8 +69,8 @@ def test_a_right_answer_that_walks_a_set_passes_under_every_hash_seed():
     the same verdict in all of them."""
     code = (
         "import sys; sys.path.insert(0, %r)\n"
-        "from test_checks_catalogue_graph import kahn\n"
-        "import test_checks_catalogue_graph as g\n"
+        "from tests.checks.test_checks_catalogue_graph import kahn\n"
+        "import tests.checks.test_checks_catalogue_graph as g\n"
         "from rnncourse.checks import check\n"
         "def any_start(edges):\n"
         "    try:\n"
@@ -84,7 +84,7 @@ def test_a_right_answer_that_walks_a_set_passes_under_every_hash_seed():
         "            node = preds[node]\n"
         "        raise g.CycleError(seen[seen.index(node):][::-1]) from None\n"
         "r = check('topological_sort', any_start)\n"
-        "print(r.passed, r.mistake)\n") % os.path.dirname(SCRIPT)
+        "print(r.passed, r.mistake)\n") % os.path.dirname(os.path.dirname(os.path.dirname(SCRIPT)))
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env=dict(os.environ, PYTHONHASHSEED=seed), check=True).stdout
             for seed in ("0", "1", "2", "random")}

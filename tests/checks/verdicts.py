@@ -10,13 +10,14 @@ several ``PYTHONHASHSEED`` values and compares.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-if HERE not in sys.path:
-    sys.path.insert(0, HERE)
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if REPO not in sys.path:  # run as a script: the test helpers are imported as tests.checks.*
+    sys.path.insert(0, REPO)
 
 from rnncourse.checks import EXERCISES, check  # noqa: E402
 
@@ -32,7 +33,7 @@ def answers():
         found += [(ex_id, f"alternative {a.name}", a.variant)
                   for a in getattr(ex, "alternatives", ()) if a.variant]
     for module_name in TEST_MODULES:
-        module = __import__(module_name)
+        module = importlib.import_module(f"tests.checks.{module_name}")
         found += [(ex_id, f"{module_name} answer {i} ({name})", fn)
                   for i, (ex_id, fn, name, _) in enumerate(module.WRONG_ANSWERS)]
     return found

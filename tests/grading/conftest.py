@@ -14,35 +14,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import site
 import subprocess
 import tempfile
-import venv
 from pathlib import Path
 
 import pytest
 
-import rnncourse
-
-PACKAGE = Path(rnncourse.__file__).resolve().parent
-
-
-def make_private_course(root):
-    """A Python interpreter (path) that imports a private copy of ``rnncourse`` under ``root``."""
-    root = Path(root)
-    copy = root / "course"
-    shutil.copytree(PACKAGE, copy / "rnncourse",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    env_dir = root / "venv"
-    venv.EnvBuilder(with_pip=False, symlinks=True).create(env_dir)
-    python = env_dir / "bin" / "python"
-    target = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"],
-                            capture_output=True, text=True, check=True).stdout.strip()
-    # the copy first, then this environment's packages (numpy, ipykernel, ...) as plain paths:
-    # their .pth files, including the editable install of the working tree, are not run
-    lines = [str(copy)] + [p for p in site.getsitepackages() if Path(p).is_dir()]
-    Path(target, "_rnncourse_private.pth").write_text("\n".join(lines) + "\n")
-    return python
+from tests.grading.private_course import make_private_course
 
 
 @pytest.fixture(scope="session")
@@ -64,16 +42,3 @@ def private_python():
         yield str(python)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-
-
-def require_sandbox():
-    """Skip (or, under CI, fail) when the bubblewrap sandbox cannot run here; says why."""
-    from rnncourse.grading.bubblewrap import SandboxUnavailable, probe_once
-
-    try:
-        return probe_once()
-    except SandboxUnavailable as exc:
-        message = f"the bubblewrap sandbox cannot run here: {exc}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (CI must exercise the sandbox: .ci/run installs bubblewrap)")
-        pytest.skip(message)

@@ -20,8 +20,8 @@ import time
 import uuid
 from pathlib import Path
 
-from conftest import make_private_course
-from test_grading_corpus import CORRECT, STUB, lesson_notebook, with_wrong_tanh, write
+from tests.grading.private_course import make_private_course
+from tests.grading.test_grading_corpus import CORRECT, STUB, lesson_notebook, with_wrong_tanh, write
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 MARK = f"98{os.getpid() % 1000:03d}"  # unique sleep durations identify our detached children
@@ -116,7 +116,7 @@ def hostile_notebooks(tmp, port, sandbox):
     attacks = {
         "checker_replaced": with_wrong_tanh(after=[
             "check = lambda *a, **k: type('R', (), {'passed': True, 'points': 99})()\n"
-            "import rnncourse.checks as _c, rnncourse.checks.engine.running as _r\n"
+            "import rnncourse.checks as _c, rnncourse.checks.engine.calls as _r\n"
             "import rnncourse.checks.engine.protocol as _p, rnncourse.checks.engine.plaindata as _d\n"
             "_c.check = check\n"
             "_r.invoke = lambda *a, **k: {'status': 'returned', 'value': None, 'mutated': []}\n"

@@ -15,8 +15,8 @@ import sys
 import nbformat
 import pytest
 
-from conftest import require_sandbox
-from test_grading_corpus import LESSON, POSSIBLE, STUB, lesson_notebook, write
+from tests.grading.sandbox_required import require_sandbox
+from tests.grading.test_grading_corpus import LESSON, POSSIBLE, STUB, lesson_notebook, write
 
 pytestmark = [
     pytest.mark.slow,

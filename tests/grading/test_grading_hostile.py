@@ -15,12 +15,12 @@ import sys
 
 import pytest
 
-from conftest import require_sandbox
-from hostile_corpus import HONEST, run_batch
-from test_grading_corpus import LESSON, POSSIBLE
+from tests.grading.hostile_corpus import HONEST, run_batch
+from tests.grading.sandbox_required import require_sandbox
+from tests.grading.test_grading_corpus import LESSON, POSSIBLE
 
 from rnncourse.checks import questions_for_lesson
-from rnncourse.grading.results import points_number
+from rnncourse.grading.judging.results import points_number
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="the sandbox and process containment are Linux-only")
@@ -59,7 +59,7 @@ def batch(tmp_path_factory):
     (tmp / "subs").mkdir()
     for name, (data, _) in MALFORMED.items():
         (tmp / "subs" / name).write_bytes(data)
-    from test_grading_corpus import lesson_notebook, write
+    from tests.grading.test_grading_corpus import lesson_notebook, write
     write(lesson_notebook(), tmp / "subs" / "odd\nname,=1+1.ipynb")
     (tmp / "subs" / "copy").mkdir()
     write(lesson_notebook(), tmp / "subs" / "copy" / "good.ipynb")

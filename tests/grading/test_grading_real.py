@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_sandbox
 from rnncourse.checks import LESSONS as LESSON_STEMS
 from rnncourse.checks import exercises_for_lesson, points_for_lesson, questions_for_lesson
+from tests.grading.sandbox_required import require_sandbox
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))

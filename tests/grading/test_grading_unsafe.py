@@ -14,8 +14,8 @@ import sys
 
 import pytest
 
-from hostile_corpus import HONEST, run_batch
-from test_grading_corpus import POSSIBLE
+from tests.grading.hostile_corpus import HONEST, run_batch
+from tests.grading.test_grading_corpus import POSSIBLE
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="process containment is Linux-only (prctl, /proc)")

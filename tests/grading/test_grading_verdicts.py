@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from conftest import require_sandbox
 from rnncourse.checks import EXERCISES
 from rnncourse.rnn import rnn_step_backward as course_step
-from real_lessons import grade, real_submission, report, solution_answers, write_notebook
+from tests.grading.real_lessons import grade, real_submission, report, solution_answers, write_notebook
+from tests.grading.sandbox_required import require_sandbox
 
 pytestmark = [
     pytest.mark.slow,

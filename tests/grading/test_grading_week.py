@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_sandbox
-from test_grading_corpus import CORRECT, WRONG_TANH, lesson_notebook, write
+from tests.grading.sandbox_required import require_sandbox
+from tests.grading.test_grading_corpus import CORRECT, WRONG_TANH, lesson_notebook, write
 
 GUIDE = (Path(__file__).resolve().parents[2] / "docs" / "grading.md").read_text(encoding="utf-8")
 NOTEBOOK = "01_feedforward_backprop.ipynb"

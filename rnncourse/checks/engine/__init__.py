@@ -9,10 +9,13 @@
 - :mod:`~rnncourse.checks.engine.runner`: :func:`run_check`, :func:`judge_cases`, :func:`aggregate`
 - :mod:`~rnncourse.checks.engine.dependencies`: knock-on failures (an exercise judged again with
   the reference for the exercises it calls)
-- :mod:`~rnncourse.checks.engine.running`: the call step (private copies, time limit, what came
+- :mod:`~rnncourse.checks.engine.calls`: the call step (private copies, time limit, what came
   back, what was changed in place); its source also runs inside the grader's kernel
 - :mod:`~rnncourse.checks.engine.compare`: compare outputs and say in words what differs
 - :mod:`~rnncourse.checks.engine.plaindata`: plain data and its ``.npz`` + JSON format
+- :mod:`~rnncourse.checks.engine.question`: self-check questions judged by salted digest
+- :mod:`~rnncourse.checks.engine.answers`: a question's answer read statically from a cell's
+  ``check(id, answer)`` call (the grader and nbgrader's graded cells read it the same way)
 
 The exercises themselves live in :mod:`rnncourse.checks.catalogue`.
 """

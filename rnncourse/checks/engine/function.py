@@ -22,11 +22,11 @@ from typing import Callable
 
 import numpy as np
 
+from rnncourse.checks.engine.calls import build_args, describe_exception, invoke, run_limited
 from rnncourse.checks.engine.compare import STRUCTURAL, compare, describe, summarize
 from rnncourse.checks.engine.plaindata import plain
 from rnncourse.checks.engine.protocol import DEFAULT_TIME_LIMIT, Exercise
 from rnncourse.checks.engine.result import Verdict
-from rnncourse.checks.engine.running import build_args, describe_exception, invoke, run_limited
 
 
 def load_function(dotted):
@@ -463,7 +463,7 @@ def duration(seconds):
 
 
 def exception_message(error, fn_name):
-    """Message for a function that raised; ``error`` is from :func:`running.describe_exception`.
+    """Message for a function that raised; ``error`` is from :func:`calls.describe_exception`.
 
     A ``NotImplementedError`` is a placeholder not replaced yet: the message names the exercise,
     or, when the placeholder was reached through a function the exercise's function calls, the

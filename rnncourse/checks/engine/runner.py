@@ -8,9 +8,9 @@ within one time limit, judging stops at the first timeout, all or nothing.
 
 from __future__ import annotations
 
+from rnncourse.checks.engine.calls import call_cases
 from rnncourse.checks.engine.protocol import DEFAULT_TIME_LIMIT
 from rnncourse.checks.engine.result import Result
-from rnncourse.checks.engine.running import call_cases
 
 
 def run_check(exercise, answer, *, seed=0, time_limit=DEFAULT_TIME_LIMIT):

@@ -11,14 +11,23 @@ LESSON = "02_recurrence_and_cycles"
 
 Q02_CURRENT_INPUT_ONLY = QuestionExercise(
     id="q02_current_input_only", lesson=LESSON, kind="number", salt="4f8a21", digits=2,
-    prompt=('Delayed echo with DELAY = 2 and three real symbols: what accuracy (a fraction, 2 '
-            'significant digits) can the best model that sees only the current input x_t reach '
-            'on the echoed steps?'),
+    prompt=('Delayed echo with DELAY = 2, its three real symbols drawn independently and '
+            'uniformly at random: on an echoed step, what is the probability that the best '
+            'possible function of the current input x_t alone gives the right target? (a '
+            'fraction, 2 significant digits; the cell above measured it on one test sample)'),
     accepted={
         "e57439ec7fab0e34ef99cd32":
-            "FTspoeyASDNz1d96lc7gijgIOpyU/rqxuHCrIezgAqZnEYVXapxmBWje/aHJpOzVixOE4g4SJt6i0z5bUklNgWXP/M7lHZp3uL0sRvrD2xezJu6gJI2tn7JKIA/tiev1tsuetD4hAshIcHtVWmhorYlp3YjX",
+            "FTspoeaSGiVo0ds028iuhzMeMICd+qCsu2erL+ivD41vHfdNN510WCybrrqIouPV313B4hUSN9+7wj8NVlUelyDbqdDjG9NxuO02VPrS90PhLue7J8iwgvcDIEbpn+vusYyCqGwzDoYAM2NGW2ls48A0m8+AF4K5Nv1zAOiqaNOpkCr4vGqUo6kt78awALaEEYGTHrl5fezlKTNdQHiWPw5aXQGiFdsSWsSEiU9Ldq/DrgPPwUO7dI9H67YJ8tEtcYeT",
     },
     wrong={
+        "814cf116d01fd5b0afb5f8b8": Misconception(
+            "sample_value",
+            "LIFBPTQV0IkRTb3+VkbSofU21yN6AU95FKP1c9jp9WeR/XN1NugXTR2aL3Rb8OY6d4mZiCz3UGV23pPJKtUC1pK6LwEjciBTVvrO0mH6JYrZ/mRYVOjxT7LY5v0OUT5OqdLRRFBH9//4avdIAca91JYMT2YGrKweFZB8/I6U8q7vHZzApzDYBvokBCFlus6TTFxR8bukrqal6oTSWuRnJPRPg108Pk0O6a69N2DFU4WakVLYmCJ7GH8pTC6DZks7oLY=",
+            'section 1 (why sequences need memory)'),
+        "166b137ea69a2505c8c19f90": Misconception(
+            "percentage",
+            "X9hBxHIqj3cm22fQdbiDY9S5Lqt+j+um8rOJQdv9dsF9nxOMnY8ZeopuptEoCrQMxFZ9/KDwNkEt67Bwvqiksu5GTpa8THA=",
+            'section 1 (why sequences need memory)'),
         "0dec7f99c02c4f04f6ac0029": Misconception(
             "counted_the_blank",
             "lP+deNGeTOOSFBxjJhJ5RZOvZUD2L/qdW+clr/CQt1fuU6uNXvtbqRbGGXi1TfXAjTy0Kvj8WZ08focsHhhssQmhgX9s5vLGE0ew9rNhyouOSxsjSOHfzCUaS7w/YOTBAv+sUkE+",

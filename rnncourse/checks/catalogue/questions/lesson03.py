@@ -15,13 +15,14 @@ Q03_WHY_A_DAG = QuestionExercise(
             'none?'),
     options={
         "a": 'unrolling copies W_x, W_h and b into every step, so no parameter is shared',
-        "b": 'every edge goes from step t-1 or t into step t, never back: h[t-1] feeds hWh[t]',
+        "b": ('no edge goes from a later step back to an earlier one: the recurrent edge now '
+              'runs from h[t-1] to hWh[t]'),
         "c": 'unrolling removes the recurrent weight W_h',
         "d": 'the loss is moved to the last step only',
     },
     accepted={
         "e88c5820d08bb74b0c5775b0":
-            "m+f5hcinVai7ZoO8bQ8vWzoqhJvqGgd5kDq1APLs4clklSewqUH7OMVIwcZ71Mn+P5QLU6ZYZvACgY2rdfECZrgqZJ5wi0ymHTa6fCnB8+LIuJXr2Tf6zDdS0WYhiKFK/WPP5j9K9uT1xz0hpn+0gG9o5JX3IqQ388w8vRTRty5nhF4fdfZbD7a8nw78R4T3YEKeiMmqp39O",
+            "heD+hIy2Hay7YZ60eA8yXTtvmd/5FxF5gy2zVfT24Ydz0C646Vf3asdPxo5y09Kza5MAFupEfeVJhorjc74cdrYxNph6xUzuHXKzfHHHqqza9IT4zyn6xTZFhnQnifEE4GPY4D5at6qm3HJvvTehwXVlvIK0b6AopM8krV+N+D0whkQaPPEVRqymhg6mA9DwY0KPydekpWoUaHvWqS9OgI5+2PM64eCTQIoU/qmn7Sdo3FNpTTZwWEF+VcwnI3G2/G1XEHJ6VGwh0yu2Jkfn1Hw8sGKkMEvPVVHjuEJj1oYwz/QU7qAElUESCBCehr0HqBinq2LDV+TX4C2cGzznbVUD/ClEiJnzklA=",
     },
     wrong={
         "0f4f92109e05817039918322": Misconception(
@@ -96,17 +97,17 @@ Q03_NODES_T5 = QuestionExercise(
 
 Q03_SHARED_GRADIENT = QuestionExercise(
     id="q03_shared_gradient", lesson=LESSON, kind="choice", salt="d80e46",
-    prompt=('In the unrolled graph, how is dL/dW_h obtained from the per-use partial derivatives '
-            "dL/dW_h^(t) (one per step's hWh[t])?"),
+    prompt=('In the unrolled graph, how is the total dL/dW_h obtained from the per-use partial '
+            "derivatives ∂L/∂W_h^(t) (one per step's hWh[t])?"),
     options={
-        "a": "it is the last step's term, dL/dW_h^(T)",
+        "a": "it is the last step's term, ∂L/∂W_h^(T)",
         "b": "it is the first step's term, which carries all the later ones",
         "c": 'it is their average',
         "d": 'it is the sum of the T terms',
     },
     accepted={
         "c3c74014f2226a08b1bb9ba3":
-            "fYju32p/ANP+2XE91sxqMdm8soQoUJXKsm3Fit3qgl1p16IKZneZjlbB+87t/MCuWIQhG8DxHKF+44pCf7jOtH7cmziqBo7vzVmK8jIaCLQAT5G6UCAoRC+UWGB0UzcfkkweVSwFm/NjqbodcBKGB02jeLoPXH6HfTe+tX9ISqeeV6BmNUYoMYfWVhUG3Es=",
+            "fYju32p/ANP+2XE91sxqMdm8soQoUJXKsm3Fit3qgl1p16IKZneZjlbB+87t/MCuWIQhG8DxHKF+44pCf7jOtH7cmziqBo7vzVmK8jIaCLQAT5G6UCAoRC+UWGB01fOyujSjtfB6sLIHoa8UPl2TRlXsaL4RFWyDeze+sStHTq3TEaJoKhIxMZmCUBoPjwqv8TXt",
     },
     wrong={
         "ca79defcd120a75543b050d1": Misconception(

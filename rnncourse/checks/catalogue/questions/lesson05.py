@@ -108,14 +108,15 @@ Q05_WHAT_CLIPPING_FIXES = QuestionExercise(
     id="q05_what_clipping_fixes", lesson=LESSON, kind="choices", salt="e84b26",
     prompt='Global-norm clipping with max_norm: which statements are true? Pick every one.',
     options={
-        "a": 'it stops one huge gradient from throwing the parameters far away',
+        "a": ('with plain SGD, no update is longer than the learning rate times max_norm, '
+              'however huge the gradient'),
         "b": 'it restores the gradient from 40 steps back when it has vanished',
         "c": 'it keeps the direction of the whole gradient and only shortens it',
         "d": 'it lets truncated BPTT learn dependencies longer than k',
     },
     accepted={
         "c59cc7bf910c6a8f43054c00":
-            "PfioI5GmzjGV00jX1g5b7HT/yYyttSie8YkwV/eVPAoCik5im3F86+3NPecLMnlBkVCcZ8EjoZ8qSx5Cz/rkFNznAz2cI7SW+RrsuUQiu7M5Y1bcALStr6NPc1TLYgSmFIWYwwSRGkMZh64jj03BL/CfBzudss5Ky24wiwwXcDQNfA==",
+            "PfioI5GmzjGV00jX1g5b7HT/yYyttSie8YkwV/eVPAoCik5im3F86+3NPecLMnlBkVCcZ8EjoZ8qSx5Cz/rkFNznAz2cI7SW+RrsuUQi//w4b1DYT4mNy/BVeQSYfxL2V5mf2EiQG1AUnOAwx1/CbuibQnKC98JZwWJ+gE0XdiUacnogQ6n/l2BkPViNhSU9LBkLmU8PUve3O+u7zVMAZkzLr6CWF3Ye573u+MYwsblm9TITgj/R0jHfpHnsjDrhKdA9qnoR7c6BUL3XtaM4ipByiFhItaJaKkCdX7sKlx0Bj27+/Z+Ns9ecitM1eJBZnn8jJ4nKAIzuPuqitL/fm0jRNwpin8GaTpZq77ZxezQOaSuIoKwi",
     },
     wrong={
         "34412482417a0186e9b1e13e": Misconception(
@@ -128,7 +129,7 @@ Q05_WHAT_CLIPPING_FIXES = QuestionExercise(
             'section 2 (what truncation cannot learn)'),
         "029dffc8af6d6607e5005111": Misconception(
             "missed_long_steps",
-            "lA1GhauaHitJL/hbBd4vQ5PLNxCBYLPg6vinyMyfOLGMljqmgOocpoWfD4gFLXIYdYiCjsLZYFi7omUA1PFRBhRPueCOgr4+r5Qtenr/8YePkg==",
+            "kyJj1vjTGHtINu1dUdslQ5DLM0TNZr779OGgwYvNMLbJ0CG9168OpoKDD9hCOXIOPJmDlcLcexa18SwblfxAF1AH9vaOxuol55xsYUn47oWH2F/d9t3BcvGMdegUlnTZ4o247G95poUUQP5gOVw5fsTUiPnw96jdpLgO3L6nN+WwqdcXsmEM9kz6Y29gYhfUHy+Cr6m6TXbYn+LllQ1GJtLWYo/wK6dT81ityT04LjtRT5iIMBBne/9zGUW75bqf5UO1ad7K38fAkSvU3YVAiUrQlFVjnaTQsJADAq17oiG2chPMs+Zhizv27tUC4+8=",
             'section 4 (what clipping fixes)'),
         "49e85afeaeb9e14266999721": Misconception(
             "missed_direction",

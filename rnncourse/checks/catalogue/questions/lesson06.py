@@ -47,7 +47,7 @@ Q06_FORGET_PRODUCT = QuestionExercise(
             'significant digits; the next cell prints it)'),
     accepted={
         "d2a9c0a99b9d7cf233fa8124":
-            "LQ5+Xit5zMLfQIJ02Phxb3ZDxBTJPZ46ED8MiOLognUIob/Is5dPpH+wp4rFK7cMKNj6sUYAbPMHLv7Dl1w1FmUmNnwI9m9i6oOigHZBHXceivrXJg1cEWjcVBL9qQ==",
+            "LQ5+Xit5zMLfQIJ02Phxb3ZDxBTJPZ46ED8MiOLognUIob/Is5dPpH+wp4rFK7cMKNj6sUYAbPMHLv7Dl1w1FmUmNnwI9m9i6oOigHZBHXceivrXJg1cEWGXTkbotp/N",
     },
     wrong={
         "076342c8e4446343208f9c0c": Misconception(
@@ -110,23 +110,23 @@ Q06_BIAS_ZERO = QuestionExercise(
             "59 steps back compare with the vanilla RNN's?"),
     options={
         "a": 'larger: the additive cell path always keeps gradients alive',
-        "b": ('smaller: every forget gate is near 0.5, so the cell path halves the gradient at '
-              'each step'),
+        "b": ('smaller: with every forget gate near 0.5 it shrinks by more per step than the '
+              "vanilla RNN's"),
         "c": 'the same as with a forget bias of 3',
         "d": 'exactly zero',
     },
     accepted={
         "027a19ea9ebb17d4cf468324":
-            "yMjFU1BhvRjfsH3oqE7M5vJthfxfdh6XkUoMEhMW8Z3ZiD8YsXcIYjaCKQ+Sne6HvaiuJLXIscnrDPQ3TSHPPxXosds11fqUj2g2aq2APQCzBNVSGTpmMcs/HXNtEuZc9OgaCM2m4fFh0KcrvyabpvWSj5a6XOINJ1opWIE9zNgd6GXmA6TFNDUE1vKtPQ/nkqjE3kvF/cCmHbn2XhT3sQ==",
+            "yMjFU1Bh8gTdtHvo/wGNo/UljrldYVLLnw9NEhNTuZvHnz4C9G0UJ2SAOg2eneWO6equM/6NtMTrHLovSmTdahX6vJQ0yb+EwzZlOfDVb2yTJP0CXGkyPNh6BTJ0FPhD8Og8LuLvsqVrzKc8vCeHvrnDgfzEPvleKVoqV5QrnpdO8XS1GLOVdDUZzbf6Nwfywe6Rm3flieTyVr3/RxGy84byD6xnu4DQwBqBGPbTryC7P8GDBi8773t28qeT4w6uYNazY4lgOBRE2cBORXARDq1kNKUlOFro9Ty1VP+wYOKlq3V7R2U7dZb3N+RWsjdpH5fJ7SmhqLGwLEADgMEcKNMNOWv+xabTJ+jqk7FR9gcAPWb9pWG9fWsgdVjsaqhqVHtzZXNBVnCKymfWsYpjDz+0MjmAc+q8lTH2QtaIY8sYeNRwwh3UOZarxw8svv/yPkLCiQEWwG/SQRfEaA==",
     },
     wrong={
         "db7896300389ab9e109f4c05": Misconception(
             "lstm_always_better",
-            "SiNQbs0LjbOwH0CoDuQM+RwJzNsK7/FAWDu86D9nzk19Otj8s+1ikALV4MqICa4Brk6dYhmcvKs7vreLN5iXgtiZXL3mTrU1EryJVZ9kZmaUSo+zoMvzEmZOozDTDH0mtA==",
+            "SiNQbs0LjbOwH0CoDuQM+RwJzNsK7/FAWDu86D9nzk19Otj8s+1ikALV4MqICa4Brk6dYhmcvKs7vreLN5iXgs2Zf7z3BuU2QP+fQIg0di7ACY+0s8zzEntO53aDcjx++Iwko2hXfv4UOB85hbzw7AfVwXbBOlu8/QygQoucpwTHhdec0UVHSrB5eR+7QH7BKX24ytTPK8CNHR+KF5pxiGv2+Fs=",
             'section 3 (how far back does a gradient reach?)'),
         "f4655ba0fe7c9d42a8670e66": Misconception(
             "bias_irrelevant",
-            "NZsAvpe4nHtoFsXcLjmLkMtk3xbCMbOV9PBAFkzc/KKdyC/84mTIoyOzM9ZrbcPAyuekz70o7Gw9slVwHZ8Zw+dx6JfI94oysGWEZTFGaMjnv/Bo42p9kFvuCSrPPDxSnm1i",
+            "NZsAvpe4nHtoFsXcLjmLkMtk3xbCMbOV9PBAFkzc/KKdyC+tuHGErTazNsFyLIvVj+Hl3qUovD84vElmTopW0+Q9u9qH48Uv9ieMZi0TLMi3tKV+8Cs/kAL+DTOJIDoXjHctcrYmB6btslPrqLLllHgBwnAhtwbRDQYdIu+JaKy/r82N1xbFVvc=",
             'section 3 (how far back does a gradient reach?)'),
         "f3096380766bc3f152d88475": Misconception(
             "vanishing_is_zero",

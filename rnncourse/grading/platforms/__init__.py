@@ -1,0 +1,1 @@
+"""Platforms: exports to learning-management systems and the Gradescope autograder."""

@@ -1,0 +1,1 @@
+"""Records: the gradebook CSV, JSON reports and feedback files, row names and the class roster."""

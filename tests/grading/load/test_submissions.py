@@ -1,0 +1,65 @@
+"""grading.loading: submissions are read once, validated, named apart, and assigned a lesson."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from rnncourse.grading.load import submissions
+from rnncourse.grading.load.submissions import resolve_lesson
+from tests.grading.test_grading_corpus import lesson_notebook, write
+
+
+# ----------------------------------------------------------------------------- loading
+def test_parse_notebook_reasons():
+    assert submissions.parse_notebook(b"  \n")[1] == "empty file"
+    assert submissions.parse_notebook(b"[1, 2")[1].startswith("not JSON")
+    assert submissions.parse_notebook(b"[1, 2]")[1] == "JSON but not a notebook (no cells)"
+    old = json.dumps({"nbformat": 3, "worksheets": []}).encode()
+    assert "nbformat 3 is too old" in submissions.parse_notebook(old)[1]
+    assert "not UTF-8" in submissions.parse_notebook(b"\xff\xfe{")[1]
+    nb, problem = submissions.parse_notebook(json.dumps(
+        {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+         "cells": [{"cell_type": "code", "source": ["a = 1\n", "b = 2"], "metadata": {}}]}).encode())
+    assert problem is None and nb["cells"][0]["source"] == "a = 1\nb = 2"
+
+
+def test_a_folder_of_student_folders_keeps_names_apart(tmp_path):
+    for student in ("alice", "bob"):
+        (tmp_path / student).mkdir()
+        write(lesson_notebook(), tmp_path / student / "01.ipynb")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    write(lesson_notebook(), tmp_path / ".ipynb_checkpoints" / "01-checkpoint.ipynb")
+    subs = submissions.load_submissions([tmp_path])
+    assert [s.name for s in subs] == ["alice/01.ipynb", "bob/01.ipynb"]
+    assert all(s.valid for s in subs)
+
+
+def test_submissions_are_read_into_memory_once(tmp_path):
+    path = write(lesson_notebook(), tmp_path / "a.ipynb")
+    [sub] = submissions.load_submissions([path])
+    path.unlink()
+    assert sub.valid and sub.data.startswith(b"{")
+
+
+def test_a_fifo_is_not_read(tmp_path):
+    fifo = tmp_path / "pipe.ipynb"
+    os.mkfifo(fifo)
+    [sub] = submissions.load_submissions([tmp_path])
+    assert sub.error == "not a regular file"
+
+
+def test_display_names_escape_control_characters_and_bad_bytes():
+    assert submissions.display_name("a\nb\tc.ipynb") == "a\\nb\\tc.ipynb"
+    assert submissions.display_name(os.fsdecode(b"x\xff.ipynb")) == "x\\xff.ipynb"
+    assert submissions.display_name("Zoë.ipynb") == "Zoë.ipynb"
+    stem = submissions.safe_file_stem("../../etc/passwd\n.ipynb")
+    assert "/" not in stem and "\n" not in stem and not stem.startswith(".")
+
+
+def test_resolve_lesson_accepts_stem_or_number_and_names_the_choices():
+    assert resolve_lesson("04_bptt") == resolve_lesson("04") == "04_bptt"
+    with pytest.raises(ValueError, match=r"unknown lesson '9'; use one of: 00_welcome"):
+        resolve_lesson("9")
