@@ -72,11 +72,11 @@ def bare(copies, workdir):
     return times
 
 
-def grade(folder, jobs, out, lesson, *extra):
+def grade(folder, jobs, out, lesson, *extra, env=None):
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "rnncourse", "grade", "--jobs", str(jobs),
                            "--lesson", lesson, "--out", str(out), *extra, str(folder)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 1):
         raise SystemExit(f"rnncourse grade failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
@@ -108,8 +108,12 @@ def phases(out):
 
 _PER_BATCH = """
 import sys, time
-from rnncourse.grading.launchers import choose_launcher
-from rnncourse.grading.memory import measure_bare_kernel
+try:
+    from rnncourse.grading.sandbox.launcher_choice import choose_launcher
+    from rnncourse.grading.batch.memory import measure_bare_kernel
+except ImportError:  # before the grading package had subpackages
+    from rnncourse.grading.launchers import choose_launcher
+    from rnncourse.grading.memory import measure_bare_kernel
 start = time.perf_counter()
 launcher = choose_launcher(sandbox=sys.argv[1] == "sandbox")
 probed = time.perf_counter()
@@ -118,10 +122,10 @@ print(probed - start, time.perf_counter() - probed)
 """
 
 
-def per_batch(sandbox):
+def per_batch(sandbox, env=None):
     """Seconds of the sandbox probe and of the bare-kernel memory measurement, in a fresh process."""
     proc = subprocess.run([sys.executable, "-c", _PER_BATCH, "sandbox" if sandbox else "unsafe"],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, env=env)
     probe, memory = (float(v) for v in proc.stdout.split())
     return {"probe": probe, "memory": memory}
 
@@ -155,6 +159,12 @@ def main(argv=None):
                              "(default 12345)")
     parser.add_argument("--save", type=Path, default=None,
                         help="copy each mode's gradebook and reports of the last round here")
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="another checkout: every grading mode also runs with its rnncourse "
+                             "(first on PYTHONPATH), interleaved, shown as MODE@other")
+    parser.add_argument("--cold-cache", action="store_true",
+                        help="do not warm the cache of the bare-kernel measurement before the "
+                             "rounds (a fresh cache folder is used either way)")
     args = parser.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = [m for m in modes if m != "bare" and m not in MODES]
@@ -165,7 +175,16 @@ def main(argv=None):
     os.environ.update(MPLBACKEND="agg", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
                       MKL_NUM_THREADS="1")
     tmp = Path(tempfile.mkdtemp(prefix="rnncourse-bench-"))
+    os.environ["RNNCOURSE_CACHE_DIR"] = str(tmp / "cache")  # never the user's own cache
+    envs = {"": None}
+    if args.compare:
+        envs["@other"] = dict(os.environ, PYTHONPATH=str(args.compare.resolve()))
+    grading_modes = [m for m in modes if m != "bare"]
+    modes = (["bare"] if "bare" in modes else []) + [m + v for m in grading_modes for v in envs]
     try:
+        if not args.cold_cache:  # the cache as a second batch of the same course finds it
+            for sandboxed in (True, False):
+                per_batch(sandboxed)
         source = args.notebook or (DEFAULT if DEFAULT.exists() else None)
         if source is None:
             source = tmp / "built.ipynb"
@@ -185,16 +204,18 @@ def main(argv=None):
         walls = {m: [] for m in modes}
         fulls = {m: [] for m in modes}
         phase = {m: [] for m in modes if m != "bare"}
-        batch = {"sandbox": [], "unsafe": []}
+        batch = {f"{kind}{v}": [] for kind in ("sandbox", "unsafe") for v in envs}
         for r in range(args.rounds):
             for mode in modes:
                 if mode == "bare":
                     walls[mode].append(sum(bare(copies, tmp)))
                     fulls[mode].append(n)
                     continue
-                jobs, extra = MODES[mode]
+                base, version = mode.split("@")[0], ("@" + mode.split("@")[1]) if "@" in mode else ""
+                jobs, extra = MODES[base]
                 out = tmp / f"{mode}-{r}.csv"
-                seconds, full = grade(folder, jobs, out, lesson, "--seed", str(args.seed), *extra)
+                seconds, full = grade(folder, jobs, out, lesson, "--seed", str(args.seed), *extra,
+                                      env=envs[version])
                 walls[mode].append(seconds)
                 fulls[mode].append(full)
                 phase[mode].append(phases(out))
@@ -203,8 +224,9 @@ def main(argv=None):
                     shutil.copy(out, args.save / f"{mode}.csv")
                     shutil.copytree(tmp / f"{mode}-{r}-reports", args.save / f"{mode}-reports",
                                     dirs_exist_ok=True)
-            batch["sandbox"].append(per_batch(True))
-            batch["unsafe"].append(per_batch(False))
+            for v, env in envs.items():
+                batch["sandbox" + v].append(per_batch(True, env))
+                batch["unsafe" + v].append(per_batch(False, env))
             print(f"round {r + 1}: " + ", ".join(f"{m} {walls[m][-1]:.1f} s" for m in modes)
                   + f"; load average {os.getloadavg()[0]:.1f}", flush=True)
         labels = {"bare": "bare nbclient execution", "j1": "rnncourse grade --jobs 1",
@@ -214,7 +236,8 @@ def main(argv=None):
         print("wall time of the whole class, s (median and range over rounds), s per submission, "
               "full marks")
         for mode in modes:
-            print(f"{labels[mode]:<25}: {spread(walls[mode], '{:.1f}')} s; "
+            label = labels[mode.split("@")[0]] + ("  @other" if "@" in mode else "")
+            print(f"{label:<25}: {spread(walls[mode], '{:.1f}')} s; "
                   f"{statistics.median(walls[mode]) / n:.2f} s/sub; full marks "
                   f"{min(fulls[mode])}/{n}")
         print()
@@ -224,13 +247,14 @@ def main(argv=None):
         for mode, rows in phase.items():
             cols = [spread([row[k] for row in rows]) for k in
                     ("kernel", "execution", "judging", "other", "seconds")]
-            print(f"{mode:<8} " + " ".join(f"{c:>14}" for c in cols))
-        print("per batch (fresh process, s):  sandbox probe "
-              f"{spread([b['probe'] for b in batch['sandbox']])}, memory measurement in the "
-              f"sandbox {spread([b['memory'] for b in batch['sandbox']])}, without "
-              f"{spread([b['memory'] for b in batch['unsafe']])}")
+            print(f"{mode:<14} " + " ".join(f"{c:>14}" for c in cols))
+        for v in envs:
+            print(f"per batch{v} (fresh process, s):  sandbox probe "
+                  f"{spread([b['probe'] for b in batch['sandbox' + v]])}, memory measurement in the "
+                  f"sandbox {spread([b['memory'] for b in batch['sandbox' + v]])}, without "
+                  f"{spread([b['memory'] for b in batch['unsafe' + v]])}")
         for mode, rows in phase.items():
-            jobs = MODES[mode][0]
+            jobs = MODES[mode.split("@")[0]][0]
             outside = [w - n * row["seconds"] / jobs for w, row in zip(walls[mode], rows)]
             print(f"batch time outside the submissions, {mode}: {spread(outside)} s "
                   "(wall - sum of worker totals / jobs)")
@@ -241,13 +265,20 @@ def main(argv=None):
         if "j1" in med and "j2" in med:
             print(f"jobs 1 / jobs 2         : {med['j1'] / med['j2']:6.2f}x   "
                   "(target >= 1.7 on 2 cores)")
-        for sandboxed, plain in (("j1", "unsafe"), ("j2", "unsafe2")):
-            if sandboxed in walls and plain in walls:
-                ratios = [a / b for a, b in zip(walls[sandboxed], walls[plain])]
-                print(f"sandbox / unsafe ({sandboxed}) : {spread(ratios)}x   (target <= 1.10)")
-        if "j2" in med:
-            print(f"class at --jobs 2       : {med['j2']:6.1f} s for {n} copies "
-                  f"({med['j2'] / n * 40:.1f} s scaled to 40; target <= 20 s on a quiet machine)")
+        for v in envs:
+            for sandboxed, plain in (("j1", "unsafe"), ("j2", "unsafe2")):
+                if sandboxed + v in walls and plain + v in walls:
+                    ratios = [a / b for a, b in zip(walls[sandboxed + v], walls[plain + v])]
+                    print(f"sandbox / unsafe ({sandboxed}{v}) : {spread(ratios)}x   (target <= 1.10)")
+            if "j2" + v in med:
+                print(f"class at --jobs 2{v:<6} : {med['j2' + v]:6.1f} s for {n} copies "
+                      f"({med['j2' + v] / n * 40:.1f} s scaled to 40; target <= 20 s on a quiet "
+                      "machine)")
+        if args.compare:
+            for mode in grading_modes:
+                ratios = [a / b for a, b in zip(walls[mode + "@other"], walls[mode])]
+                print(f"{mode}: other / this, per round: {', '.join(f'{x:.2f}x' for x in ratios)}"
+                      f"  (median {statistics.median(ratios):.2f}x)")
         print(f"load average at end     : {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
