@@ -249,7 +249,6 @@ def run_lstm_gemms(g):
         cols = g["DA"][:, :(b - a) * N]
         ZT[:, a:b].reshape(ZT.shape[0], -1) @ cols.T
         np.matmul(g["Wx"], cols, out=g["dxT"][:, :(b - a) * N])
-    return None
 
 
 def make_torch_lstm(p):

@@ -38,8 +38,11 @@ def run_notebook(path, pythonpath):
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
-    from rnncourse.authoring.execute import (CurrentEnvKernelSpecManager, _tag_nbval_raises,
-                                             kernel_environment)
+    from rnncourse.authoring.execute import (
+        CurrentEnvKernelSpecManager,
+        _tag_nbval_raises,
+        kernel_environment,
+    )
     from rnncourse.authoring.pipeline import read_notebook
 
     nb = read_notebook(path)

@@ -115,7 +115,7 @@ def lstm_forward_fast(x, h0, Wx, Wh, b, c0=None):
     for t in range(T):
         a = gates[t]
         a4 = a[:4 * H]
-        np.matmul(WT_half, ZT[:, t], out=a4)  # (4H, D+1+H) @ (D+1+H, N) -> (4H, N): Wx^T x + b + Wh^T h
+        np.matmul(WT_half, ZT[:, t], out=a4)  # (4H, D+1+H) @ (D+1+H, N) -> (4H, N)
         np.tanh(a4, out=a4)  # g = tanh(a_g); tanh(a/2) for o, i, f
         s = a[:3 * H]  # the three sigmoid gates, adjacent
         s *= 0.5

@@ -1,4 +1,4 @@
-"""The smallest ``--memory`` a kernel can work in, measured once per batch before grading.
+"""The smallest ``--memory`` a kernel can work in, measured before grading (or remembered).
 
 ``--memory`` is an address-space limit (``RLIMIT_AS``) on each student kernel. Below what a bare
 kernel needs to start and import what grading uses, *every* kernel dies and every student gets
@@ -22,8 +22,9 @@ can never plant a measurement.
 
 The same measuring kernel also builds matplotlib's font list (done once here, after the peak is
 read) and hands it on (:attr:`BareKernel.kernel_files`): every student kernel starts with a copy
-in its private matplotlib folder instead of scanning the system's fonts again (about 0.15 s per
-submission). The list is built inside the same sandbox, so it names only fonts the kernels see.
+in its private matplotlib folder instead of scanning the system's fonts again (about 0.1 s of
+CPU per submission). The list is built inside the same sandbox, so it names only fonts the
+kernels see.
 """
 
 from __future__ import annotations
@@ -44,9 +45,8 @@ from importlib import metadata
 from pathlib import Path
 
 from rnncourse._files import write_atomic
-from rnncourse.grading.load.snapshot import course_files_digest
-
 from rnncourse.grading.judging.evaluate import read_file_safely
+from rnncourse.grading.load.snapshot import course_files_digest
 from rnncourse.grading.sandbox.harness import _RUNNING_FILE, harness_source
 from rnncourse.grading.sandbox.kernel import Kernel
 
@@ -169,7 +169,8 @@ def _load_cached(key):
 
 def _store(key, bare):
     data = {"key": key, "peak_mb": bare.peak_mb,
-            "files": {name: base64.b64encode(blob).decode("ascii") for name, blob in bare.kernel_files}}
+            "files": {name: base64.b64encode(blob).decode("ascii")
+                      for name, blob in bare.kernel_files}}
     try:
         write_atomic(_cache_path(key), json.dumps(data, sort_keys=True))
     except OSError:
