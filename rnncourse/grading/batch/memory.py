@@ -112,7 +112,7 @@ def recommended_minimum(peak_mb):
     return int(math.ceil((peak_mb + margin) / ROUND_TO_MB) * ROUND_TO_MB)
 
 
-def cache_dir():
+def cache_dir() -> Path:
     """The folder remembered measurements live in: ``$RNNCOURSE_CACHE_DIR``, else
     ``$XDG_CACHE_HOME/rnncourse``, else ``~/.cache/rnncourse``."""
     if os.environ.get("RNNCOURSE_CACHE_DIR"):
@@ -128,7 +128,7 @@ def _version(name):
         return None
 
 
-def cache_key(launcher):
+def cache_key(launcher) -> dict:
     """Everything a bare kernel's peak depends on, as a dict: a remembered measurement is used
     only when all of it is equal."""
     course = hashlib.sha256(json.dumps(sorted(course_files_digest().items())).encode()).hexdigest()
@@ -182,7 +182,7 @@ def _safe_relative(name):
     return bool(parts) and not Path(name).is_absolute() and ".." not in parts
 
 
-def measure_bare_kernel(launcher, cache=True):
+def measure_bare_kernel(launcher, cache: bool = True) -> BareKernel | None:
     """Start one kernel with ``launcher`` and measure it; a :class:`BareKernel`, or None when no
     kernel could be started or measured (grading then goes on, and reports the kernels' fate).
 
