@@ -88,9 +88,10 @@ def main(argv=None):
           + ", ".join(f"{k} = {v}" for k, v in versions.items()), flush=True)
     walls = {(v, nb.name): [] for v in versions for nb in notebooks}
     cells = {}
-    for _ in range(args.rounds):
+    for r in range(args.rounds):
         for nb in notebooks:
-            for version, path in versions.items():
+            pairs = list(versions.items())
+            for version, path in (pairs if r % 2 == 0 else pairs[::-1]):  # ABBA over rounds
                 wall, timed = run_notebook(nb.resolve(), path)
                 walls[version, nb.name].append(wall)
                 cells.setdefault((version, nb.name), []).append(timed)

@@ -24,6 +24,8 @@ submissions (wall time minus the submissions' seconds divided by the jobs).
 
 With ``--rounds R`` the selected modes run R times, interleaved (one run of each per round), and
 the median and range of each number are printed; on a busy machine compare ratios from one run.
+With ``--compare DIR`` the two versions alternate which goes first from round to round; use an
+even number of rounds, since whatever runs first in a round was measured to be slower here.
 
 Usage::
 
@@ -206,7 +208,11 @@ def main(argv=None):
         phase = {m: [] for m in modes if m != "bare"}
         batch = {f"{kind}{v}": [] for kind in ("sandbox", "unsafe") for v in envs}
         for r in range(args.rounds):
-            for mode in modes:
+            # with --compare, odd rounds run the other checkout first (ABBA: a load that rises
+            # or falls during the run does not favour one version)
+            order = modes if r % 2 == 0 else ([m for m in modes if m == "bare"] + [
+                m + v for m in grading_modes for v in reversed(list(envs))])
+            for mode in order:
                 if mode == "bare":
                     walls[mode].append(sum(bare(copies, tmp)))
                     fulls[mode].append(n)
