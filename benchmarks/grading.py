@@ -24,8 +24,8 @@ submissions (wall time minus the submissions' seconds divided by the jobs).
 
 With ``--rounds R`` the selected modes run R times, interleaved (one run of each per round), and
 the median and range of each number are printed; on a busy machine compare ratios from one run.
-With ``--compare DIR`` the two versions alternate which goes first from round to round; use an
-even number of rounds, since whatever runs first in a round was measured to be slower here.
+With ``--compare DIR`` the two versions alternate which goes first from round to round (use an
+even number of rounds), so a load that rises or falls during the run favours neither.
 
 Usage::
 
