@@ -22,10 +22,6 @@ import pytest
 
 from tests.grading.private_course import make_private_course
 
-# The graders these tests start remember the bare-kernel measurement in a cache folder: one
-# for this session (inherited by the subprocesses), never the user's own ~/.cache
-os.environ.setdefault("RNNCOURSE_CACHE_DIR", tempfile.mkdtemp(prefix="rnncourse-test-cache-"))
-
 
 @pytest.fixture(scope="session")
 def private_python():
