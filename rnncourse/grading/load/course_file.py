@@ -17,6 +17,10 @@ from) reads a small TOML file::
 - ``partial_credit``: ``"all-or-nothing"`` (all its points when every test case passes, else 0)
   or ``"fraction"`` (its points times the fraction of its test cases that pass; a flagged
   exercise still scores 0, and a question, one case, is all or nothing);
+- ``[submissions] counts``: when a student has several submissions of a lesson in the
+  gradebook (a resubmission), which one counts: ``"latest"`` (the default), ``"first"`` or
+  ``"best"`` (the highest final score); the others stay in the gradebook, superseded
+  (:mod:`rnncourse.grading.records.term`);
 - ``knock_on``: what an exercise that fails only because an exercise it calls is wrong scores
   (:mod:`rnncourse.checks.engine.dependencies`): ``"full"`` points or ``"none"``.
 
@@ -45,6 +49,8 @@ DEFAULT_FILE = "grading.toml"
 """Read from the folder ``rnncourse grade`` runs in when ``--course`` is not given."""
 
 PARTIAL_CREDIT = ("all-or-nothing", "fraction")
+COUNTS = ("latest", "first", "best")
+"""``[submissions] counts``: which of a student's submissions of a lesson counts."""
 LESSON_KEYS = ("points", "partial_credit", "knock_on")
 MAX_BYTES = 1024 * 1024
 
@@ -70,6 +76,8 @@ class Course:
     path: str | None = None
     sha256: str | None = None
     lessons: dict = field(default_factory=dict)
+    counts: str = "latest"
+    """which of a student's submissions of a lesson counts: ``latest``, ``first`` or ``best``"""
 
     def policy(self, lesson):
         """The :class:`LessonPolicy` of ``lesson`` (the defaults when the file does not name it)."""
@@ -103,7 +111,8 @@ class Course:
         return {"path": self.path, "sha256": self.sha256,
                 "lessons": {stem: {"points": dict(p.points), "partial_credit": p.partial_credit,
                                    "knock_on": p.knock_on}
-                            for stem, p in self.lessons.items()}}
+                            for stem, p in self.lessons.items()},
+                "counts": self.counts}
 
 
 DEFAULT_COURSE = Course()
@@ -182,9 +191,17 @@ def parse_course(data, name=DEFAULT_FILE):
     except tomllib.TOMLDecodeError as exc:
         raise CourseFileError(f"{name}: not valid TOML ({exc})") from None
     for key in document:
-        if key != "lessons":
+        if key not in ("lessons", "submissions"):
             raise CourseFileError(f"{name}: unknown key {key!r}; a course file has [lessons.ID] "
-                                  "tables only (e.g. [lessons.04_bptt])")
+                                  "tables (e.g. [lessons.04_bptt]) and a [submissions] table")
+    submissions = document.get("submissions", {})
+    if not isinstance(submissions, dict):
+        raise CourseFileError(f"{name}: submissions is {_kind(submissions)}; make it a table: "
+                              "[submissions] with counts = \"latest\"")
+    for key in submissions:
+        if key != "counts":
+            raise CourseFileError(f"{name}: [submissions]: unknown key {key!r}; use counts")
+    counts = _choice(f"{name}: submissions.counts", submissions.get("counts", "latest"), COUNTS)
     lessons_table = document.get("lessons", {})
     if not isinstance(lessons_table, dict):
         raise CourseFileError(f"{name}: lessons is {_kind(lessons_table)}; write one table per "
@@ -195,7 +212,8 @@ def parse_course(data, name=DEFAULT_FILE):
             raise CourseFileError(f"{name}: [lessons.{stem}]: unknown lesson {stem!r}; use one "
                                   f"of: {', '.join(LESSONS)}")
         lessons[stem] = _lesson_policy(name, stem, table)
-    return Course(path=name, sha256=hashlib.sha256(data).hexdigest(), lessons=lessons)
+    return Course(path=name, sha256=hashlib.sha256(data).hexdigest(), lessons=lessons,
+                  counts=counts)
 
 
 def load_course(path):
@@ -212,7 +230,8 @@ def load_course(path):
     if len(data) > MAX_BYTES:
         raise CourseFileError(f"{shown}: larger than 1 MB; a course file is a few lines")
     course = parse_course(data, shown)
-    return Course(path=os.path.abspath(shown), sha256=course.sha256, lessons=course.lessons)
+    return Course(path=os.path.abspath(shown), sha256=course.sha256, lessons=course.lessons,
+                  counts=course.counts)
 
 
 def find_course(path=None, folder=None):
@@ -235,5 +254,5 @@ def find_course(path=None, folder=None):
     return DEFAULT_COURSE, False
 
 
-__all__ = ["Course", "CourseFileError", "DEFAULT_COURSE", "DEFAULT_FILE", "LessonPolicy",
+__all__ = ["COUNTS", "Course", "CourseFileError", "DEFAULT_COURSE", "DEFAULT_FILE", "LessonPolicy",
            "PARTIAL_CREDIT", "find_course", "load_course", "parse_course"]
