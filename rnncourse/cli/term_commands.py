@@ -144,14 +144,14 @@ def run_adjust(args):
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
     _save(args, book, ledger)
-    rewritten = _rewrite_feedback(args.gradebook, ledger, args.submission)
+    rewritten = _rewrite_feedback(args.gradebook, ledger, args.submission, row)
     print(f"{prog}: {message}; final {row.get('final') or row.get('total')} / "
           f"{row.get('possible')}" + (f"; feedback rewritten: {rewritten!r}" if rewritten else ""),
           file=sys.stderr)
     return 0
 
 
-def _rewrite_feedback(gradebook, ledger, name):
+def _rewrite_feedback(gradebook, ledger, name, row):
     """Rewrite the feedback file of ``name`` from its JSON report with its adjustments; returns
     its path, or None when there is no feedback file (or report) to rewrite."""
     import json
@@ -169,7 +169,8 @@ def _rewrite_feedback(gradebook, ledger, name):
         feedback = Path(gradebook).parent / ledger.feedback / sub / f"{stem}.txt"
         if report.is_file() and feedback.is_file():
             result = SubmissionResult.from_dict(json.loads(report.read_text(encoding="utf-8")))
-            write_atomic(feedback, writers.feedback_text(result, ledger.adjustments.get(name)))
+            write_atomic(feedback, writers.feedback_text(result, ledger.adjustments.get(name),
+                                                         row))
             return str(feedback)
     return None
 

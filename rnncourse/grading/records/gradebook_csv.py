@@ -15,9 +15,9 @@ Columns, in this order:
   order (points earned; empty when the exercise is not part of the row's lesson);
 - any other column found in the existing file (your own notes), kept as it is;
 - ``total`` and ``possible``;
-- only when the term ledger uses them (a student with several submissions, an adjustment):
-  ``superseded_by``, ``adjustment``, ``adjustment_reason`` and ``final``
-  (:mod:`rnncourse.grading.records.term`).
+- only when the term ledger uses them (a due date, a student with several submissions, an
+  adjustment), all together: ``submitted``, ``late``, ``penalty``, ``superseded_by``,
+  ``adjustment``, ``adjustment_reason`` and ``final`` (:mod:`rnncourse.grading.records.term`).
 
 A roster student without a submission of a lesson graded gets a row with status ``missing``, an
 empty ``submission`` and no points (see :mod:`rnncourse.grading.records.roster`).
@@ -43,7 +43,8 @@ from rnncourse.checks import EXERCISES, QUESTIONS
 
 HEAD = ("submission", "student_id", "name", "lesson", "status", "seed", "root")
 TAIL = ("total", "possible")
-TERM = ("superseded_by", "adjustment", "adjustment_reason", "final")
+TERM = ("submitted", "late", "penalty", "superseded_by", "adjustment", "adjustment_reason",
+        "final")
 """The term columns after :data:`TAIL`, present only when used; recomputed from the term ledger
 on every write (:mod:`rnncourse.grading.records.term`), never merged from an old row."""
 REQUIRED = ("submission", "lesson", "status", "total", "possible")

@@ -14,18 +14,32 @@ for ``gradebook.csv``), which a regrade never replaces:
   flagged for review;
 - ``chosen``: per lesson and student, the submission the instructor chose to count
   (``rnncourse gradebook choose``), overriding the course file's rule;
+- ``late``: per lesson, the course file's late-work rules (``[lessons.ID.late]``);
 - ``counts``: the course file's rule for a student with several submissions of one lesson:
   ``"latest"`` (the default), ``"first"`` or ``"best"`` (the highest final score).
 
 :func:`apply` computes the gradebook's term columns from the ledger (they are recomputed on
 every write, never merged from an old file), appended after ``total`` and ``possible`` and
-present only when the ledger uses them:
+present, all together, only when the ledger uses them:
+
+- ``submitted``: when the submission was handed in, and how that is known: ``(file time)``,
+  the file's modification time as the download left it (``unzip`` keeps the times stored in
+  Canvas's and Moodle's zips), plus ``Canvas LATE mark`` when Canvas's file name says so;
+- ``late``: for a lesson with a due date, why a penalty was taken (days late after the due date
+  or the student's extension and the grace, the rule) or ``on time``;
+- ``penalty``: the points taken for lateness (all of them after the cut-off);
 
 - ``superseded_by``: for a submission that does not count, the one that counts instead;
 - ``adjustment``: points the instructor's adjustments add (negative: take away);
 - ``adjustment_reason``: their reasons, each preceded by ``REVIEW:`` and what changed when the
   automatic score they were made against has changed since;
-- ``final``: ``total`` plus ``adjustment`` (never below 0): the score the exports use.
+- ``final``: ``total`` plus ``adjustment`` minus ``penalty`` (never below 0): the score the
+  exports use.
+
+The penalty is ``per_day`` percent of the lesson's possible points for every started day after
+the due date (the student's extension, if any) plus the grace, at most ``max`` percent, and never
+more than the score; after the cut-off (moved by an extension as much as the due date) it is
+the whole score.
 
 A student's submissions are the rows matched to one ``student_id`` (by the roster) in one
 lesson. Which is the latest: Canvas's file ids (``name_userid_fileid_...``, larger is newer)
@@ -36,10 +50,11 @@ else the row names.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from rnncourse._files import write_atomic
@@ -78,11 +93,13 @@ class Ledger:
     adjustments: dict = field(default_factory=dict)
     chosen: dict = field(default_factory=dict)
     counts: str = "latest"
+    late: dict = field(default_factory=dict)
     feedback: str | None = None
     """the feedback folder of the last batch that wrote one (relative to the gradebook's folder)"""
 
     def to_dict(self):
-        return {"format": FORMAT, "counts": self.counts, "feedback": self.feedback,
+        return {"format": FORMAT, "counts": self.counts, "late": self.late,
+                "feedback": self.feedback,
                 "chosen": self.chosen, "adjustments": self.adjustments, "history": self.history}
 
 
@@ -110,6 +127,7 @@ def read_ledger(out) -> Ledger:
                     adjustments=dict(data.get("adjustments") or {}),
                     chosen=dict(data.get("chosen") or {}),
                     counts=data.get("counts") if data.get("counts") in COUNTS else "latest",
+                    late=dict(data.get("late") or {}),
                     feedback=data.get("feedback"))
     return ledger
 
@@ -129,12 +147,18 @@ def file_time(path) -> str | None:
     return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def lms_mark(identity: str) -> str | None:
+    """What the LMS download's name says about lateness: ``"Canvas LATE mark"`` or None."""
+    return "Canvas LATE mark" if re.match(r"^[^/_]+_LATE_\d+_\d+_", identity) else None
+
+
 def record(ledger: Ledger, result, graded_at: str, report: str | None, student_id: str = ""):
     """Add one grading of ``result`` (a SubmissionResult) to the ledger's history."""
     ledger.history.append({
         "submission": result.name, "lesson": result.lesson, "student_id": student_id,
         "graded_at": graded_at, "seed": result.seed, "sha256": result.sha256,
-        "submitted": file_time(result.path), "status": result.status_text,
+        "submitted": file_time(result.path), "submitted_from": "file time",
+        "mark": lms_mark(result.name), "status": result.status_text,
         "total": result.total, "possible": result.possible, "report": report})
 
 
@@ -217,6 +241,49 @@ def adjustment_of(entries, row) -> tuple:
     return number(total), reasons
 
 
+# ----------------------------------------------------------------------------- late work
+def _parse(text):
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def late_penalty(policy: dict, submitted: str | None, student_id: str, score: float,
+                 possible: float, mark: str | None = None) -> tuple:
+    """``(penalty points, why)`` for a submission handed in at ``submitted`` (UTC text) under
+    the lesson's ``policy``; ``score`` is what it would earn otherwise.
+
+    >>> late_penalty({"due": "2026-12-04T23:59:00Z", "grace_minutes": 15, "per_day": 10,
+    ...               "max": 30, "extensions": {}}, "2026-12-06T08:00:00Z", "s1", 9, 10)
+    (2, 'submitted 2026-12-06T08:00:00Z, 2 day(s) after the due date 2026-12-04T23:59:00Z and 15 minutes of grace: 10% of 10 points per day, 2 points')
+    """
+    if submitted is None:
+        return 0, "submission time unknown: no penalty; check it"
+    due = policy["extensions"].get(student_id) or policy["due"]
+    label = "your extended due date" if student_id in policy["extensions"] else "the due date"
+    grace = timedelta(minutes=float(policy.get("grace_minutes", 0)))
+    at = _parse(submitted)
+    if "cutoff" in policy:
+        cutoff = _parse(policy["cutoff"]) + (_parse(due) - _parse(policy["due"]))
+        if at > cutoff:
+            return number(score), (f"submitted {submitted}, after the cut-off "
+                                   f"{cutoff.strftime('%Y-%m-%dT%H:%M:%SZ')}: scores 0")
+    delay = at - _parse(due) - grace
+    if delay <= timedelta(0):
+        if mark:
+            return 0, (f"on time by its file time {submitted} ({label} {due}), though the "
+                       f"download has a {mark}: no penalty; check it")
+        return 0, "on time"
+    days = math.ceil(delay / timedelta(days=1))
+    grace_text = (f" and {number(policy.get('grace_minutes', 0))} minutes of grace"
+                  if float(policy.get("grace_minutes", 0)) else "")
+    percent = min(float(policy.get("per_day", 0)) * days, float(policy.get("max", 100)))
+    points = number(min(score, possible * percent / 100))
+    rule = (f"{number(policy.get('per_day', 0))}% of {number(possible)} points per day"
+            + (f", at most {number(policy['max'])}%" if percent == float(policy.get("max", 100))
+               and percent < float(policy.get("per_day", 0)) * days else ""))
+    return points, (f"submitted {submitted}, {days} day(s) after {label} {due}{grace_text}: "
+                    f"{rule}, {points} points")
+
+
 # ----------------------------------------------------------------------------- which counts
 CANVAS_ID = re.compile(r"^[^/_]+(?:_LATE)?_\d+_(\d+)_")
 
@@ -263,6 +330,9 @@ def apply(book, ledger: Ledger) -> dict:
         if row.get("submission") and sid:
             groups.setdefault((unquote(row.get("lesson", "")), sid), []).append(row)
     used = False
+    last = {}
+    for h in ledger.history:
+        last[h["submission"]] = h
     for row in book.rows:
         name = unquote(row.get("submission", ""))
         if not name:
@@ -270,7 +340,21 @@ def apply(book, ledger: Ledger) -> dict:
         entries = ledger.adjustments.get(name, [])
         points, reasons = adjustment_of(entries, row)
         total = float(row.get("total") or 0)
-        row["_final"] = number(max(0.0, total + points))
+        score = max(0.0, total + points)
+        policy = ledger.late.get(unquote(row.get("lesson", "")))
+        seen = last.get(name, {})
+        if seen.get("submitted"):
+            row["submitted"] = f"{seen['submitted']} ({seen.get('submitted_from', 'file time')}" \
+                + (f"; {seen['mark']})" if seen.get("mark") else ")")
+        if policy:
+            used = True
+            penalty, why = late_penalty(policy, seen.get("submitted"),
+                                        unquote(row.get("student_id", "")), score,
+                                        float(row.get("possible") or 0), seen.get("mark"))
+            row["late"] = spreadsheet_cell(why)
+            row["penalty"] = str(penalty)
+            score -= float(penalty)
+        row["_final"] = number(max(0.0, score))
         if entries:
             used = True
             row["adjustment"] = str(points)
@@ -334,7 +418,7 @@ def place_files(superseded, names, folders, stem_of):
     return moves
 
 
-__all__ = ["TERM", "COUNTS", "Ledger", "LedgerError", "ledger_path", "read_ledger",
+__all__ = ["late_penalty", "lms_mark", "TERM", "COUNTS", "Ledger", "LedgerError", "ledger_path", "read_ledger",
            "write_ledger", "record", "history_of", "history_lines", "add_adjustment",
            "adjustment_of", "canvas_file_id", "choice_key", "apply", "place_files", "file_time",
            "now_text", "number"]

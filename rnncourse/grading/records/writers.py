@@ -64,30 +64,39 @@ def result_cells(r):
     return cells
 
 
-def adjustment_lines(r, adjustments):
-    """The feedback's lines about the instructor's ``adjustments`` of ``r`` (none without)."""
-    if not adjustments:
+def term_lines(r, adjustments=None, row=None):
+    """The feedback's lines about the instructor's ``adjustments`` of ``r`` (the term ledger's)
+    and the late penalty of its gradebook ``row`` (none when there is neither)."""
+    row = row or {}
+    penalty = float(row.get("penalty") or 0)
+    if not adjustments and not penalty:
         return []
-    points, _ = term.adjustment_of(adjustments, result_cells(r))
-    lines = ["Adjusted by your instructor:"]
-    for a in adjustments:
-        if "exercise" in a:
-            lines.append(f"  - {a['exercise']} set to {a['set_to']} points: {a['reason']}")
-        else:
-            sign = "+" if float(a["points"]) >= 0 else ""
-            lines.append(f"  - {sign}{a['points']} points: {a['reason']}")
-    final = term.number(max(0.0, float(r.total) + points))
+    lines = []
+    if adjustments:
+        lines.append("Adjusted by your instructor:")
+        for a in adjustments:
+            if "exercise" in a:
+                lines.append(f"  - {a['exercise']} set to {a['set_to']} points: {a['reason']}")
+            else:
+                sign = "+" if float(a["points"]) >= 0 else ""
+                lines.append(f"  - {sign}{a['points']} points: {a['reason']}")
+    if penalty:
+        lines.append(f"Late penalty: -{term.number(penalty)} points: "
+                     f"{gradebook_csv.unquote(row.get('late', ''))}")
+    points, _ = term.adjustment_of(adjustments or [], result_cells(r))
+    final = term.number(max(0.0, float(r.total) + points - penalty))
     lines.append(f"Final score: {final} / {r.possible}")
     return lines
 
 
-def feedback_text(r, adjustments=None):
+def feedback_text(r, adjustments=None, row=None):
     """The readable feedback for one submission (``adjustments``: the instructor's, from the
-    term ledger)."""
+    term ledger; ``row``: its gradebook row, for a late penalty)."""
     lines = [f"Feedback for {r.name}", "=" * min(72, len(r.name) + 13), ""]
     lines.append(f"Lesson: {r.lesson or 'unknown'}")
-    lines.append(f"Score: {r.total} / {r.possible}" + (" (automatic)" if adjustments else ""))
-    lines += adjustment_lines(r, adjustments)
+    extra = term_lines(r, adjustments, row)
+    lines.append(f"Score: {r.total} / {r.possible}" + (" (automatic)" if extra else ""))
+    lines += extra
     lines.append(f"Status: {r.status_text}")
     if r.status is Status.INVALID:
         lines += ["", "Your notebook could not be graded. Open it in JupyterLab, check that it "
@@ -178,9 +187,12 @@ class GradebookWriter(Writer):
         ledger = term.read_ledger(out)  # before anything is written: a bad one stops here
         book, report = gradebook_csv.merge(existing, results, options.get("root", ""),
                                        options.get("roster"), options.get("lesson"))
-        counts = (batch_info.get("course_file") or {}).get("counts")
-        if counts in term.COUNTS:
-            ledger.counts = counts
+        course = batch_info.get("course_file") or {}
+        if course.get("path") is not None:  # the course file's rules, when one was given
+            ledger.counts = course.get("counts") if course.get("counts") in term.COUNTS \
+                else "latest"
+            ledger.late = {stem: p["late"] for stem, p in (course.get("lessons") or {}).items()
+                           if p.get("late")}
         if options.get("feedback") is not None:
             ledger.feedback = os.path.relpath(os.path.abspath(options["feedback"]),
                                               os.path.abspath(out.parent))
@@ -233,10 +245,15 @@ class FeedbackWriter(Writer):
         return options.get("feedback") is not None
 
     def write(self, results, columns, batch_info, options):
-        ledger = term.read_ledger(options["out"]) if "graded_at" in options else term.Ledger()
+        ledger, rows = term.Ledger(), {}
+        if "graded_at" in options:  # the gradebook and its ledger were just written
+            ledger = term.read_ledger(options["out"])
+            book = gradebook_csv.read_gradebook(options["out"])
+            rows = {gradebook_csv.unquote(row.get("submission", "")): row
+                    for row in (book.rows if book else [])}
         for r in results:
             write_atomic(Path(options["feedback"]) / f"{report_stem(r)}.txt",
-                         feedback_text(r, ledger.adjustments.get(r.name)))
+                         feedback_text(r, ledger.adjustments.get(r.name), rows.get(r.name)))
 
 
 class SupersededWriter(Writer):

@@ -34,7 +34,7 @@ ALL_LESSONS = ("00_welcome, 01_feedforward_backprop, 02_recurrence_and_cycles, 0
                                  "[lessons.04_bptt]"),
     ("[lessons.04_bptt]\npartial = 'fraction'\n",
      "grading.toml: [lessons.04_bptt]: unknown key 'partial'; use points, partial_credit, "
-     "knock_on"),
+     "knock_on, late"),
     ("[lessons.04_bptt]\npoints = 5\n",
      "grading.toml: lessons.04_bptt.points is int; make it a table: [lessons.04_bptt.points] "
      "with one line per exercise"),

@@ -28,11 +28,15 @@ def _result(name, points=1, seed=7, sha="a" * 64, path=""):
     return row.score()
 
 
-def _grade(tmp_path, results, course=None):
+def _grade(tmp_path, results, course=None, late=None):
     roster = read_roster(_roster(tmp_path))
     options = {"out": tmp_path / "gradebook.csv", "feedback": tmp_path / "feedback",
                "root": "submissions", "roster": roster}
-    info = {"seed": 7, "course_file": {"counts": course} if course else {}}
+    course_file = {"path": None}
+    if course or late:
+        course_file = {"path": "grading.toml", "counts": course or "latest",
+                       "lessons": {"00_welcome": {"late": late}} if late else {}}
+    info = {"seed": 7, "course_file": course_file}
     return writers.write_all(results, writers.exercise_columns(results), info, options)
 
 
@@ -70,7 +74,8 @@ def test_the_latest_submission_counts_and_the_older_one_is_set_aside(tmp_path, c
     assert rows[OLD]["superseded_by"] == NEW and rows[NEW]["superseded_by"] == ""
     assert (rows[OLD]["final"], rows[NEW]["final"]) == ("1", "0")
     header = (tmp_path / "gradebook.csv").read_text().splitlines()[0]
-    assert header.endswith("total,possible,superseded_by,adjustment,adjustment_reason,final")
+    assert header.endswith("total,possible,submitted,late,penalty,superseded_by,adjustment,"
+                           "adjustment_reason,final")
     old_stem, new_stem = writers.safe_file_stem(OLD), writers.safe_file_stem(NEW)
     assert (tmp_path / "feedback" / "superseded" / f"{old_stem}.txt").is_file()
     assert (tmp_path / "gradebook-reports" / "superseded" / f"{old_stem}.json").is_file()
@@ -216,3 +221,89 @@ def test_a_ledger_that_is_not_one_is_refused_and_kept(tmp_path):
         _grade(tmp_path, [_result("alice/00_welcome.ipynb")])
     assert (tmp_path / "gradebook-term.json").read_text() == "[1, 2]"
     assert not (tmp_path / "gradebook.csv").exists()
+
+
+# ----------------------------------------------------------------------------- late work
+POLICY = {"due": "2026-12-04T23:59:00Z", "grace_minutes": 15, "per_day": 10, "max": 30,
+          "cutoff": "2026-12-11T23:59:00Z", "extensions": {"s4": "2026-12-06T23:59:00Z"}}
+
+
+@pytest.mark.parametrize("submitted, sid, score, expected", [
+    ("2026-12-04T23:59:00Z", "s1", 9, 0),       # at the due date
+    ("2026-12-05T00:13:59Z", "s1", 9, 0),       # within the 15 minutes of grace
+    ("2026-12-05T00:14:01Z", "s1", 9, 1),       # 2 s past the grace: one started day, 10% of 10
+    ("2026-12-06T00:14:01Z", "s1", 9, 2),       # a day and 2 s: two days
+    ("2026-12-10T12:00:00Z", "s1", 9, 3),       # six days: 60%, capped at 30%
+    ("2026-12-10T12:00:00Z", "s1", 2, 2),       # never more than the score
+    ("2026-12-12T00:00:00Z", "s1", 9, 9),       # after the cut-off: all of it
+    ("2026-12-06T12:00:00Z", "s4", 9, 0),       # before s4's extended due date
+    ("2026-12-07T12:00:00Z", "s4", 9, 1),       # half a day after it
+    ("2026-12-12T00:00:00Z", "s4", 9, 3),       # s4's cut-off moved two days as well: capped
+    ("2026-12-14T00:00:00Z", "s4", 9, 9),       # ... and after it
+])
+def test_the_late_penalty_follows_the_rules(submitted, sid, score, expected):
+    assert term.late_penalty(POLICY, submitted, sid, score, 10)[0] == expected
+
+
+def test_the_late_penalty_says_why():
+    assert term.late_penalty(POLICY, "2026-12-10T12:00:00Z", "s1", 9, 10)[1] == (
+        "submitted 2026-12-10T12:00:00Z, 6 day(s) after the due date 2026-12-04T23:59:00Z and 15 "
+        "minutes of grace: 10% of 10 points per day, at most 30%, 3 points")
+    assert term.late_penalty(POLICY, "2026-12-07T12:00:00Z", "s4", 9, 10)[1].startswith(
+        "submitted 2026-12-07T12:00:00Z, 1 day(s) after your extended due date "
+        "2026-12-06T23:59:00Z")
+    assert term.late_penalty(POLICY, "2026-12-12T00:00:00Z", "s1", 9, 10)[1] == (
+        "submitted 2026-12-12T00:00:00Z, after the cut-off 2026-12-11T23:59:00Z: scores 0")
+    assert term.late_penalty(POLICY, None, "s1", 9, 10) == (
+        0, "submission time unknown: no penalty; check it")
+    assert term.late_penalty(POLICY, "2026-12-01T00:00:00Z", "s1", 9, 10,
+                             "Canvas LATE mark")[1].endswith(
+        "though the download has a Canvas LATE mark: no penalty; check it")
+    assert term.lms_mark("fosterfay_LATE_4216_88999_x.ipynb") == "Canvas LATE mark"
+    assert term.lms_mark("fosterfay_4216_88999_x.ipynb") is None
+
+
+def test_a_late_submission_has_its_penalty_in_the_gradebook_feedback_and_export(tmp_path,
+                                                                                 capsys):
+    late_file = tmp_path / "alice.ipynb"
+    late_file.write_text("{}")
+    stamp = 1_796_515_200  # 2026-12-06T00:00:00Z: 23 h 46 min after the due date and grace
+    os.utime(late_file, (stamp, stamp))
+    alice = "alice/00_welcome.ipynb"
+    policy = dict(POLICY, per_day=25, max=100)
+    _grade(tmp_path, [_result(alice, 1, path=str(late_file))], late=policy)
+    row = _rows(tmp_path)[alice]
+    assert row["submitted"] == "2026-12-06T00:00:00Z (file time)"
+    assert (row["total"], row["penalty"], row["final"]) == ("1", "0.25", "0.75")
+    assert row["late"] == ("submitted 2026-12-06T00:00:00Z, 1 day(s) after the due date "
+                           "2026-12-04T23:59:00Z and 15 minutes of grace: 25% of 1 points per "
+                           "day, 0.25 points")
+    [feedback] = (tmp_path / "feedback").glob("alice__*.txt")
+    assert ("Score: 1 / 1 (automatic)\nLate penalty: -0.25 points: submitted "
+            "2026-12-06T00:00:00Z, 1 day(s) after the due date") in feedback.read_text()
+    assert "Final score: 0.75 / 1" in feedback.read_text()
+    assert _in(tmp_path, ["gradebook", "export", "--format", "canvas", "--out", "c.csv"]) == 0
+    assert list(csv.reader((tmp_path / "c.csv").open()))[2][-1] == "0.75"
+    # the time is in the history too, with where it came from
+    [entry] = term.read_ledger(tmp_path / "gradebook.csv").history
+    assert (entry["submitted"], entry["submitted_from"]) == ("2026-12-06T00:00:00Z", "file time")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("due = 2026-12-04T23:59:00", "late.due = 2026-12-04T23:59:00: give the time zone, e.g. "
+                                  "2026-12-04T23:59:00Z (UTC) or 2026-12-04T23:59:00+01:00"),
+    ("grace_minutes = 5", "[lessons.00_welcome.late]: no due date; add due = "
+                          "2026-12-04T23:59:00Z"),
+    ("due = 2026-12-04T23:59:00Z\nper_day = 120", "late.per_day = 120: a percentage of the "
+                                                  "lesson's points, 0 to 100"),
+    ("due = 2026-12-04T23:59:00Z\ncutoff = 2026-12-01T00:00:00Z",
+     "late.cutoff = 2026-12-01T00:00:00Z is before the due date 2026-12-04T23:59:00Z"),
+    ("due = 2026-12-04T23:59:00Z\npenalty = 3", "unknown key 'penalty'; use due, grace_minutes, "
+                                                "per_day, max, cutoff, extensions"),
+    ("due = 2026-12-04T23:59:00Z\n[lessons.00_welcome.late.extensions]\ns4 = 2026-12-06",
+     "late.extensions.s4 = 2026-12-06: write a date and time with its zone"),
+])
+def test_the_late_rules_are_checked(text, message):
+    with pytest.raises(CourseFileError) as caught:
+        parse_course(f"[lessons.00_welcome.late]\n{text}\n".encode())
+    assert message in str(caught.value)
