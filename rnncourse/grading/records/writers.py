@@ -115,9 +115,14 @@ def feedback_text(r, adjustments=None, row=None):
         lines += ["", f"[{mark}] {ex_id} ({fn}): {entry['points']} / {entry['possible']} points"]
         for text_line in str(entry.get("message", "")).splitlines():
             lines.append(f"    {text_line}")
-    lines += ["", "The grader ran your notebook from the top in a fresh kernel, then tested each "
-              "function on new random inputs (not the ones your notebook's checks use). "
-              "Self-check questions were graded from the answer written in their graded cell."]
+    if r.status in (Status.INVALID, Status.WRONG_LESSON):
+        lines += ["", "Your notebook was not run, so none of its code was tested; the points "
+                  "above are 0 for that reason alone."]
+    else:
+        lines += ["", "The grader ran your notebook from the top in a fresh kernel, then tested "
+                  "each function on new random inputs (not the ones your notebook's checks "
+                  "use). Self-check questions were graded from the answer written in their "
+                  "graded cell."]
     return "\n".join(lines) + "\n"
 
 

@@ -112,3 +112,15 @@ def test_the_gradebook_is_merged_into_its_content_from_before_grading(tmp_path):
                              {"out": out, "feedback": None, "existing": snapshot}, ["gradebook"])
     assert done["gradebook"].kept_aside is None
     assert not (tmp_path / "gb.csv.changed-during-grading-3").exists()
+
+
+def test_feedback_of_a_notebook_that_was_not_run_does_not_say_it_ran():
+    wrong = SubmissionResult.wrong_lesson("05_training_in_practice", "00_welcome",
+                                          name="a.ipynb").score()
+    invalid = SubmissionResult.invalid("not JSON", name="b.ipynb").score()
+    for r in (wrong, invalid):
+        text = writers.feedback_text(r)
+        assert "ran your notebook" not in text
+        assert text.rstrip().endswith("Your notebook was not run, so none of its code was "
+                                      "tested; the points above are 0 for that reason alone.")
+    assert "The grader ran your notebook from the top" in writers.feedback_text(_row("c.ipynb"))
