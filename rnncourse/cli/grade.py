@@ -60,6 +60,10 @@ def add_parser(subparsers):
                              "can read your files, such as solutions and other submissions, and "
                              "use the network; every row and report is marked as graded without "
                              "a sandbox")
+    parser.add_argument("--unsafe-as-root", action="store_true",
+                        help="with --unsafe-same-user as root where kernels cannot run as a "
+                             "fresh user id (a Python other users cannot read): run the students' "
+                             "code as root anyway. Without it that is refused (exit code 2)")
     parser.set_defaults(run=run, parser=parser)
     return parser
 
@@ -76,6 +80,8 @@ def run(args):
     if args.root is not None and not args.root.is_dir():
         args.parser.error(f"argument --root: {str(args.root)!r} is not a folder; give the folder "
                           "that holds every student's submission")
+    if args.unsafe_as_root and not args.unsafe_same_user:
+        args.parser.error("--unsafe-as-root only applies with --unsafe-same-user")
     if args.roster is not None and not args.roster.is_file():
         args.parser.error(f"argument --roster: no such file: {str(args.roster)!r}")
     try:
@@ -98,6 +104,7 @@ def run(args):
         out=args.out,
         feedback=args.feedback,
         unsafe_same_user=args.unsafe_same_user,
+        **({"unsafe_as_root": True} if args.unsafe_as_root else {}),
         course=args.course,
         seed=args.seed,
         root=args.root,

@@ -47,6 +47,7 @@ from rnncourse.grading.records.roster import read_roster
 from rnncourse.grading.sandbox import containment
 from rnncourse.grading.sandbox.bubblewrap import SandboxUnavailable
 from rnncourse.grading.sandbox.launcher_choice import choose_launcher
+from rnncourse.grading.sandbox.launchers import SameUserLauncher, SeparateUidLauncher
 
 
 # ----------------------------------------------------------------------------- entry points
@@ -115,9 +116,34 @@ def _mark_changed(results, before):
     return changed
 
 
+def as_root_problem(launcher, unsafe_as_root=False):
+    """Why grading without the sandbox would run students' code as root here (None: it would
+    not, or ``unsafe_as_root`` accepts it): as root, kernels drop to a fresh user id only when
+    the Python is readable by other users."""
+    if unsafe_as_root or not isinstance(launcher, SameUserLauncher) \
+            or isinstance(launcher, SeparateUidLauncher) or os.name != "posix" \
+            or os.geteuid() != 0:
+        return None
+    return (f"--unsafe-same-user would run the students' code AS ROOT here: {sys.executable} "
+            "is not readable by other users, so kernels cannot run as a fresh unprivileged user. "
+            "Make the Python environment and the course readable by everyone (chmod -R a+rX on "
+            "them; the folders above need only a+x), or grade as an ordinary user; to run it as "
+            "root anyway, add --unsafe-as-root")
+
+
+def unsafe_warning(launcher):
+    """The end-of-run warning of a batch graded without the sandbox (saying "as root" when the
+    kernels ran as root)."""
+    as_root = isinstance(launcher, SameUserLauncher) and not isinstance(
+        launcher, SeparateUidLauncher) and os.name == "posix" and os.geteuid() == 0
+    return ("rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user)"
+            + (" and AS ROOT (--unsafe-as-root): the students' code could change anything on "
+               "this machine" if as_root else "") + "; every row says so.")
+
+
 def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=None,
               drop_privileges="auto", seed=None, stream=None, unsafe_same_user=False,
-              course=None):
+              course=None, unsafe_as_root=False):
     """Grade one notebook; returns its :class:`~rnncourse.grading.judging.results.SubmissionResult`.
 
     Writes nothing (pass the result to :mod:`rnncourse.grading.records.writers` for files). The
@@ -144,6 +170,10 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
         raise ValueError(f"grade_one grades one notebook file; {str(path)!r} is not one "
                          "(use grade_paths for a folder)")
     launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
+    refusal = as_root_problem(launcher, unsafe_as_root)
+    if refusal:
+        raise ValueError(refusal.replace("--unsafe-same-user", "unsafe_same_user=True")
+                         .replace("--unsafe-as-root", "unsafe_as_root=True"))
     containment.set_subreaper()
     existing = set(containment.children(os.getpid()))
     problem = memory_problem(int(memory_mb), measure_bare_kernel(launcher))
@@ -164,7 +194,7 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
 def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
                 out="gradebook.csv", feedback=None, cell_timeout=None, drop_privileges="auto",
                 seed=None, stream=None, unsafe_same_user=False, root=None, roster=None,
-                course=None):
+                course=None, unsafe_as_root=False):
     """Grade every notebook under ``paths``; merge into the gradebook, write reports; return an exit code.
 
     Parameters
@@ -185,6 +215,8 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         nothing is shown unless a stream is given)
     unsafe_same_user : bool, grade without the bubblewrap sandbox (kernels run as the grader's
         user, or a fresh uid when root) and mark every row and report so
+    unsafe_as_root : bool, with ``unsafe_same_user`` as root where kernels cannot run as a fresh
+        user id: run them as root anyway (otherwise refused, exit code 2)
     course : str, Path or None, the course file (:mod:`rnncourse.grading.load.course_file`: points and
         partial credit per lesson); None reads ``grading.toml`` in the current folder when there
         is one (announced on ``stream``), else uses the catalogue's points, all or nothing
@@ -242,6 +274,10 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
               "  Or grade WITHOUT a sandbox with --unsafe-same-user: student code then runs as "
               "you and can read and change your files (docs/grading.md, section 5).", file=stream)
         return 3
+    refusal = as_root_problem(launcher, unsafe_as_root)
+    if refusal:
+        print(f"rnncourse grade: error: {refusal}", file=stream)
+        return 2
     containment.set_subreaper()
     # processes this caller already had (e.g. when called from Python, not the command line) are
     # not ours to kill; everything that appears below us later is
@@ -277,8 +313,7 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     for line in wrong_lesson_lines(results, forced):
         print(line, file=stream)
     if unsafe_same_user:
-        print("rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user); every "
-              "row says so.", file=stream)
+        print(unsafe_warning(launcher), file=stream)
     if changed:
         print("rnncourse grade: WARNING: course files changed during grading, so these scores "
               f"cannot be trusted: {', '.join(changed[:10])}. Reinstall the course package "
