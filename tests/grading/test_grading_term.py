@@ -121,7 +121,7 @@ def test_the_instructors_term(tmp_path, private_python):
     # Monday: the batch
     code, _, err = _run(private_python, term, commands[0])
     assert code == 0, err[-3000:]
-    assert f"using the course file {term / 'grading.toml'}" in err
+    assert f"rnncourse grade: course file {term / 'grading.toml'} (found in the current folder" in err
     assert "rnncourse grade: 6 submission(s) graded with seed 1234" in err
     assert (f"rnncourse grade: '{CAROL}' counts; superseded (kept in the gradebook, their "
             f"feedback and report moved to superseded/): {CAROL_FIRST}; to count another one: "
