@@ -81,6 +81,17 @@ for where in ('big.bin', os.path.join(os.environ.get('TMPDIR', '/tmp'), 'big.bin
         pass
 """
 
+DISK_FILL = """import os
+chunk = b'x' * (8 << 20)
+for i in range(12):  # twelve 200 MB files in its own folder: 2.4 GB, if nothing stops it
+    try:
+        with open(f'fill-{i}.bin', 'wb') as fh:
+            for _ in range(25):
+                fh.write(chunk)
+    except OSError:
+        pass
+"""
+
 PACKAGE_TAMPER = """import os, rnncourse, rnncourse.nn
 for root, dirs, files in os.walk(os.path.dirname(rnncourse.__file__)):
     for name in files:
@@ -138,6 +149,7 @@ def hostile_notebooks(tmp, port, sandbox):
             f"import socket\ns = socket.create_connection(('127.0.0.1', {port}), timeout=3)\n"
             "s.sendall(b'stolen answers')\ns.close()\n"]),
         "large_file": with_wrong_tanh(after=[LARGE_FILE]),
+        "disk_fill": with_wrong_tanh(after=[DISK_FILL]),
         "env_detect": lesson_notebook(dict(CORRECT, tanh_backward=(
             "import os, importlib\n"
             "_graded = any(k.upper().startswith(('NBGRADER', 'RNNCOURSE', 'GRAD', 'OTTER'))"

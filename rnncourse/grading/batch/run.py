@@ -46,14 +46,16 @@ from rnncourse.grading.records import gradebook_csv, identity, writers
 from rnncourse.grading.records.roster import read_roster
 from rnncourse.grading.sandbox import containment
 from rnncourse.grading.sandbox.bubblewrap import SandboxUnavailable
+from rnncourse.grading.sandbox.disk import DEFAULT_DISK_MB
 from rnncourse.grading.sandbox.launcher_choice import choose_launcher
 from rnncourse.grading.sandbox.launchers import SameUserLauncher, SeparateUidLauncher
 
 
 # ----------------------------------------------------------------------------- entry points
 def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep, unsafe_same_user,
-              course):
+              course, disk_mb=DEFAULT_DISK_MB):
     return {"jobs": int(jobs), "timeout": float(timeout), "memory_mb": int(memory_mb),
+            "disk_mb": int(disk_mb),
             "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
             "keep": keep, "sandbox": not unsafe_same_user,
             "knock_on": {stem: p.knock_on for stem, p in course.lessons.items()}}
@@ -143,7 +145,7 @@ def unsafe_warning(launcher):
 
 def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=None,
               drop_privileges="auto", seed=None, stream=None, unsafe_same_user=False,
-              course=None, unsafe_as_root=False):
+              course=None, unsafe_as_root=False, disk_mb=DEFAULT_DISK_MB):
     """Grade one notebook; returns its :class:`~rnncourse.grading.judging.results.SubmissionResult`.
 
     Writes nothing (pass the result to :mod:`rnncourse.grading.records.writers` for files). The
@@ -181,7 +183,7 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
         raise ValueError(problem)
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(1, timeout, memory_mb, cell_timeout, drop_privileges, existing,
-                         unsafe_same_user, course_settings)
+                         unsafe_same_user, course_settings, disk_mb)
     progress = Progress(1, stream or io.StringIO())
     result = _grade_submissions(submissions, forced, settings, seed, progress,
                                 course_settings)[0]
@@ -194,7 +196,7 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
 def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
                 out="gradebook.csv", feedback=None, cell_timeout=None, drop_privileges="auto",
                 seed=None, stream=None, unsafe_same_user=False, root=None, roster=None,
-                course=None, unsafe_as_root=False):
+                course=None, unsafe_as_root=False, disk_mb=DEFAULT_DISK_MB):
     """Grade every notebook under ``paths``; merge into the gradebook, write reports; return an exit code.
 
     Parameters
@@ -205,6 +207,8 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
     jobs : int, submissions graded in parallel
     timeout : float, seconds for running one submission's cells (judging has its own time)
     memory_mb : int, address-space limit of each kernel, in MB
+    disk_mb : int, what each submission may write, in MB: its folder, /tmp and /dev/shm
+        together (:mod:`rnncourse.grading.sandbox.disk`); over it, status ``disk limit reached``
     out : str or Path, the gradebook CSV; JSON reports go to ``<out stem>-reports/`` beside it
     feedback : str, Path or None, folder for one readable feedback file per submission
     cell_timeout : float or None, seconds per cell (default: ``timeout``)
@@ -289,7 +293,7 @@ def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
         return 2
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, existing,
-                         unsafe_same_user, course_settings)
+                         unsafe_same_user, course_settings, disk_mb)
     lessons = sorted({stem for sub in submissions if sub.valid
                       for stem in [lesson_of(sub, forced)[0]] if stem})
     if len(lessons) > 1:
