@@ -1,7 +1,9 @@
 """The ``rnncourse`` command line (also ``python -m rnncourse``).
 
 Commands, one module each: ``lab`` (learners), ``doctor`` (everyone), ``release`` and ``execute``
-(lesson writers), ``grade``, ``gradebook export`` and ``export gradescope`` (instructors).
+(lesson writers), ``grade``, ``gradebook export``, ``gradebook choose``, ``adjust`` and
+``history`` (the term, :mod:`rnncourse.cli.term_commands`) and ``export gradescope``
+(instructors).
 ``rnncourse --help`` lists them and ``rnncourse COMMAND --help`` explains each option. Usage
 errors exit with code 2.
 """
