@@ -81,6 +81,11 @@ for where in ('big.bin', os.path.join(os.environ.get('TMPDIR', '/tmp'), 'big.bin
         pass
 """
 
+DISK_MB = 300
+"""``--disk`` of the hostile batches: small enough that the writers reach it within ``--timeout 8``
+on a slow disk (large_file's second file, disk_fill's second), large enough for every other
+notebook."""
+
 DISK_FILL = """import os
 chunk = b'x' * (8 << 20)
 for i in range(12):  # twelve 200 MB files in its own folder: 2.4 GB, if nothing stops it
@@ -292,7 +297,7 @@ def run_batch(tmp, sandbox, extra_paths=()):
               "checkout": checkout_digest(), "feedback": tree_digest(tmp / "feedback")}
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", TMPDIR=str(grader_tmp))
     command = [str(python), "-m", "rnncourse", "grade", "--jobs", "2", "--timeout", "8",
-               "--memory", "1024", "--out", str(tmp / "out" / "gradebook.csv"),
+               "--memory", "1024", "--disk", str(DISK_MB), "--out", str(tmp / "out" / "gradebook.csv"),
                "--feedback", str(tmp / "feedback"), str(subs), *map(str, extra_paths)]
     if not sandbox:
         command.insert(4, "--unsafe-same-user")
