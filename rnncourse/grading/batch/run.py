@@ -32,11 +32,13 @@ import io
 import os
 import secrets
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from rnncourse.grading.batch.memory import measure_bare_kernel, memory_problem
 from rnncourse.grading.batch.pool import run_workers
-from rnncourse.grading.batch.progress import Progress, course_note
+from rnncourse.grading.batch.progress_bar import Progress, course_note
 from rnncourse.grading.batch.summary import summary_lines, wrong_lesson_lines
 from rnncourse.grading.judging.results import Status, SubmissionResult
 from rnncourse.grading.load.course_file import CourseFileError, find_course
@@ -48,7 +50,7 @@ from rnncourse.grading.sandbox import containment
 from rnncourse.grading.sandbox.bubblewrap import SandboxUnavailable
 from rnncourse.grading.sandbox.disk import DEFAULT_DISK_MB
 from rnncourse.grading.sandbox.launcher_choice import choose_launcher
-from rnncourse.grading.sandbox.launchers import SameUserLauncher, SeparateUidLauncher
+from rnncourse.grading.sandbox.launchers import Launcher, SameUserLauncher, SeparateUidLauncher
 
 
 # ----------------------------------------------------------------------------- entry points
@@ -118,7 +120,7 @@ def _mark_changed(results, before):
     return changed
 
 
-def as_root_problem(launcher, unsafe_as_root=False):
+def as_root_problem(launcher: Launcher, unsafe_as_root: bool = False) -> str | None:
     """Why grading without the sandbox would run students' code as root here (None: it would
     not, or ``unsafe_as_root`` accepts it): as root, kernels drop to a fresh user id only when
     the Python is readable by other users."""
@@ -133,7 +135,7 @@ def as_root_problem(launcher, unsafe_as_root=False):
             "root anyway, add --unsafe-as-root")
 
 
-def unsafe_warning(launcher):
+def unsafe_warning(launcher: Launcher) -> str:
     """The end-of-run warning of a batch graded without the sandbox (saying "as root" when the
     kernels ran as root)."""
     as_root = isinstance(launcher, SameUserLauncher) and not isinstance(
@@ -143,9 +145,12 @@ def unsafe_warning(launcher):
                "this machine" if as_root else "") + "; every row says so.")
 
 
-def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=None,
-              drop_privileges="auto", seed=None, stream=None, unsafe_same_user=False,
-              course=None, unsafe_as_root=False, disk_mb=DEFAULT_DISK_MB):
+def grade_one(path: str | os.PathLike, *, lesson: str | None = None, timeout: float = 300.0,
+              memory_mb: int = 2048, cell_timeout: float | None = None,
+              drop_privileges: str = "auto", seed: int | None = None, stream: TextIO | None = None,
+              unsafe_same_user: bool = False, course: str | os.PathLike | None = None,
+              unsafe_as_root: bool = False, disk_mb: int = DEFAULT_DISK_MB,
+              ) -> SubmissionResult:
     """Grade one notebook; returns its :class:`~rnncourse.grading.judging.results.SubmissionResult`.
 
     Writes nothing (pass the result to :mod:`rnncourse.grading.records.writers` for files). The
@@ -193,10 +198,14 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     return result
 
 
-def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
-                out="gradebook.csv", feedback=None, cell_timeout=None, drop_privileges="auto",
-                seed=None, stream=None, unsafe_same_user=False, root=None, roster=None,
-                course=None, unsafe_as_root=False, disk_mb=DEFAULT_DISK_MB):
+def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None, jobs: int = 1,
+                timeout: float = 300.0, memory_mb: int = 2048, out: str | os.PathLike = "gradebook.csv",
+                feedback: str | os.PathLike | None = None, cell_timeout: float | None = None,
+                drop_privileges: str = "auto", seed: int | None = None, stream: TextIO | None = None,
+                unsafe_same_user: bool = False, root: str | os.PathLike | None = None,
+                roster: str | os.PathLike | None = None,
+                course: str | os.PathLike | None = None, unsafe_as_root: bool = False,
+                disk_mb: int = DEFAULT_DISK_MB) -> int:
     """Grade every notebook under ``paths``; merge into the gradebook, write reports; return an exit code.
 
     Parameters
