@@ -165,8 +165,10 @@ def _when(where, value):
     if isinstance(value, datetime.datetime):
         raise CourseFileError(f"{where} = {value.isoformat()}: give the time zone, e.g. "
                               f"{value.isoformat()}Z (UTC) or {value.isoformat()}+01:00")
-    raise CourseFileError(f"{where} = {_kind(value) if not isinstance(value, (datetime.date, datetime.time)) else value.isoformat()}: "
-                          "write a date and time with its zone, e.g. 2026-12-04T23:59:00Z")
+    shown = value.isoformat() if isinstance(value, (datetime.date, datetime.time)) \
+        else _kind(value)
+    raise CourseFileError(f"{where} = {shown}: write a date and time with its zone, e.g. "
+                          "2026-12-04T23:59:00Z")
 
 
 def _percent(where, value):

@@ -32,9 +32,15 @@ def late_penalty(policy: dict, submitted: str | None, student_id: str, score: fl
     """``(penalty points, why)`` for a submission handed in at ``submitted`` (UTC text) under
     the lesson's ``policy``; ``score`` is what it would earn otherwise.
 
-    >>> late_penalty({"due": "2026-12-04T23:59:00Z", "grace_minutes": 15, "per_day": 10,
-    ...               "max": 30, "extensions": {}}, "2026-12-06T08:00:00Z", "s1", 9, 10)
-    (2, 'submitted 2026-12-06T08:00:00Z, 2 day(s) after the due date 2026-12-04T23:59:00Z and 15 minutes of grace: 10% of 10 points per day, 2 points')
+    >>> points, why = late_penalty({"due": "2026-12-04T23:59:00Z", "grace_minutes": 15,
+    ...                             "per_day": 10, "max": 30, "extensions": {}},
+    ...                            "2026-12-06T08:00:00Z", "s1", 9, 10)
+    >>> points
+    2
+    >>> why.startswith("submitted 2026-12-06T08:00:00Z, 2 day(s) after the due date 2026-12-04")
+    True
+    >>> why.endswith("and 15 minutes of grace: 10% of 10 points per day, 2 points")
+    True
     """
     if submitted is None:
         return 0, "submission time unknown: no penalty; check it"

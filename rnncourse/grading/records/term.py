@@ -54,8 +54,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rnncourse._files import write_atomic
-from rnncourse.grading.load.course_file import COUNTS
 from rnncourse.grading.judging.results import points_number
+from rnncourse.grading.load.course_file import COUNTS
 from rnncourse.grading.records.gradebook_csv import TERM, spreadsheet_cell, unquote
 from rnncourse.grading.records.late import late_penalty, lms_mark
 
