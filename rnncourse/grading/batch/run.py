@@ -44,7 +44,7 @@ from rnncourse.grading.judging.results import Status, SubmissionResult
 from rnncourse.grading.load.course_file import CourseFileError, find_course
 from rnncourse.grading.load.snapshot import changed_files, course_files_digest, preload
 from rnncourse.grading.load.submissions import lesson_of, load_submissions, named_lesson, resolve_lesson
-from rnncourse.grading.records import gradebook_csv, identity, writers
+from rnncourse.grading.records import gradebook_csv, identity, term, writers
 from rnncourse.grading.records.roster import read_roster
 from rnncourse.grading.sandbox import containment
 from rnncourse.grading.sandbox.bubblewrap import SandboxUnavailable
@@ -260,6 +260,7 @@ def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None
         return 2
     try:  # before any grading: the old gradebook, the identities' root, the roster
         existing_book = gradebook_csv.read_gradebook(out)
+        term.read_ledger(out)  # the term ledger beside it: one that is not a ledger stops here
         folder = identity.submission_root(paths, root, existing_book, out)
         roster = read_roster(roster) if roster is not None else None
     except ValueError as exc:

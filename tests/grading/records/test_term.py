@@ -221,6 +221,17 @@ def test_a_ledger_that_is_not_one_is_refused_and_kept(tmp_path):
         _grade(tmp_path, [_result("alice/00_welcome.ipynb")])
     assert (tmp_path / "gradebook-term.json").read_text() == "[1, 2]"
     assert not (tmp_path / "gradebook.csv").exists()
+    # rnncourse grade refuses it before grading anything (exit code 2)
+    import io
+
+    from rnncourse.grading.batch.run import grade_paths
+    from tests.grading.test_grading_corpus import lesson_notebook, write
+    (tmp_path / "subs").mkdir()
+    write(lesson_notebook(), tmp_path / "subs" / "a.ipynb")
+    out = io.StringIO()
+    assert grade_paths([tmp_path / "subs"], out=tmp_path / "gradebook.csv", stream=out) == 2
+    assert out.getvalue().startswith("rnncourse grade: error: the term ledger ")
+    assert "is not a ledger written by rnncourse (format 1). It was not changed" in out.getvalue()
 
 
 # ----------------------------------------------------------------------------- late work
