@@ -44,3 +44,12 @@ def test_a_kernel_writing_past_its_disk_limit_is_stopped(tmp_path):
         assert kernel.execute("x = 1", 5).status == "died"
     # stopped soon after the limit: far less than the 256 MB the cell would have written
     assert 64 << 20 < disk.folder_bytes(str(private), 1 << 40) < 160 << 20
+
+
+def test_the_disk_option_refuses_too_little(tmp_path, capsys):
+    from rnncourse.cli import main
+
+    (tmp_path / "a.ipynb").write_text("{}")
+    assert main(["grade", "--disk", "10", str(tmp_path / "a.ipynb")]) == 2
+    assert ("argument --disk: 10 MB is too little for a kernel's own files; give at least 64"
+            in capsys.readouterr().err)
