@@ -65,6 +65,10 @@ CHECK_CELL_SUFFIX = "-check"
 ANSWER_CELL_SUFFIX = "-answer"
 
 
+class UnsupportedPolicy(ValueError):
+    """A course-file setting nbgrader's graded cells cannot carry (a usage error: exit code 2)."""
+
+
 def test_cell_source(item_id, points, function_name=None, knock_on="full"):
     """The source of the graded cell of exercise or question ``item_id``.
 
@@ -235,11 +239,11 @@ def generate_nbgrader_source(solution_nb, lesson_name, course=None):
     ------
     MarkupError
         When the solution's markup is wrong, or a graded cell is not in the catalogue.
-    ValueError
+    UnsupportedPolicy
         When ``course`` asks for ``partial_credit = "fraction"`` for this lesson.
     """
     if course is not None and course.policy(lesson_name).partial_credit != "all-or-nothing":
-        raise ValueError(
+        raise UnsupportedPolicy(
             f"course file {course.path}: lessons.{lesson_name}.partial_credit = "
             f"{course.policy(lesson_name).partial_credit!r} cannot be given under nbgrader, whose "
             "graded cells here score all or nothing; remove it for the nbgrader source (or grade "
@@ -333,7 +337,7 @@ def _resolve(name, paths, solutions_dir):
                      f"{', '.join(sorted(paths))}")
 
 
-__all__ = ["generate_nbgrader_source", "render_nbgrader_source", "write_nbgrader_source",
-           "split_graded_cells", "test_cell_source", "question_answer_source", "SourceReport",
-           "NBGRADER_SOURCE_STEPS",
+__all__ = ["UnsupportedPolicy", "generate_nbgrader_source", "render_nbgrader_source",
+           "write_nbgrader_source", "split_graded_cells", "test_cell_source",
+           "question_answer_source", "SourceReport", "NBGRADER_SOURCE_STEPS",
            "HIDDEN_BEGIN", "HIDDEN_END"]

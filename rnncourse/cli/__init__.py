@@ -1,7 +1,8 @@
 """The ``rnncourse`` command line (also ``python -m rnncourse``).
 
 Commands, one module each: ``lab`` and ``progress`` (learners), ``doctor`` (everyone),
-``release`` and ``execute`` (lesson writers), ``grade``, ``gradebook export`` and
+``release`` and ``execute`` (lesson writers), ``grade``, ``gradebook export``, ``gradebook
+choose``, ``adjust`` and ``history`` (the term, :mod:`rnncourse.cli.term_commands`) and
 ``export gradescope`` (instructors), ``hub`` (instructors running a workshop room).
 ``rnncourse --help`` lists them and ``rnncourse COMMAND --help`` explains each option. Usage
 errors exit with code 2.

@@ -55,12 +55,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="class roster with the columns submission and student_id (and "
                              "optionally name, email, login, section): adds each row's student; "
                              "students without a submission get a row with status missing")
+    parser.add_argument("--disk", metavar="MB", type=int, default=1024,
+                        help="what one submission may write to disk, in MB: its folder, /tmp and "
+                             "/dev/shm together (default: 1024); a notebook writing more is "
+                             "stopped, with status 'disk limit reached'")
     parser.add_argument("--unsafe-same-user", action="store_true",
                         help="grade WITHOUT the bubblewrap sandbox, when it cannot run here: "
                              "student code then runs as you (or, as root, as a fresh user id) and "
                              "can read your files, such as solutions and other submissions, and "
                              "use the network; every row and report is marked as graded without "
                              "a sandbox")
+    parser.add_argument("--unsafe-as-root", action="store_true",
+                        help="with --unsafe-same-user as root where kernels cannot run as a "
+                             "fresh user id (a Python other users cannot read): run the students' "
+                             "code as root anyway. Without it that is refused (exit code 2)")
     parser.set_defaults(run=run, parser=parser)
     return parser
 
@@ -77,6 +85,11 @@ def run(args: argparse.Namespace) -> int:
     if args.root is not None and not args.root.is_dir():
         args.parser.error(f"argument --root: {str(args.root)!r} is not a folder; give the folder "
                           "that holds every student's submission")
+    if args.disk < 64:
+        args.parser.error(f"argument --disk: {args.disk} MB is too little for a kernel's own "
+                          "files; give at least 64")
+    if args.unsafe_as_root and not args.unsafe_same_user:
+        args.parser.error("--unsafe-as-root only applies with --unsafe-same-user")
     if args.roster is not None and not args.roster.is_file():
         args.parser.error(f"argument --roster: no such file: {str(args.roster)!r}")
     try:
@@ -99,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         out=args.out,
         feedback=args.feedback,
         unsafe_same_user=args.unsafe_same_user,
+        **({"disk_mb": args.disk} if args.disk != 1024 else {}),
+        **({"unsafe_as_root": True} if args.unsafe_as_root else {}),
         course=args.course,
         seed=args.seed,
         root=args.root,

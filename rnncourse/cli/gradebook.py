@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from rnncourse.cli import term_commands
 from rnncourse.grading.platforms.lms import FORMATS
 
 PROG = "rnncourse gradebook export"
@@ -27,7 +28,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "--help` explains the export.",
     )
     commands = parser.add_subparsers(title="commands", dest="gradebook_command", metavar="COMMAND",
-                                     help="export: write a file Canvas or Moodle imports")
+                                     help="export: write a file Canvas or Moodle imports; "
+                                          "choose, adjust, history: the term (resubmissions, "
+                                          "adjustments, every grading)")
     export = commands.add_parser(
         "export",
         help="write the lesson's totals in a file Canvas or Moodle imports",
@@ -58,8 +61,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="export only this lesson's rows (needed when the gradebook holds "
                              "several lessons)")
     export.set_defaults(run=run_export, parser=export)
+    term_commands.add_commands(commands)
     parser.set_defaults(run=lambda args: parser.error(
-        "choose a command: export (rnncourse gradebook export --help describes it)"))
+        "choose a command: export, choose, adjust or history (rnncourse gradebook COMMAND "
+        "--help describes it)"))
     return parser
 
 

@@ -103,7 +103,7 @@ def run_release(args: argparse.Namespace) -> int:
 
 def _run_nbgrader_source(args):
     """``rnncourse release --nbgrader-source DIR``: write the nbgrader source notebooks."""
-    from rnncourse.authoring.nbgrader_source import write_nbgrader_source
+    from rnncourse.authoring.nbgrader_source import UnsupportedPolicy, write_nbgrader_source
 
     target = args.nbgrader_source
     if target.exists() and not target.is_dir():
@@ -117,6 +117,9 @@ def _run_nbgrader_source(args):
     except CourseFolderNotFound as exc:
         print(f"rnncourse release: {exc}", file=sys.stderr)
         return 1
+    except UnsupportedPolicy as exc:  # a course file refused: a usage error, as everywhere
+        print(f"rnncourse release: error: {exc}. Nothing was written.", file=sys.stderr)
+        return 2
     except ValueError as exc:  # MarkupError is a ValueError too
         print(f"rnncourse release: nothing was written.\n{exc}", file=sys.stderr)
         return 1

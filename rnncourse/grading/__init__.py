@@ -23,6 +23,7 @@ Subpackages, one phase each; a subpackage imports only from those listed above i
 - :mod:`~rnncourse.grading.sandbox.containment`: subreaper, descendants, kill them all
 - :mod:`~rnncourse.grading.sandbox.launchers`: how the kernel is launched (user, limits, paths it sees)
 - :mod:`~rnncourse.grading.sandbox.kernel`: the kernel process and its one channel (a context manager)
+- :mod:`~rnncourse.grading.sandbox.disk`: what a kernel wrote, against ``--disk``
 - :mod:`~rnncourse.grading.sandbox.bubblewrap`: the sandbox launcher (the default) and its probe
 - :mod:`~rnncourse.grading.sandbox.launcher_choice`: which launcher; never a silent fallback
 - :mod:`~rnncourse.grading.sandbox.harness`: the code sent into the kernel to call the functions
@@ -45,6 +46,8 @@ Calls to the course's reference implementation are found statically by
 - :mod:`~rnncourse.grading.records.gradebook_csv`: reading and merging an existing gradebook
 - :mod:`~rnncourse.grading.records.identity`: submission identities and their root (``--root``)
 - :mod:`~rnncourse.grading.records.roster`: ``--roster``, matching submissions to students
+- :mod:`~rnncourse.grading.records.term`: the term ledger: which submission counts, adjustments,
+  the history of every grading; :mod:`~rnncourse.grading.records.late`: late penalties
 - :mod:`~rnncourse.grading.records.writers`: the registry of writers: gradebook CSV, JSON reports, feedback
 
 ``batch/``: a class graded end to end

@@ -260,6 +260,21 @@ def test_partial_credit_is_refused_for_nbgrader_and_nothing_is_written(tmp_path)
     assert not (tmp_path / "source").exists()
 
 
+def test_release_refusing_a_course_file_exits_2_like_every_usage_error(tmp_path, capsys,
+                                                                      monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "grading.toml").write_text('[lessons.04_bptt]\npartial_credit = "fraction"\n')
+    assert main(["release", "--nbgrader-source", "source", "--lesson", "04"]) == 2
+    err = capsys.readouterr().err
+    assert "rnncourse release: error: course file " in err
+    assert err.rstrip().endswith("which support it). Nothing was written.")
+    assert not (tmp_path / "source").exists()
+    # as grade and export gradescope refuse an invalid course file
+    (tmp_path / "grading.toml").write_text('[lessons.04_bptt]\npartial_credit = "half"\n')
+    assert main(["release", "--nbgrader-source", "source", "--lesson", "04"]) == 2
+    assert main(["grade", "--lesson", "04", "nothing.ipynb"]) == 2
+
+
 def test_release_reads_the_course_file_of_the_folder_and_says_so(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "grading.toml").write_text(COURSE)

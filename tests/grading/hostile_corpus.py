@@ -81,6 +81,22 @@ for where in ('big.bin', os.path.join(os.environ.get('TMPDIR', '/tmp'), 'big.bin
         pass
 """
 
+DISK_MB = 300
+"""``--disk`` of the hostile batches: small enough that the writers reach it within ``--timeout 8``
+on a slow disk (large_file's second file, disk_fill's second), large enough for every other
+notebook."""
+
+DISK_FILL = """import os
+chunk = b'x' * (8 << 20)
+for i in range(12):  # twelve 200 MB files in its own folder: 2.4 GB, if nothing stops it
+    try:
+        with open(f'fill-{i}.bin', 'wb') as fh:
+            for _ in range(25):
+                fh.write(chunk)
+    except OSError:
+        pass
+"""
+
 PACKAGE_TAMPER = """import os, rnncourse, rnncourse.nn
 for root, dirs, files in os.walk(os.path.dirname(rnncourse.__file__)):
     for name in files:
@@ -138,6 +154,7 @@ def hostile_notebooks(tmp, port, sandbox):
             f"import socket\ns = socket.create_connection(('127.0.0.1', {port}), timeout=3)\n"
             "s.sendall(b'stolen answers')\ns.close()\n"]),
         "large_file": with_wrong_tanh(after=[LARGE_FILE]),
+        "disk_fill": with_wrong_tanh(after=[DISK_FILL]),
         "env_detect": lesson_notebook(dict(CORRECT, tanh_backward=(
             "import os, importlib\n"
             "_graded = any(k.upper().startswith(('NBGRADER', 'RNNCOURSE', 'GRAD', 'OTTER'))"
@@ -280,10 +297,10 @@ def run_batch(tmp, sandbox, extra_paths=()):
               "checkout": checkout_digest(), "feedback": tree_digest(tmp / "feedback")}
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", TMPDIR=str(grader_tmp))
     command = [str(python), "-m", "rnncourse", "grade", "--jobs", "2", "--timeout", "8",
-               "--memory", "1024", "--out", str(tmp / "out" / "gradebook.csv"),
+               "--memory", "1024", "--disk", str(DISK_MB), "--out", str(tmp / "out" / "gradebook.csv"),
                "--feedback", str(tmp / "feedback"), str(subs), *map(str, extra_paths)]
-    if not sandbox:
-        command.insert(4, "--unsafe-same-user")
+    if not sandbox:  # as root with a Python others cannot read, this runs the class as root
+        command[4:4] = ["--unsafe-same-user", "--unsafe-as-root"]
     start = time.monotonic()
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=400, env=env,

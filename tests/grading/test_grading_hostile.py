@@ -33,7 +33,8 @@ pytestmark = [
 EXPECTED_STATUS = {
     "checker_replaced": "ok", "allclose_replaced": "ok", "input_transformer": "ok",
     "file_tamper": "ok", "classmate_copy": "ok", "solutions_search": "ok",
-    "package_tamper": "ok", "network": "ok", "large_file": "ok", "env_detect": "flagged: tanh_backward",
+    "package_tamper": "ok", "network": "ok", "large_file": "disk limit reached",
+    "disk_fill": "disk limit reached", "env_detect": "flagged: tanh_backward",
     "os_exit": "kernel died", "kill_kernel": "kernel died", "kill_parent": "ok",
     "kill_all": "ok", "fork_bomb": "ok", "infinite_loop": "timeout", "output_flood": "ok",
     "memory_bomb": "memory", "fork_detach": "ok", "endless_function": "timeout",

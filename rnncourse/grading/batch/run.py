@@ -44,17 +44,20 @@ from rnncourse.grading.judging.results import Status, SubmissionResult
 from rnncourse.grading.load.course_file import CourseFileError, find_course
 from rnncourse.grading.load.snapshot import changed_files, course_files_digest, preload
 from rnncourse.grading.load.submissions import lesson_of, load_submissions, named_lesson, resolve_lesson
-from rnncourse.grading.records import gradebook_csv, identity, writers
+from rnncourse.grading.records import gradebook_csv, identity, term, writers
 from rnncourse.grading.records.roster import read_roster
 from rnncourse.grading.sandbox import containment
 from rnncourse.grading.sandbox.bubblewrap import SandboxUnavailable
+from rnncourse.grading.sandbox.disk import DEFAULT_DISK_MB
 from rnncourse.grading.sandbox.launcher_choice import choose_launcher
+from rnncourse.grading.sandbox.launchers import Launcher, SameUserLauncher, SeparateUidLauncher
 
 
 # ----------------------------------------------------------------------------- entry points
 def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep, unsafe_same_user,
-              course, bare=None):
+              course, bare=None, disk_mb=DEFAULT_DISK_MB):
     return {"jobs": int(jobs), "timeout": float(timeout), "memory_mb": int(memory_mb),
+            "disk_mb": int(disk_mb),
             "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
             "keep": keep, "sandbox": not unsafe_same_user,
             "knock_on": {stem: p.knock_on for stem, p in course.lessons.items()},
@@ -122,10 +125,36 @@ def _mark_changed(results, before):
     return changed
 
 
+def as_root_problem(launcher: Launcher, unsafe_as_root: bool = False) -> str | None:
+    """Why grading without the sandbox would run students' code as root here (None: it would
+    not, or ``unsafe_as_root`` accepts it): as root, kernels drop to a fresh user id only when
+    the Python is readable by other users."""
+    if unsafe_as_root or not isinstance(launcher, SameUserLauncher) \
+            or isinstance(launcher, SeparateUidLauncher) or os.name != "posix" \
+            or os.geteuid() != 0:
+        return None
+    return (f"--unsafe-same-user would run the students' code AS ROOT here: {sys.executable} "
+            "is not readable by other users, so kernels cannot run as a fresh unprivileged user. "
+            "Make the Python environment and the course readable by everyone (chmod -R a+rX on "
+            "them; the folders above need only a+x), or grade as an ordinary user; to run it as "
+            "root anyway, add --unsafe-as-root")
+
+
+def unsafe_warning(launcher: Launcher) -> str:
+    """The end-of-run warning of a batch graded without the sandbox (saying "as root" when the
+    kernels ran as root)."""
+    as_root = isinstance(launcher, SameUserLauncher) and not isinstance(
+        launcher, SeparateUidLauncher) and os.name == "posix" and os.geteuid() == 0
+    return ("rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user)"
+            + (" and AS ROOT (--unsafe-as-root): the students' code could change anything on "
+               "this machine" if as_root else "") + "; every row says so.")
+
+
 def grade_one(path: str | os.PathLike, *, lesson: str | None = None, timeout: float = 300.0,
               memory_mb: int = 2048, cell_timeout: float | None = None,
               drop_privileges: str = "auto", seed: int | None = None, stream: TextIO | None = None,
               unsafe_same_user: bool = False, course: str | os.PathLike | None = None,
+              unsafe_as_root: bool = False, disk_mb: int = DEFAULT_DISK_MB,
               ) -> SubmissionResult:
     """Grade one notebook; returns its :class:`~rnncourse.grading.judging.results.SubmissionResult`.
 
@@ -153,6 +182,10 @@ def grade_one(path: str | os.PathLike, *, lesson: str | None = None, timeout: fl
         raise ValueError(f"grade_one grades one notebook file; {str(path)!r} is not one "
                          "(use grade_paths for a folder)")
     launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
+    refusal = as_root_problem(launcher, unsafe_as_root)
+    if refusal:
+        raise ValueError(refusal.replace("--unsafe-same-user", "unsafe_same_user=True")
+                         .replace("--unsafe-as-root", "unsafe_as_root=True"))
     containment.set_subreaper()
     existing = set(containment.children(os.getpid()))
     bare = measure_bare_kernel(launcher)
@@ -161,7 +194,8 @@ def grade_one(path: str | os.PathLike, *, lesson: str | None = None, timeout: fl
         raise ValueError(problem)
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(1, timeout, memory_mb, cell_timeout, drop_privileges, existing,
-                         unsafe_same_user, course_settings, bare)
+                         unsafe_same_user, course_settings, bare,
+                         disk_mb)
     progress = Progress(1, stream or io.StringIO())
     result = _grade_submissions(submissions, forced, settings, seed, progress,
                                 course_settings)[0]
@@ -177,7 +211,8 @@ def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None
                 drop_privileges: str = "auto", seed: int | None = None, stream: TextIO | None = None,
                 unsafe_same_user: bool = False, root: str | os.PathLike | None = None,
                 roster: str | os.PathLike | None = None,
-                course: str | os.PathLike | None = None) -> int:
+                course: str | os.PathLike | None = None, unsafe_as_root: bool = False,
+                disk_mb: int = DEFAULT_DISK_MB) -> int:
     """Grade every notebook under ``paths``; merge into the gradebook, write reports; return an exit code.
 
     Parameters
@@ -188,6 +223,8 @@ def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None
     jobs : int, submissions graded in parallel
     timeout : float, seconds for running one submission's cells (judging has its own time)
     memory_mb : int, address-space limit of each kernel, in MB
+    disk_mb : int, what each submission may write, in MB: its folder, /tmp and /dev/shm
+        together (:mod:`rnncourse.grading.sandbox.disk`); over it, status ``disk limit reached``
     out : str or Path, the gradebook CSV; JSON reports go to ``<out stem>-reports/`` beside it
     feedback : str, Path or None, folder for one readable feedback file per submission
     cell_timeout : float or None, seconds per cell (default: ``timeout``)
@@ -198,6 +235,8 @@ def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None
         nothing is shown unless a stream is given)
     unsafe_same_user : bool, grade without the bubblewrap sandbox (kernels run as the grader's
         user, or a fresh uid when root) and mark every row and report so
+    unsafe_as_root : bool, with ``unsafe_same_user`` as root where kernels cannot run as a fresh
+        user id: run them as root anyway (otherwise refused, exit code 2)
     course : str, Path or None, the course file (:mod:`rnncourse.grading.load.course_file`: points and
         partial credit per lesson); None reads ``grading.toml`` in the current folder when there
         is one (announced on ``stream``), else uses the catalogue's points, all or nothing
@@ -228,6 +267,7 @@ def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None
         return 2
     try:  # before any grading: the old gradebook, the identities' root, the roster
         existing_book = gradebook_csv.read_gradebook(out)
+        term.read_ledger(out)  # the term ledger beside it: one that is not a ledger stops here
         folder = identity.submission_root(paths, root, existing_book, out)
         roster = read_roster(roster) if roster is not None else None
     except ValueError as exc:
@@ -255,6 +295,10 @@ def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None
               "  Or grade WITHOUT a sandbox with --unsafe-same-user: student code then runs as "
               "you and can read and change your files (docs/grading.md, section 5).", file=stream)
         return 3
+    refusal = as_root_problem(launcher, unsafe_as_root)
+    if refusal:
+        print(f"rnncourse grade: error: {refusal}", file=stream)
+        return 2
     containment.set_subreaper()
     # processes this caller already had (e.g. when called from Python, not the command line) are
     # not ours to kill; everything that appears below us later is
@@ -266,7 +310,8 @@ def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None
         return 2
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, existing,
-                         unsafe_same_user, course_settings, bare)
+                         unsafe_same_user, course_settings, bare,
+                         disk_mb)
     lessons = sorted({stem for sub in submissions if sub.valid
                       for stem in [lesson_of(sub, forced)[0]] if stem})
     if len(lessons) > 1:
@@ -290,8 +335,7 @@ def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None
     for line in wrong_lesson_lines(results, forced):
         print(line, file=stream)
     if unsafe_same_user:
-        print("rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user); every "
-              "row says so.", file=stream)
+        print(unsafe_warning(launcher), file=stream)
     if changed:
         print("rnncourse grade: WARNING: course files changed during grading, so these scores "
               f"cannot be trusted: {', '.join(changed[:10])}. Reinstall the course package "

@@ -4,7 +4,9 @@ It says how many submissions were graded and with which seed (``--seed`` regrade
 what the merge did to the gradebook (rows replaced, added, kept) and which folder the rows are
 named relative to, and — with a roster — lists every submission no roster entry matches, every
 submission several entries match, every roster student without a submission (their row says
-``missing``) and every student matched by more than one submission. Nothing is left out or cut
+``missing``), every submission superseded by a later one of the same student (the term
+ledger, :mod:`rnncourse.grading.records.term`) and every other student matched by more than
+one submission. Nothing is left out or cut
 short: these are the rows an instructor must look at. With ``--lesson``, the notebooks of
 another lesson (status ``wrong lesson``) are listed too (:func:`wrong_lesson_lines`).
 """
@@ -53,7 +55,16 @@ def summary_lines(report, graded, seed, out, root):
         if report.missing:
             lines.append(f"{len(report.missing)} roster student(s) have no submission (status "
                          f"{'missing'!r}): {', '.join(report.missing)}")
-        for student_id, identities in report.shared.items():
+        counting = {}
+        for old, new in getattr(report, "superseded", {}).items():
+            counting.setdefault(new, []).append(old)
+        shared = {sid: ids for sid, ids in report.shared.items()
+                  if not any(i in counting for i in ids)}
+        for new, olds in counting.items():
+            lines.append(f"{new!r} counts; superseded (kept in the gradebook, their feedback and "
+                         f"report moved to superseded/): {', '.join(sorted(olds))}; to count "
+                         "another one: rnncourse gradebook choose SUBMISSION")
+        for student_id, identities in shared.items():
             lines.append(f"student {student_id!r} is matched by {len(identities)} submissions: "
                          f"{', '.join(identities)}; the export needs one row per student")
     return [f"rnncourse grade: {line}" for line in lines]

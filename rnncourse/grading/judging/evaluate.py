@@ -54,11 +54,17 @@ def parse_blob(blob, limit=MAX_OUTPUT_BYTES):
     return from_untrusted_bytes(blob, limit=limit, max_items=MAX_ARRAY_ITEMS)
 
 
+NO_RESULTS = ("no results came back when your function was called: your notebook's kernel "
+              "stopped or was interrupted while it was being tested, or code in your notebook "
+              "interfered with the test")
+"""The reason when the kernel wrote no outputs for an exercise (in the student's words)."""
+
+
 def read_outputs(path, n_cases):
     """``(report dict, problem or None)`` from the harness's file for one exercise."""
     blob = read_file_safely(path)
     if blob is None:
-        return None, "no outputs were written (the harness did not finish)"
+        return None, NO_RESULTS
     report, problem = parse_blob(blob)
     if problem:
         return None, problem

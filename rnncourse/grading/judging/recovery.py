@@ -55,7 +55,7 @@ def rerun_before(kernel, cells, crash_position, deadline, cell_timeout):
 
 
 def recovered_kernel(workdir, submission_bytes, memory_mb, launcher, submission_file,
-                     folder="rerun", files=()):
+                     folder="rerun", files=(), disk_mb=None):
     """A fresh :class:`~rnncourse.grading.sandbox.kernel.Kernel` (not started) in ``workdir/folder``,
     whose private folder holds only the submission's copy (and ``files``, as for
     :class:`~rnncourse.grading.sandbox.kernel.Kernel`); returns ``(kernel, private folder)``.
@@ -64,7 +64,8 @@ def recovered_kernel(workdir, submission_bytes, memory_mb, launcher, submission_
     os.makedirs(private)
     with open(os.path.join(private, submission_file), "wb") as fh:
         fh.write(submission_bytes)
-    return Kernel(private, memory_mb, launcher=launcher, files=files), private
+    return Kernel(private, memory_mb, launcher=launcher, files=files,
+                  disk_mb=disk_mb), private
 
 
 def rerun_note(crash_name, ran, stopped):

@@ -4,7 +4,8 @@ The worker builds a result, the batch completes it (lesson, points, the course-f
 the writers (:mod:`~rnncourse.grading.records.writers`) only read it. The gradebook's status column is
 derived, never parsed back:
 
-- ``ok``, ``timeout``, ``memory``, ``kernel died``, ``invalid notebook: <reason>`` or
+- ``ok``, ``timeout``, ``memory``, ``kernel died``, ``disk limit reached`` (the notebook wrote
+  more than ``--disk``; the kernel was stopped), ``invalid notebook: <reason>`` or
   ``wrong lesson: <the lesson the notebook's metadata names>`` (with ``--lesson``: not graded);
 - then, when an exercise was flagged, ``flagged: <exercise>: <reason>; ...`` (alone after ``ok``,
   else after ``; ``);
@@ -31,11 +32,13 @@ class Status(enum.Enum):
     TIMEOUT = "timeout"
     MEMORY = "memory"
     KERNEL_DIED = "kernel died"
+    DISK = "disk limit reached"
     INVALID = "invalid notebook"
     WRONG_LESSON = "wrong lesson"
 
 
-SEVERITY = (Status.INVALID, Status.WRONG_LESSON, Status.KERNEL_DIED, Status.TIMEOUT, Status.MEMORY)
+SEVERITY = (Status.INVALID, Status.WRONG_LESSON, Status.DISK, Status.KERNEL_DIED, Status.TIMEOUT,
+            Status.MEMORY)
 """When several things went wrong, the status is the first of these that happened (the first two
 are decided before grading: such a notebook is not run at all)."""
 

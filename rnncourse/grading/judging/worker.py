@@ -141,7 +141,8 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
         with contextlib.ExitStack() as kernels:  # the first kernel, and any revived one
             kernel = kernels.enter_context(Kernel(private, settings["memory_mb"],
                                                   launcher=launcher,
-                                                  files=settings.get("kernel_files", ())))
+                                                  files=settings.get("kernel_files", ()),
+                                                  disk_mb=settings.get("disk_mb")))
             with open(os.path.join(private, SUBMISSION_FILE), "wb") as fh:
                 fh.write(sub.data)
             started = kernel.start()
@@ -206,12 +207,24 @@ def _run_cells(kernel, notebook, lesson, settings, start, result, events):
                                           "was stopped")
                 kernel.shutdown()
                 return
+        elif reply.status == "disk":
+            events.add(Status.DISK)
+            result.problems.append(disk_problem(name, settings))
+            return position
         elif reply.status == "died":
             events.add(Status.KERNEL_DIED)
             result.problems.append(f"the kernel stopped during {name} "
                                    f"({kernel.exit_description()})")
             return position
     return None
+
+
+def disk_problem(where, settings=None, disk_mb=None):
+    """The problem line of a kernel stopped for writing more than ``--disk``."""
+    limit = disk_mb if settings is None else settings.get("disk_mb")
+    return (f"disk limit reached: {where} wrote more than {limit} MB (your notebook's folder, "
+            "/tmp and /dev/shm together), so the grader stopped your notebook there. Write "
+            "smaller files, or delete the ones you no longer need")
 
 
 def _judge_after_crash(sub, lesson, crash, settings, run_start, launcher, workdir, exercises,
@@ -222,7 +235,8 @@ def _judge_after_crash(sub, lesson, crash, settings, run_start, launcher, workdi
     crash_name = cell_name(sub.notebook, cells[crash][0], lesson)
     kernel, private = recovery.recovered_kernel(workdir, sub.data, settings["memory_mb"],
                                                 launcher, SUBMISSION_FILE,
-                                                files=settings.get("kernel_files", ()))
+                                                files=settings.get("kernel_files", ()),
+                                                disk_mb=settings.get("disk_mb"))
     with contextlib.ExitStack() as kernels:
         kernels.enter_context(kernel)
         ran, stopped = 0, "the fresh kernel did not start"
@@ -254,7 +268,8 @@ def _reviver(kernels, sub, upto, settings, run_start, launcher, workdir, result)
         kernel, private = recovery.recovered_kernel(workdir, sub.data, settings["memory_mb"],
                                                     launcher, SUBMISSION_FILE,
                                                     folder=f"revived-{len(used)}",
-                                                    files=settings.get("kernel_files", ()))
+                                                    files=settings.get("kernel_files", ()),
+                                                    disk_mb=settings.get("disk_mb"))
         kernels.enter_context(kernel)
         ran, stopped = 0, "the fresh kernel did not start"
         if kernel.start():
@@ -342,6 +357,10 @@ def _call_in_kernel(kernel, ex, fn_name, cases, private, problems, events, crash
         events.add(Status.TIMEOUT)
         problems.append(f"grading {ex.id} did not finish in time; the kernel was stopped")
         kernel.shutdown()
+    elif reply.status == "disk":
+        events.add(Status.DISK)
+        problems.append(disk_problem(f"{ex.id} while it was being graded", settings=None,
+                                     disk_mb=kernel.disk_mb))
     elif reply.status == "died":
         events.add(Status.KERNEL_DIED)
         problems.append(f"the kernel stopped while {ex.id} was being graded "

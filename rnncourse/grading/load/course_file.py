@@ -17,6 +17,16 @@ from) reads a small TOML file::
 - ``partial_credit``: ``"all-or-nothing"`` (all its points when every test case passes, else 0)
   or ``"fraction"`` (its points times the fraction of its test cases that pass; a flagged
   exercise still scores 0, and a question, one case, is all or nothing);
+- ``[submissions] counts``: when a student has several submissions of a lesson in the
+  gradebook (a resubmission), which one counts: ``"latest"`` (the default), ``"first"`` or
+  ``"best"`` (the highest final score); the others stay in the gradebook, superseded
+  (:mod:`rnncourse.grading.records.term`);
+- ``[lessons.ID.late]``: late work: ``due`` (a date and time with its zone, e.g.
+  ``2026-12-04T23:59:00Z``), ``grace_minutes`` (default 0), ``per_day`` (percent of the
+  lesson's points taken per started day after the due date and the grace; default 0), ``max``
+  (the most taken, in percent; default 100), ``cutoff`` (after it, the score is 0) and
+  ``[lessons.ID.late.extensions]`` (per student id, that student's own due date; their cut-off
+  moves by as much). Applied by :mod:`rnncourse.grading.records.term`;
 - ``knock_on``: what an exercise that fails only because an exercise it calls is wrong scores
   (:mod:`rnncourse.checks.engine.dependencies`): ``"full"`` points or ``"none"``.
 
@@ -27,6 +37,7 @@ The gradebook's ``possible`` follows the file, and every JSON report records it.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 import os
@@ -45,7 +56,10 @@ DEFAULT_FILE = "grading.toml"
 """Read from the folder ``rnncourse grade`` runs in when ``--course`` is not given."""
 
 PARTIAL_CREDIT = ("all-or-nothing", "fraction")
-LESSON_KEYS = ("points", "partial_credit", "knock_on")
+COUNTS = ("latest", "first", "best")
+"""``[submissions] counts``: which of a student's submissions of a lesson counts."""
+LESSON_KEYS = ("points", "partial_credit", "knock_on", "late")
+LATE_KEYS = ("due", "grace_minutes", "per_day", "max", "cutoff", "extensions")
 MAX_BYTES = 1024 * 1024
 
 
@@ -61,6 +75,8 @@ class LessonPolicy:
     points: dict = field(default_factory=dict)
     partial_credit: str = "all-or-nothing"
     knock_on: str = "full"
+    late: dict | None = None
+    """the late-work rules (:func:`_late_policy`), times as ISO 8601 text; None: no due date"""
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,8 @@ class Course:
     path: str | None = None
     sha256: str | None = None
     lessons: dict = field(default_factory=dict)
+    counts: str = "latest"
+    """which of a student's submissions of a lesson counts: ``latest``, ``first`` or ``best``"""
 
     def policy(self, lesson):
         """The :class:`LessonPolicy` of ``lesson`` (the defaults when the file does not name it)."""
@@ -102,8 +120,10 @@ class Course:
         """Plain data for the JSON reports."""
         return {"path": self.path, "sha256": self.sha256,
                 "lessons": {stem: {"points": dict(p.points), "partial_credit": p.partial_credit,
-                                   "knock_on": p.knock_on}
-                            for stem, p in self.lessons.items()}}
+                                   "knock_on": p.knock_on,
+                                   **({"late": p.late} if p.late else {})}
+                            for stem, p in self.lessons.items()},
+                "counts": self.counts}
 
 
 DEFAULT_COURSE = Course()
@@ -139,6 +159,58 @@ def _points(where, value):
     return int(value) if float(value).is_integer() else float(value)
 
 
+def _when(where, value):
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, datetime.datetime):
+        raise CourseFileError(f"{where} = {value.isoformat()}: give the time zone, e.g. "
+                              f"{value.isoformat()}Z (UTC) or {value.isoformat()}+01:00")
+    shown = value.isoformat() if isinstance(value, (datetime.date, datetime.time)) \
+        else _kind(value)
+    raise CourseFileError(f"{where} = {shown}: write a date and time with its zone, e.g. "
+                          "2026-12-04T23:59:00Z")
+
+
+def _percent(where, value):
+    points = _points(where, value)
+    if points > 100:
+        raise CourseFileError(f"{where} = {points}: a percentage of the lesson's points, "
+                              "0 to 100")
+    return points
+
+
+def _late_policy(name, stem, table):
+    """The ``[lessons.ID.late]`` table: due date, grace, penalty per day, cap, cut-off,
+    extensions per student id."""
+    where = f"{name}: [lessons.{stem}.late]"
+    if not isinstance(table, dict):
+        raise CourseFileError(f"{name}: lessons.{stem}.late is {_kind(table)}; make it a table: "
+                              f"[lessons.{stem}.late] with due = 2026-12-04T23:59:00Z")
+    for key in table:
+        if key not in LATE_KEYS:
+            raise CourseFileError(f"{where}: unknown key {key!r}; use {', '.join(LATE_KEYS)}")
+    if "due" not in table:
+        raise CourseFileError(f"{where}: no due date; add due = 2026-12-04T23:59:00Z")
+    late = {"due": _when(f"{name}: lessons.{stem}.late.due", table["due"]),
+            "grace_minutes": _points(f"{name}: lessons.{stem}.late.grace_minutes",
+                                     table.get("grace_minutes", 0)),
+            "per_day": _percent(f"{name}: lessons.{stem}.late.per_day", table.get("per_day", 0)),
+            "max": _percent(f"{name}: lessons.{stem}.late.max", table.get("max", 100))}
+    if "cutoff" in table:
+        late["cutoff"] = _when(f"{name}: lessons.{stem}.late.cutoff", table["cutoff"])
+        if late["cutoff"] < late["due"]:
+            raise CourseFileError(f"{name}: lessons.{stem}.late.cutoff = {late['cutoff']} is "
+                                  f"before the due date {late['due']}; give a later cut-off")
+    extensions = table.get("extensions", {})
+    if not isinstance(extensions, dict):
+        raise CourseFileError(f"{name}: lessons.{stem}.late.extensions is {_kind(extensions)}; "
+                              f"make it a table: [lessons.{stem}.late.extensions] with one line "
+                              "per student id: s4 = 2026-12-06T23:59:00Z")
+    late["extensions"] = {str(sid): _when(f"{name}: lessons.{stem}.late.extensions.{sid}", when)
+                          for sid, when in extensions.items()}
+    return late
+
+
 def _lesson_policy(name, stem, table):
     where = f"{name}: [lessons.{stem}]"
     if not isinstance(table, dict):
@@ -164,7 +236,8 @@ def _lesson_policy(name, stem, table):
         partial_credit=_choice(f"{name}: lessons.{stem}.partial_credit",
                                table.get("partial_credit", "all-or-nothing"), PARTIAL_CREDIT),
         knock_on=_choice(f"{name}: lessons.{stem}.knock_on", table.get("knock_on", "full"),
-                         KNOCK_ON_POLICIES))
+                         KNOCK_ON_POLICIES),
+        late=_late_policy(name, stem, table["late"]) if "late" in table else None)
 
 
 def parse_course(data, name=DEFAULT_FILE):
@@ -182,9 +255,17 @@ def parse_course(data, name=DEFAULT_FILE):
     except tomllib.TOMLDecodeError as exc:
         raise CourseFileError(f"{name}: not valid TOML ({exc})") from None
     for key in document:
-        if key != "lessons":
+        if key not in ("lessons", "submissions"):
             raise CourseFileError(f"{name}: unknown key {key!r}; a course file has [lessons.ID] "
-                                  "tables only (e.g. [lessons.04_bptt])")
+                                  "tables (e.g. [lessons.04_bptt]) and a [submissions] table")
+    submissions = document.get("submissions", {})
+    if not isinstance(submissions, dict):
+        raise CourseFileError(f"{name}: submissions is {_kind(submissions)}; make it a table: "
+                              "[submissions] with counts = \"latest\"")
+    for key in submissions:
+        if key != "counts":
+            raise CourseFileError(f"{name}: [submissions]: unknown key {key!r}; use counts")
+    counts = _choice(f"{name}: submissions.counts", submissions.get("counts", "latest"), COUNTS)
     lessons_table = document.get("lessons", {})
     if not isinstance(lessons_table, dict):
         raise CourseFileError(f"{name}: lessons is {_kind(lessons_table)}; write one table per "
@@ -195,7 +276,8 @@ def parse_course(data, name=DEFAULT_FILE):
             raise CourseFileError(f"{name}: [lessons.{stem}]: unknown lesson {stem!r}; use one "
                                   f"of: {', '.join(LESSONS)}")
         lessons[stem] = _lesson_policy(name, stem, table)
-    return Course(path=name, sha256=hashlib.sha256(data).hexdigest(), lessons=lessons)
+    return Course(path=name, sha256=hashlib.sha256(data).hexdigest(), lessons=lessons,
+                  counts=counts)
 
 
 def load_course(path):
@@ -212,7 +294,8 @@ def load_course(path):
     if len(data) > MAX_BYTES:
         raise CourseFileError(f"{shown}: larger than 1 MB; a course file is a few lines")
     course = parse_course(data, shown)
-    return Course(path=os.path.abspath(shown), sha256=course.sha256, lessons=course.lessons)
+    return Course(path=os.path.abspath(shown), sha256=course.sha256, lessons=course.lessons,
+                  counts=course.counts)
 
 
 def find_course(path=None, folder=None):
@@ -235,5 +318,5 @@ def find_course(path=None, folder=None):
     return DEFAULT_COURSE, False
 
 
-__all__ = ["Course", "CourseFileError", "DEFAULT_COURSE", "DEFAULT_FILE", "LessonPolicy",
+__all__ = ["COUNTS", "Course", "CourseFileError", "DEFAULT_COURSE", "DEFAULT_FILE", "LessonPolicy",
            "PARTIAL_CREDIT", "find_course", "load_course", "parse_course"]

@@ -28,6 +28,7 @@ import json
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,9 +81,23 @@ def display_name(text):
     return "".join(out)
 
 
+def readable_letters(text):
+    """``text`` with accents taken off letters that have an ASCII base (``José Núñez`` ->
+    ``Jose Nunez``); other letters (``王芳``) are kept as they are."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 def safe_file_stem(name):
-    """A file-system-safe stem for a submission's feedback and report files (unique per name)."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", name.replace("/", "__"))
+    """A file-system-safe stem for a submission's feedback and report files (unique per name):
+    its letters and digits (accents taken off, other scripts kept), ``.``, ``-``, the rest
+    ``_``, and a hash of the whole name.
+
+    >>> safe_file_stem("José Núñez_4211_assignsubmission_file_/04_bptt.ipynb")
+    'Jose_Nunez_4211_assignsubmission_file___04_bptt-dbb209aa'
+    """
+    base = re.sub(r"[^\w.-]+", "_", readable_letters(name.replace("/", "__")))
     base = base.strip("._")[:80] or "submission"
     if base.endswith(".ipynb"):
         base = base[: -len(".ipynb")]

@@ -234,6 +234,16 @@ def close_folders(root):
             os.chmod(folder, 0o700)
 
 
+def isolation_fix():
+    """What makes the separate-user fallback possible here: root, and a Python others can read."""
+    if os.name == "posix" and os.geteuid() == 0:
+        return (f"The autograder runs as root, but {sys.executable} is not readable by other "
+                "users, so the kernel cannot run as one: install the course's Python where every "
+                "user can read it (setup.sh's /opt/rnncourse-venv is), or make it readable "
+                "(chmod -R a+rX on the environment; the folders above it need a+x).")
+    return "Run the autograder as root (Gradescope does)."
+
+
 def grade_with_fallback(path, lesson, timeout, memory_mb, course=None):
     """:func:`~rnncourse.grading.grade_one` in the sandbox, or, where bubblewrap cannot start,
     as a fresh unprivileged user id (root only).
@@ -264,7 +274,7 @@ def grade_with_fallback(path, lesson, timeout, memory_mb, course=None):
     if not isinstance(fallback, SeparateUidLauncher):
         raise CannotIsolate(f"{why}, and the kernel cannot run as a separate unprivileged user "
                            f"here ({fallback.description}), so the submission could write its own "
-                           "results; not graded. Run the autograder as root (Gradescope does).")
+                           f"results; not graded. {isolation_fix()}")
     result = grade_one(path, lesson=lesson, timeout=timeout, memory_mb=memory_mb,
                        unsafe_same_user=True, course=course)
     return result, [f"isolation: {why}; graded without it, as a fresh unprivileged user id. "

@@ -1,8 +1,11 @@
 """Exports of a gradebook for a learning platform: Canvas, Moodle, or a plain per-student CSV.
 
 ``rnncourse gradebook export`` reads the gradebook (and optionally a roster, which then names the
-student of every row), picks one row per student, and writes the lesson's ``total`` as one
-assignment column:
+student of every row), picks one row per student, and writes the lesson's score as one
+assignment column: its ``final`` (after the instructor's adjustments, the term ledger
+:mod:`rnncourse.grading.records.term`) when the gradebook has that column, else its ``total``.
+A submission superseded by a later one of the same student (``superseded_by``) is not exported
+to Canvas or Moodle (a note names it); ``csv`` writes it with the term columns:
 
 - ``canvas``: Canvas's gradebook import (Grades > Import): the columns ``Student``, ``ID``,
   ``SIS User ID``, ``SIS Login ID``, ``Section`` and the assignment, with a ``Points Possible``
@@ -51,8 +54,18 @@ class Entry:
     status: str = ""
     total: str = ""
     possible: str = ""
+    final: str = ""
+    """the score after the instructor's adjustments (the term ledger); empty: the total"""
+    adjustment: str = ""
+    superseded_by: str = ""
+    """the submission counting instead of this one (then it is not exported to an LMS)"""
     candidates: tuple = ()
     """roster keys of the several entries the submission matches (then it has no student id)"""
+
+    @property
+    def grade(self) -> str:
+        """What an LMS receives: ``final`` when the gradebook has it, else ``total``."""
+        return self.final or self.total
 
 
 @dataclass
@@ -88,7 +101,9 @@ def _entries(book, roster):
         entry = Entry(student_id=plain.get("student_id", ""), name=plain.get("name", ""),
                       submission=plain["submission"], lesson=plain.get("lesson", ""),
                       status=plain.get("status", ""), total=plain.get("total", ""),
-                      possible=plain.get("possible", ""))
+                      possible=plain.get("possible", ""), final=plain.get("final", ""),
+                      adjustment=plain.get("adjustment", ""),
+                      superseded_by=plain.get("superseded_by", ""))
         if roster is not None:
             student, candidates = roster.match(entry.submission)
             entry.candidates = tuple(candidates)
@@ -162,6 +177,10 @@ class Selection:
     unmatched: list
     column: str
     roster: object = None
+    superseded: list = field(default_factory=list)
+    """:class:`Entry` of the submissions that do not count (only ``csv`` writes them)"""
+    term: bool = False
+    """whether the gradebook has the term columns (``final``)"""
 
     @property
     def possible(self) -> str:
@@ -173,7 +192,7 @@ class Selection:
 def canvas_file(selection: Selection) -> Export:
     """Canvas's gradebook import: a ``Points Possible`` line, then one line per student."""
     lines = [["Points Possible", "", "", "", "", selection.possible]]
-    lines += [[e.name, "", e.student_id, e.login, e.section, e.total] for e in selection.named]
+    lines += [[e.name, "", e.student_id, e.login, e.section, e.grade] for e in selection.named]
     text = _text(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", selection.column],
                  lines)
     return Export(text, len(selection.named),
@@ -182,19 +201,26 @@ def canvas_file(selection: Selection) -> Export:
 
 def moodle_file(selection: Selection) -> Export:
     """Moodle's "Import grades from CSV": one line per student."""
-    lines = [[e.student_id, e.name, e.email, e.total] for e in selection.named]
+    lines = [[e.student_id, e.name, e.email, e.grade] for e in selection.named]
     text = _text(["ID number", "Full name", "Email address", selection.column], lines)
     return Export(text, len(selection.named),
                   [_why_unmatched(e, selection.roster) for e in selection.unmatched])
 
 
 def plain_csv_file(selection: Selection) -> Export:
-    """Every row, one line each, those without a student id last (with an empty id)."""
+    """Every row, one line each, those without a student id last (with an empty id); with the
+    term columns (adjustment, final, superseded_by) when the gradebook has them, superseded
+    submissions included."""
+    everyone = selection.named + selection.unmatched + selection.superseded
+    header = ["student_id", "name", "email", "submission", "lesson", "status", "total",
+              "possible"]
     lines = [[e.student_id, e.name, e.email, e.submission, e.lesson, e.status, e.total,
-              e.possible] for e in selection.named + selection.unmatched]
-    text = _text(["student_id", "name", "email", "submission", "lesson", "status", "total",
-                  "possible"], lines)
-    return Export(text, len(lines))
+              e.possible] for e in everyone]
+    if selection.term:
+        header += ["adjustment", "final", "superseded_by"]
+        for line, e in zip(lines, everyone):
+            line += [e.adjustment, e.final, e.superseded_by]
+    return Export(_text(header, lines), len(lines))
 
 
 FORMAT_WRITERS: dict[str, Callable[[Selection], Export]] = {
@@ -234,6 +260,12 @@ def export(book, fmt: str, roster=None, lesson=None, assignment=None) -> Export:
     if writer is None:
         raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
     entries, lesson, notes = _one_lesson(_entries(book, roster), lesson)
+    superseded = [e for e in entries if e.superseded_by]
+    entries = [e for e in entries if not e.superseded_by]
+    if superseded and fmt != "csv":
+        notes.append(f"{len(superseded)} superseded submission(s) not exported (the one that "
+                     "counts is): " + ", ".join(f"{e.submission} (by {e.superseded_by})"
+                                                 for e in superseded))
     if roster is not None:
         entries = _add_missing(entries, roster, lesson)
     rows_of = {}
@@ -244,11 +276,13 @@ def export(book, fmt: str, roster=None, lesson=None, assignment=None) -> Export:
         if len(rows) > 1:
             raise ExportError(
                 f"student {sid!r} has {len(rows)} rows ({', '.join(e.submission for e in rows)}); "
-                "delete the row that should not count from the gradebook, or fix the roster")
+                "choose the one that counts with rnncourse gradebook choose SUBMISSION (after "
+                "grading with this roster), or fix the roster")
     selection = Selection(
         named=sorted((e for e in entries if e.student_id), key=lambda e: (e.name, e.student_id)),
         unmatched=[e for e in entries if not e.student_id],
-        column=assignment or lesson or "rnncourse", roster=roster)
+        column=assignment or lesson or "rnncourse", roster=roster, superseded=superseded,
+        term="final" in book.columns)
     result = writer(selection)
     result.notes = notes + result.notes
     return result

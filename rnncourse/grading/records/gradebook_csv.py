@@ -14,7 +14,10 @@ Columns, in this order:
 - one column per exercise and self-check question of every lesson in the file, in catalogue
   order (points earned; empty when the exercise is not part of the row's lesson);
 - any other column found in the existing file (your own notes), kept as it is;
-- ``total`` and ``possible``.
+- ``total`` and ``possible``;
+- only when the term ledger uses them (a due date, a student with several submissions, an
+  adjustment), all together: ``submitted``, ``late``, ``penalty``, ``superseded_by``,
+  ``adjustment``, ``adjustment_reason`` and ``final`` (:mod:`rnncourse.grading.records.term`).
 
 A roster student without a submission of a lesson graded gets a row with status ``missing``, an
 empty ``submission`` and no points (see :mod:`rnncourse.grading.records.roster`).
@@ -40,6 +43,10 @@ from rnncourse.checks import EXERCISES, QUESTIONS
 
 HEAD = ("submission", "student_id", "name", "lesson", "status", "seed", "root")
 TAIL = ("total", "possible")
+TERM = ("submitted", "late", "penalty", "superseded_by", "adjustment", "adjustment_reason",
+        "final")
+"""The term columns after :data:`TAIL`, present only when used; recomputed from the term ledger
+on every write (:mod:`rnncourse.grading.records.term`), never merged from an old row."""
 REQUIRED = ("submission", "lesson", "status", "total", "possible")
 """Columns an existing gradebook must have (older gradebooks lack the others)."""
 
@@ -159,12 +166,13 @@ def read_gradebook(path):
 
 # ----------------------------------------------------------------------------- merging
 def order_columns(columns):
-    """``columns`` in gradebook order: :data:`HEAD`, catalogue columns, others, :data:`TAIL`."""
+    """``columns`` in gradebook order: :data:`HEAD`, catalogue columns, others, :data:`TAIL`,
+    then the :data:`TERM` columns present."""
     present = set(columns)
     catalogue = [c for c in CATALOGUE if c in present]
-    others = [c for c in dict.fromkeys(columns)
-              if c not in HEAD and c not in TAIL and c not in EXERCISES and c not in QUESTIONS]
-    return [*HEAD, *catalogue, *others, *TAIL]
+    others = [c for c in dict.fromkeys(columns) if c not in HEAD and c not in TAIL
+              and c not in TERM and c not in EXERCISES and c not in QUESTIONS]
+    return [*HEAD, *catalogue, *others, *TAIL, *(c for c in TERM if c in present)]
 
 
 def result_row(result, root="", student=None):
@@ -210,6 +218,8 @@ class MergeReport:
     missing: list = field(default_factory=list)
     shared: dict = field(default_factory=dict)
     kept_aside: str | None = None
+    superseded: dict = field(default_factory=dict)
+    """identity -> identity counting instead (set by the writer from the term ledger)"""
 
 
 def merge(book, results, root="", roster=None, lesson=None):
@@ -242,7 +252,8 @@ def merge(book, results, root="", roster=None, lesson=None):
         if previous is not None:
             report.replaced.append(r.name)
             for col, value in previous.items():  # the instructor's own columns are kept
-                if col not in HEAD and col not in TAIL and col not in CATALOGUE:
+                if col not in HEAD and col not in TAIL and col not in CATALOGUE \
+                        and col not in TERM:
                     row[col] = value
             if roster is None:
                 row["student_id"] = previous.get("student_id", "")
@@ -309,6 +320,6 @@ def gradebook_text(book):
     return buf.getvalue()
 
 
-__all__ = ["Gradebook", "GradebookError", "MergeReport", "HEAD", "TAIL", "MISSING_STATUS",
+__all__ = ["Gradebook", "GradebookError", "MergeReport", "HEAD", "TAIL", "TERM", "MISSING_STATUS",
            "file_digest", "read_gradebook", "merge", "result_row",
            "gradebook_text", "order_columns", "spreadsheet_cell", "unquote", "row_key"]

@@ -13,7 +13,8 @@ case or surrounding spaces; any other column is ignored):
   name``, ``Email address``).
 
 A byte-order mark (as spreadsheets write it), ``;`` or tab separators, blank lines and spaces
-around values are accepted. Missing columns, an empty ``submission`` or ``student_id``, and two
+around values are accepted. Missing columns, a line with more values than the header has
+columns (an unquoted separator inside a value), an empty ``submission`` or ``student_id``, and two
 rows with the same ``submission`` (ignoring case) or the same ``student_id`` are refused with a
 :class:`ValueError` that names the file, the line and the fix.
 
@@ -153,6 +154,12 @@ def read_roster(path):
     index = {name: names.index(name) for name in (*REQUIRED, *OPTIONAL) if name in names}
     students, keys, ids = [], {}, {}
     for number, record in numbered[1:]:
+        if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
+            sep = _delimiter(first)
+            shown = "tab" if sep == "\t" else repr(sep)
+            raise ValueError(f"{where}, line {number}: {len(record)} values but the header has "
+                             f"{len(header)} columns, so its columns would shift; put a value "
+                             f"holding a {shown} in double quotes (\"Núñez{sep} José\")")
         cells = {name: (record[i].strip() if i < len(record) else "") for name, i in index.items()}
         for column in REQUIRED:
             if not cells[column]:

@@ -8,7 +8,8 @@
 - a new mount namespace holding only: ``/usr`` and ``/etc`` read-only, the Python installation
   and environment read-only (found by asking the interpreter once, :func:`import_roots`), the
   course package read-only (the package folder itself, never the checkout around it, so
-  ``solutions/`` stays out of sight), fresh ``/proc`` and ``/dev``, a size-capped tmpfs ``/tmp``,
+  ``solutions/`` stays out of sight), fresh ``/proc`` and ``/dev``, size-capped tmpfs ``/tmp``
+  (256 MB) and ``/dev/shm`` (64 MB), both writable by the kernel's user,
   and the submission's private folder, writable, at :data:`SANDBOX_HOME`;
 - ``--die-with-parent``, ``--new-session`` (no terminal injection), ``--cap-drop ALL``;
 - the limits of every launcher (address space, file size, no core files) and a process-count
@@ -44,6 +45,9 @@ from rnncourse.grading.sandbox.launchers import PROCESS_LIMIT, Launcher, hand_ov
 
 SANDBOX_HOME = "/home/student"
 TMP_SIZE = 256 * 1024 * 1024
+SHM_SIZE = 64 * 1024 * 1024
+"""``/dev/shm`` (POSIX shared memory, e.g. multiprocessing's locks): a tmpfs of its own, capped;
+bubblewrap's ``--dev`` would otherwise give one as large as half the machine's memory."""
 PROBE_TIMEOUT = 60.0
 INSTALL_FIX = ("install bubblewrap (Debian/Ubuntu: sudo apt install bubblewrap; Fedora: sudo dnf "
                "install bubblewrap; Arch: sudo pacman -S bubblewrap; openSUSE: sudo zypper install "
@@ -202,8 +206,12 @@ class BubblewrapLauncher(Launcher):
                 args += ["--symlink", os.readlink(host), host]
             elif os.path.isdir(host):
                 args += ["--ro-bind", host, host]
-        args += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_SIZE), "--tmpfs", "/tmp"]
-        made = {"/usr", "/etc", "/tmp", "/proc", "/dev"}
+        # /tmp and /dev/shm: size-capped, and writable by everyone (sticky) so that the fresh
+        # user id a kernel run by root drops to can write there too
+        args += ["--proc", "/proc", "--dev", "/dev",
+                 "--perms", "1777", "--size", str(TMP_SIZE), "--tmpfs", "/tmp",
+                 "--perms", "1777", "--size", str(SHM_SIZE), "--tmpfs", "/dev/shm"]
+        made = {"/usr", "/etc", "/tmp", "/proc", "/dev", "/dev/shm"}
         for folder in self.folders:
             args += _dirs_for(folder, made) + ["--ro-bind", folder, folder]
         for target, link in self.symlinks:

@@ -37,6 +37,7 @@ import time
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
+from rnncourse.grading.sandbox.disk import written_bytes
 from rnncourse.grading.sandbox.launchers import SameUserLauncher
 
 MAX_REPLY_TEXT = 2000
@@ -73,7 +74,8 @@ def kernel_environment(private_dir):
 
 
 class Reply:
-    """The outcome of one execute request: ``status`` is ``ok``, ``error``, ``timeout`` or ``died``."""
+    """The outcome of one execute request: ``status`` is ``ok``, ``error``, ``timeout``, ``died``
+    or ``disk`` (stopped: it wrote more than the kernel's ``disk_mb``)."""
 
     def __init__(self, status, ename=None, evalue=None, seconds=0.0):
         self.status = status
@@ -96,11 +98,16 @@ class Kernel:
     launcher : :class:`~rnncourse.grading.sandbox.launchers.Launcher` or None (the grader's own user)
     files : iterable of (path relative to ``private_dir``, bytes), written there before the
         kernel starts (e.g. matplotlib's font list, :mod:`rnncourse.grading.batch.memory`)
+    disk_mb : int or None, what the kernel may write (:mod:`rnncourse.grading.sandbox.disk`),
+        checked while waiting for a reply; over it, the kernel is stopped and the reply is
+        ``disk``. None: not watched
     """
 
-    def __init__(self, private_dir, memory_mb, launcher=None, files=()):
+    def __init__(self, private_dir, memory_mb, launcher=None, files=(), disk_mb=None):
         self.private_dir = private_dir
         self.memory_mb = memory_mb
+        self.disk_mb = disk_mb
+        self.disk_full = False
         self.launcher = launcher or SameUserLauncher()
         self.files = tuple(files)
         self.process = None
@@ -198,11 +205,24 @@ class Kernel:
     def alive(self):
         return self.process is not None and self.process.poll() is None
 
+    def over_disk(self):
+        """True (and the kernel stopped) once it has written more than ``disk_mb``."""
+        if self.disk_mb is None or self.disk_full:
+            return self.disk_full
+        limit = int(self.disk_mb) * 1024 * 1024
+        if self.launcher.sandboxed and getattr(self, "_watch_pid", None) is None:
+            self._watch_pid = self.launcher.kernel_pid(self.process)
+        pid = getattr(self, "_watch_pid", None)
+        if written_bytes(self.private_dir, limit, pid) > limit:
+            self.disk_full = True
+            self.shutdown()
+        return self.disk_full
+
     def _wait_reply(self, msg_id, timeout):
         deadline = time.monotonic() + max(timeout, 0.0)
         while True:
             left = deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0 or self.over_disk():
                 return None
             try:
                 msg = self.client.get_shell_msg(timeout=min(left, 0.2))
@@ -226,6 +246,8 @@ class Kernel:
         reply = self._wait_reply(msg_id, timeout)
         seconds = time.monotonic() - start
         if reply is None:
+            if self.disk_full:
+                return Reply("disk", seconds=seconds)
             return Reply("timeout" if self.alive() else "died", seconds=seconds)
         content = reply.get("content", {}) or {}
         status = content.get("status")

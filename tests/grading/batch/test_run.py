@@ -66,3 +66,41 @@ def test_grade_one_grades_a_single_notebook_and_writes_nothing(tmp_path, private
     assert result["course_files_changed"] is False
     assert result["without_sandbox"] is False and result["isolation"].startswith("bubblewrap")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["subs"]  # no gradebook, no reports
+
+
+# ----------------------------------------------------------------------------- as root
+def test_unsafe_same_user_as_root_is_refused_without_its_own_flag(tmp_path, monkeypatch):
+    """As root with a Python other users cannot read, kernels would run as root: refused (exit
+    2, nothing graded) unless --unsafe-as-root; the warning then says "as root"."""
+    import rnncourse.grading.batch.run as batch_run
+    import rnncourse.grading.sandbox.launcher_choice as launcher_choice
+    from rnncourse.cli import main
+    from rnncourse.grading.sandbox.launchers import SameUserLauncher, SeparateUidLauncher
+
+    monkeypatch.setattr(batch_run.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(launcher_choice.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(launcher_choice, "interpreter_world_readable", lambda *a: False)
+    monkeypatch.setattr(batch_run, "measure_bare_kernel",
+                        lambda *a: pytest.fail("a kernel was started"))
+    write(lesson_notebook(), tmp_path / "a.ipynb")
+    out = io.StringIO()
+    assert batch_run.grade_paths([tmp_path / "a.ipynb"], out=tmp_path / "g.csv", stream=out,
+                                 unsafe_same_user=True) == 2
+    assert out.getvalue().startswith(
+        "rnncourse grade: error: --unsafe-same-user would run the students' code AS ROOT here: ")
+    assert out.getvalue().rstrip().endswith("to run it as root anyway, add --unsafe-as-root")
+    assert not (tmp_path / "g.csv").exists()
+    with pytest.raises(ValueError, match="add unsafe_as_root=True"):
+        batch_run.grade_one(tmp_path / "a.ipynb", unsafe_same_user=True)
+    assert main(["grade", "--unsafe-as-root", str(tmp_path / "a.ipynb")]) == 2  # needs the other
+
+    root = SameUserLauncher()
+    assert batch_run.as_root_problem(root, unsafe_as_root=True) is None
+    assert batch_run.as_root_problem(SeparateUidLauncher(2_000_000_001)) is None
+    assert batch_run.unsafe_warning(root) == (
+        "rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user) and AS ROOT "
+        "(--unsafe-as-root): the students' code could change anything on this machine; every "
+        "row says so.")
+    assert batch_run.unsafe_warning(SeparateUidLauncher(2_000_000_001)) == (
+        "rnncourse grade: WARNING: graded WITHOUT a sandbox (--unsafe-same-user); every row "
+        "says so.")

@@ -31,7 +31,10 @@ def test_outputs_are_parsed_without_pickle(tmp_path):
 def test_malformed_or_hostile_output_files_give_no_outputs(tmp_path):
     link = tmp_path / "link.npz"
     link.symlink_to("/etc/hostname")
-    assert evaluate.read_outputs(link, 1) == (None, "no outputs were written (the harness did not finish)")
+    assert evaluate.read_outputs(link, 1) == (None, (
+        "no results came back when your function was called: your notebook's kernel stopped "
+        "or was interrupted while it was being tested, or code in your notebook interfered "
+        "with the test"))
     wrong = tmp_path / "wrong.npz"
     wrong.write_bytes(to_bytes({"outputs": [1, 2]}))
     assert "2 cases, expected 1" in evaluate.read_outputs(wrong, 1)[1]

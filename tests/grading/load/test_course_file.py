@@ -23,7 +23,9 @@ ALL_LESSONS = ("00_welcome, 01_feedforward_backprop, 02_recurrence_and_cycles, 0
     ("[lessons.04_bptt\n", "grading.toml: not valid TOML (Expected ']' at the end of a table "
                            "declaration (at line 1, column 17))"),
     ("points = 3\n", "grading.toml: unknown key 'points'; a course file has [lessons.ID] tables "
-                     "only (e.g. [lessons.04_bptt])"),
+                     "(e.g. [lessons.04_bptt]) and a [submissions] table"),
+    ("[submissions]\nlatest = true\n",
+     "grading.toml: [submissions]: unknown key 'latest'; use counts"),
     ("lessons = 4\n", "grading.toml: lessons is int; write one table per lesson: "
                       "[lessons.04_bptt]"),
     ("[lessons.04_bpt]\n", f"grading.toml: [lessons.04_bpt]: unknown lesson '04_bpt'; use one "
@@ -32,7 +34,7 @@ ALL_LESSONS = ("00_welcome, 01_feedforward_backprop, 02_recurrence_and_cycles, 0
                                  "[lessons.04_bptt]"),
     ("[lessons.04_bptt]\npartial = 'fraction'\n",
      "grading.toml: [lessons.04_bptt]: unknown key 'partial'; use points, partial_credit, "
-     "knock_on"),
+     "knock_on, late"),
     ("[lessons.04_bptt]\npoints = 5\n",
      "grading.toml: lessons.04_bptt.points is int; make it a table: [lessons.04_bptt.points] "
      "with one line per exercise"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 
@@ -63,3 +64,19 @@ def test_resolve_lesson_accepts_stem_or_number_and_names_the_choices():
     assert resolve_lesson("04_bptt") == resolve_lesson("04") == "04_bptt"
     with pytest.raises(ValueError, match=r"unknown lesson '9'; use one of: 00_welcome"):
         resolve_lesson("9")
+
+
+def test_feedback_file_stems_keep_names_readable_and_apart():
+    jose = submissions.safe_file_stem("José Núñez_4211_assignsubmission_file_/01.ipynb")
+    assert jose.startswith("Jose_Nunez_4211_assignsubmission_file___01-")
+    # the same name written with combining accents, or without accents: readable alike, apart
+    other = submissions.safe_file_stem("Jose\u0301 Nu\u0303n\u0303ez_4211_assignsubmission_file_/01.ipynb")
+    plain = submissions.safe_file_stem("Jose Nunez_4211_assignsubmission_file_/01.ipynb")
+    assert other.split("-")[0] == plain.split("-")[0] == jose.split("-")[0]
+    assert len({jose, other, plain}) == 3
+    assert submissions.safe_file_stem("王芳/01.ipynb").startswith("王芳__01-")
+    # a right-to-left override or a zero-width space is not kept in a file name
+    assert submissions.safe_file_stem("a\u202eb\u200bc/01.ipynb").startswith("a_b_c__01-")
+    # ASCII names keep the stems they had: sanitized path plus the name's SHA-256, 8 digits
+    digest = hashlib.sha256(b"alice/04_bptt.ipynb").hexdigest()[:8]
+    assert submissions.safe_file_stem("alice/04_bptt.ipynb") == f"alice__04_bptt-{digest}"

@@ -546,6 +546,25 @@ def test_no_fallback_when_the_kernel_would_run_as_the_grader(monkeypatch):
     assert len(calls.kwargs) == 1
 
 
+@pytest.mark.parametrize("euid, fix", [
+    (0, "The autograder runs as root, but {python} is not readable by other users, so the "
+        "kernel cannot run as one: install the course's Python where every user can read it "
+        "(setup.sh's /opt/rnncourse-venv is), or make it readable (chmod -R a+rX on the "
+        "environment; the folders above it need a+x)."),
+    (1000, "Run the autograder as root (Gradescope does)."),
+])
+def test_the_fix_names_the_real_cause(monkeypatch, euid, fix):
+    import rnncourse.grading.batch.run as batch_run
+    import rnncourse.grading.sandbox.launcher_choice as launcher_choice
+
+    monkeypatch.setattr(batch_run, "grade_one", _Calls(fail_sandbox=True))
+    monkeypatch.setattr(launcher_choice, "choose_launcher", lambda *a, **k: SameUserLauncher())
+    monkeypatch.setattr(gradescope_autograder.os, "geteuid", lambda: euid)
+    with pytest.raises(gradescope_autograder.CannotIsolate) as info:
+        gradescope_autograder.grade_with_fallback("x.ipynb", LESSON, 30.0, 1024)
+    assert str(info.value).endswith("results; not graded. " + fix.format(python=sys.executable))
+
+
 def test_the_sandbox_is_tried_first(monkeypatch):
     import rnncourse.grading.batch.run as batch_run
 

@@ -100,8 +100,9 @@ def test_several_lessons_need_one_chosen_and_a_student_with_two_rows_is_refused(
     twice = _book(tmp_path, "a/x.ipynb,s1,A,04_bptt,ok,1,,5,5\na/y.ipynb,s1,A,04_bptt,ok,1,,0,5\n")
     with pytest.raises(lms.ExportError) as info:
         lms.export(twice, "moodle")
-    assert str(info.value) == ("student 's1' has 2 rows (a/x.ipynb, a/y.ipynb); delete the row "
-                               "that should not count from the gradebook, or fix the roster")
+    assert str(info.value) == ("student 's1' has 2 rows (a/x.ipynb, a/y.ipynb); choose the one that "
+                               "counts with rnncourse gradebook choose SUBMISSION (after grading "
+                               "with this roster), or fix the roster")
     with pytest.raises(ValueError, match="unknown format 'blackboard'; use one of: canvas, "
                                          "moodle, csv"):
         lms.export(twice, "blackboard")

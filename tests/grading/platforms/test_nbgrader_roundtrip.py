@@ -16,6 +16,7 @@ import copy
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -342,3 +343,13 @@ def test_nbgrader_shows_the_checks_words(round_trip):
     graded = [s for s in round_trip["students"] if s != "crash_exit"]  # no autograded copy
     assert not any(o.get("name") == "stderr" for s in graded
                    for o in _graded_outputs(round_trip, s, "rnn_backward"))
+
+
+def test_the_only_warnings_of_autograde_are_the_documented_checksum_ones(round_trip):
+    # nbgrader puts a hidden test back by overwriting the locked graded cell, whose checksum in
+    # the student's copy (without the test) differs: one warning per graded cell and student,
+    # as docs/grading.md section 9 says; anything else would mean an edited notebook
+    changed = re.findall(r"Attribute '(\w+)' for cell (\S+) has changed!", round_trip["log"])
+    assert {attribute for attribute, _ in changed} == {"checksum"}
+    assert sorted(changed) == sorted(("checksum", item) for item in ITEMS
+                                     for _ in round_trip["students"])

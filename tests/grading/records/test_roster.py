@@ -38,6 +38,12 @@ def test_semicolon_separated_rosters_are_read(tmp_path):
      ", line 3: student_id 's1' is also on line 2; list each student once"),
     ("submission,student_id\nalice,\n", ", line 2: the student_id is empty; fill it in or "
                                         "delete the line"),
+    ("submission,student_id,name\nalice,s1,Alice\njose,s7,Núñez, José\n",
+     ", line 3: 4 values but the header has 3 columns, so its columns would shift; put a value "
+     "holding a ',' in double quotes (\"Núñez, José\")"),
+    ("submission;student_id;name\njose;s7;Núñez; José\n",
+     ", line 2: 4 values but the header has 3 columns, so its columns would shift; put a value "
+     "holding a ';' in double quotes (\"Núñez; José\")"),
     ("", " is empty; it needs a header line with the columns submission, student_id (and "
          "optionally name, email, login, section)"),
 ])
@@ -46,6 +52,11 @@ def test_a_bad_roster_is_refused_naming_the_file_line_and_fix(tmp_path, text, me
     with pytest.raises(ValueError) as info:
         read_roster(path)
     assert str(info.value) == f"the roster {str(path)!r}" + message
+
+
+def test_trailing_empty_values_are_not_extra_columns(tmp_path):
+    roster = read_roster(_roster(tmp_path, "submission,student_id,name\njose,s7,\"Núñez, José\",,\n"))
+    assert [(s.student_id, s.name) for s in roster.students] == [("s7", "Núñez, José")]
 
 
 def test_a_roster_that_is_not_utf8_or_missing_is_refused(tmp_path):

@@ -58,20 +58,20 @@ def test_feedback_marks_are_the_notebooks_words():
 
 
 def test_the_registry_runs_every_wanted_writer(tmp_path):
-    assert list(writers.WRITERS) == ["gradebook", "json", "feedback"]
+    assert list(writers.WRITERS) == ["gradebook", "json", "feedback", "superseded"]
     rows = [_row("a.ipynb"), SubmissionResult.invalid("empty file", name="b.ipynb").score()]
     options = {"out": tmp_path / "gb.csv", "feedback": None}
     writers.write_all(rows, writers.exercise_columns(rows), {"seed": 1}, options)
     assert (tmp_path / "gb.csv").read_text().splitlines()[2] == \
         "b.ipynb,,,,invalid notebook: empty file,,,,0,0"
-    reports = sorted(p.name for p in (tmp_path / "gb-reports").iterdir())
+    reports = sorted(p.name for p in (tmp_path / "gb-reports").glob("*.json"))
     assert len(reports) == 2 and not (tmp_path / "feedback").exists()  # feedback not asked for
     data = json.loads((tmp_path / "gb-reports" / reports[0]).read_text())
     assert data["batch"] == {"seed": 1} and data["status"] == "ok" and data["total"] == 1
     writers.write_all(rows, [], {}, dict(options, feedback=tmp_path / "fb"), ["feedback"])
     assert len(list((tmp_path / "fb").glob("*.txt"))) == 2
     with pytest.raises(ValueError, match="unknown writer 'lms'; known writers: gradebook, json, "
-                                         "feedback"):
+                                         "feedback, superseded"):
         writers.write_all(rows, [], {}, options, ["lms"])
 
 
@@ -90,7 +90,7 @@ def test_a_regrade_overwrites_only_that_students_files(tmp_path):
     options = {"out": tmp_path / "gb.csv", "feedback": tmp_path / "fb"}
     writers.write_all([_row("alice/x.ipynb"), _row("bob/x.ipynb")], ["warmup_sum_of_squares"],
                       {"seed": 1}, options)
-    bob_files = sorted(tmp_path.glob("**/bob__x-*"))
+    bob_files = sorted(p for p in tmp_path.glob("**/bob__x-*") if p.is_file())
     bob_before = {p: p.read_bytes() for p in bob_files}
     writers.write_all([_row("alice/x.ipynb", Status.TIMEOUT, 0)], ["warmup_sum_of_squares"],
                       {"seed": 2}, options)
@@ -134,3 +134,15 @@ def test_the_gradebook_is_merged_into_its_content_from_before_grading(tmp_path):
                              {"out": out, "feedback": None, "existing": snapshot}, ["gradebook"])
     assert done["gradebook"].kept_aside is None
     assert not (tmp_path / "gb.csv.changed-during-grading-3").exists()
+
+
+def test_feedback_of_a_notebook_that_was_not_run_does_not_say_it_ran():
+    wrong = SubmissionResult.wrong_lesson("05_training_in_practice", "00_welcome",
+                                          name="a.ipynb").score()
+    invalid = SubmissionResult.invalid("not JSON", name="b.ipynb").score()
+    for r in (wrong, invalid):
+        text = writers.feedback_text(r)
+        assert "ran your notebook" not in text
+        assert text.rstrip().endswith("Your notebook was not run, so none of its code was "
+                                      "tested; the points above are 0 for that reason alone.")
+    assert "The grader ran your notebook from the top" in writers.feedback_text(_row("c.ipynb"))

@@ -144,6 +144,14 @@ try:
 except OSError:
     pass
 facts["forks"] = len(kids)
+for folder in ("/tmp", "/dev/shm"):  # plt.savefig('/tmp/fig.png') must work, also as root
+    try:
+        with open(folder + "/fig.png", "wb") as fh:
+            fh.write(b"x" * 1000)
+        stat = os.statvfs(folder)
+        facts[folder] = stat.f_blocks * stat.f_frsize
+    except OSError as exc:
+        facts[folder] = type(exc).__name__
 for pid in kids:
     os.kill(pid, 9); os.waitpid(pid, 0)
 open('facts.json', 'w').write(json.dumps(facts))
@@ -180,6 +188,8 @@ def test_inside_the_sandbox(tmp_path):
     assert facts["nproc"] == PROCESS_LIMIT and facts["forks"] < PROCESS_LIMIT
     if os.geteuid() == 0:
         assert facts["uid"] >= 2_000_000_000
+    # writable (as the fresh user id too) and capped: 256 MB and 64 MB
+    assert (facts["/tmp"], facts["/dev/shm"]) == (256 * 2**20, 64 * 2**20)
 
 
 def test_the_probe_starts_the_real_sandbox():
