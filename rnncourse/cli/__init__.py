@@ -1,7 +1,7 @@
 """The ``rnncourse`` command line (also ``python -m rnncourse``).
 
 Commands, one module each: ``lab`` (learners), ``doctor`` (everyone), ``release`` and ``execute``
-(lesson writers), ``grade``, ``gradebook export`` and ``export gradescope`` (instructors).
+(lesson writers), ``grade``, ``gradebook export``, ``report`` and ``export gradescope`` (instructors).
 ``rnncourse --help`` lists them and ``rnncourse COMMAND --help`` explains each option. Usage
 errors exit with code 2.
 """
@@ -12,6 +12,7 @@ import argparse
 
 import rnncourse
 from rnncourse.cli import doctor, export, grade, lab
+from rnncourse.cli import report as report_command
 from rnncourse.cli import gradebook as gradebook_commands
 from rnncourse.cli import release as release_commands
 
@@ -33,6 +34,7 @@ def build_parser():
     grade.add_parser(subparsers)
     gradebook_commands.add_parser(subparsers)
     export.add_parser(subparsers)
+    report_command.add_parser(subparsers)
     return parser
 
 
@@ -46,7 +48,7 @@ def main(argv=None):
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.error("choose a command: lab, doctor, release, execute, grade, gradebook or export "
+            parser.error("choose a command: lab, doctor, release, execute, grade, gradebook, report or export "
                          "(rnncourse --help describes them)")
         return int(args.run(args) or 0)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)

@@ -40,6 +40,7 @@ def _affine_forward_W_T(x, W, b):
 AFFINE_FORWARD = FunctionExercise(
     id="affine_forward",
     lesson=LESSON,
+    section="lesson 1, section 5 (Backpropagation layer by layer)",
     points=1,
     signature="affine_forward(x, W, b) -> (out, cache)",
     reference="rnncourse.nn:affine_forward",
@@ -83,6 +84,7 @@ def _affine_backward_variant(mean_dW=False, mean_db=False, dx_W=False, dW_T=Fals
 AFFINE_BACKWARD = FunctionExercise(
     id="affine_backward",
     lesson=LESSON,
+    section="lesson 1, section 5 (Backpropagation layer by layer)",
     points=2,
     signature="affine_backward(dout, cache) -> (dx, dW, db)",
     reference="rnncourse.nn:affine_backward",
@@ -138,6 +140,7 @@ def _tanh_no_dout(dout, cache):
 TANH_BACKWARD = FunctionExercise(
     id="tanh_backward",
     lesson=LESSON,
+    section="lesson 1, section 5 (Backpropagation layer by layer)",
     points=1,
     signature="tanh_backward(dout, cache) -> dx    (cache holds tanh(x))",
     reference="rnncourse.nn:tanh_backward",
@@ -209,6 +212,7 @@ def _overflowed(case, outputs):
 SOFTMAX_CROSS_ENTROPY = FunctionExercise(
     id="softmax_cross_entropy",
     lesson=LESSON,
+    section="lesson 1, section 5 (Backpropagation layer by layer)",
     points=2,
     signature="softmax_cross_entropy(scores, y) -> (loss, dscores)",
     reference="rnncourse.nn:softmax_cross_entropy",

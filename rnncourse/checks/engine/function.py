@@ -57,12 +57,15 @@ class Mistake:
     detect : callable ``(case, outputs) -> bool`` for mistakes recognised from the outputs
         themselves (a mutated input, NaN on large scores, an invalid order) rather than by
         comparing with ``variant``; ``variant`` is then only used by the tests
+    section : str, where the lessons explain what this mistake gets wrong, when that is not the
+        exercise's own ``section`` (e.g. a shared weight's gradient summed over time, lesson 3)
     """
 
     name: str
     message: str
     variant: Callable | None = None
     detect: Callable | None = None
+    section: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,9 @@ class FunctionExercise(Exercise):
     depends_on : tuple of exercise ids whose functions the answer calls (knock-on failures:
         :mod:`~rnncourse.checks.engine.dependencies`)
     rtol, atol : float, tolerances of every comparison
+    section : str, the lesson section that teaches what the exercise asks, e.g. ``"lesson 4,
+        section 4 (Full BPTT: upstream gradient plus gradient from the future)"``; a
+        :class:`Mistake` may name a section of its own (:meth:`section_for`)
     """
 
     id: str
@@ -150,6 +156,7 @@ class FunctionExercise(Exercise):
     depends_on: tuple = ()
     rtol: float = 1e-7
     atol: float = 1e-9
+    section: str = ""
 
     # ---------------------------------------------------------------- the protocol
     def make_cases(self, seed):
@@ -163,6 +170,12 @@ class FunctionExercise(Exercise):
 
     def reference_names(self):
         return (self.reference,) + tuple(self.equivalents)
+
+    def section_for(self, mistake):
+        for known in self.mistakes:
+            if known.name == mistake and known.section:
+                return known.section
+        return self.section
 
     def harness_spec(self):
         return {"arg_names": list(self.arg_names),

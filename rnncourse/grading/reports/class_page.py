@@ -1,0 +1,170 @@
+"""``rnncourse report``'s output: the class page (one HTML file), its figures as PNG, summary.json.
+
+The page reads top to bottom in the order an instructor acts on it: what to re-teach first (the
+named mistakes, most frequent first, with the words students saw and the lesson section that
+addresses each), the submissions that need a look (crashes, timeouts, flags, wrong lessons,
+missing, late, superseded), then the scores, each exercise and question in detail (most points
+lost first), and how long grading took. Every table sorts by a click on its header; nothing is
+wider than the window. See :mod:`~rnncourse.grading.reports.htmlpage` for how student strings
+are kept inert.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rnncourse._files import write_atomic
+from rnncourse.grading.reports.class_figures import class_figures
+from rnncourse.grading.reports.classview import load_class, summarise
+from rnncourse.grading.reports.htmlpage import data_image, esc, page, sortable_table
+
+FIGURE_ALTS = {
+    "score_distribution": "Histogram of the submissions' scores",
+    "item_outcomes": "Full, partial and zero points per exercise and question",
+    "top_mistakes": "The most frequent named mistakes",
+    "grading_time": "Histogram of grading time per submission",
+}
+
+
+def _num(value) -> str:
+    if value is None:
+        return ""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def _figure(figures, stem, caption):
+    return (f'<figure id="fig-{stem}">{data_image(figures[stem], FIGURE_ALTS[stem])}'
+            f"<figcaption>{esc(caption)} (also <code>figures/{stem}.png</code>)</figcaption>"
+            "</figure>")
+
+
+def _reteach(summary):
+    rows = summary["reteach"]
+    if not rows:
+        return "<p>No named mistake was made.</p>"
+    counted = summary["students"]["counted"]
+    table = sortable_table(
+        ["students", "exercise", "mistake", "what students read", "lesson section"],
+        [[(f"{m['count']} of {counted}", m["count"]), f"<code>{esc(m['item'])}</code>",
+          f"<code>{esc(m['mistake'])}</code>", esc(m["message"]), esc(m["section"] or "")]
+         for m in rows], numeric=(0,), caption="Named mistakes, most frequent first")
+    return table
+
+
+def _attention(summary):
+    rows = summary["attention"]
+    if not rows:
+        return "<p>Every submission ran normally and every roster student handed in.</p>"
+    return sortable_table(
+        ["submission", "student", "what to look at"],
+        [[esc(a["submission"]) or '<span class="muted">(no submission)</span>',
+          esc(" ".join(x for x in (a["student_id"], a["name"]) if x)),
+          esc("; ".join(a["reasons"]))] for a in rows],
+        caption="Submissions that need the instructor")
+
+
+def _scores(summary, figures):
+    s = summary["students"]
+    extra = ""
+    if s["missing"]:
+        extra += f", {s['missing']} roster students missing"
+    if s["superseded"]:
+        extra += f", {s['superseded']} superseded rows not counted"
+    facts = (f"<p>{s['counted']} submissions counted{extra}; mean {_num(summary['mean'])}, "
+             f"median {_num(summary['median'])}.</p>")
+    table = sortable_table(
+        ["submission", "total", "possible", "%"],
+        [[esc(x["submission"]), _num(x["total"]), _num(x["possible"]),
+          _num(round(100 * x["total"] / x["possible"], 1)) if x["possible"] else ""]
+         for x in summary["scores"]], numeric=(1, 2, 3), caption="Every counted submission")
+    return facts + _figure(figures, "score_distribution", "Scores") + (
+        f"<details><summary>Every score</summary>{table}</details>")
+
+
+def _items(summary, figures):
+    parts = [_figure(figures, "item_outcomes", "Full, partial and zero points"),
+             sortable_table(
+                 ["exercise or question", "full", "partial", "zero", "points lost",
+                  "lesson section"],
+                 [[f'<a href="#item-{esc(i["id"])}"><code>{esc(i["id"])}</code></a>', i["full"],
+                   i["partial"], i["zero"], _num(i["points_lost"]), esc(i["section"] or "")]
+                  for i in summary["items"]], numeric=(1, 2, 3, 4),
+                 caption="Most points lost first")]
+    for i in summary["items"]:
+        parts.append(f'<h3 id="item-{esc(i["id"])}"><code>{esc(i["id"])}</code> '
+                     f'<span class="muted">({esc(i["kind"])}; full {i["full"]}, partial '
+                     f'{i["partial"]}, zero {i["zero"]})</span></h3>')
+        if i["kind"] == "exercise":
+            if i["mistakes"]:
+                parts.append(sortable_table(
+                    ["students", "mistake", "what students read", "lesson section"],
+                    [[m["count"], f"<code>{esc(m['mistake'])}</code>", esc(m["message"]),
+                      esc(m["section"] or "")] for m in i["mistakes"]], numeric=(0,)))
+            for k in i["knock_on"]:
+                parts.append(f"<p>{k['count']} more failed only because <code>"
+                             f"{esc(k['because_of'])}</code> is wrong (knock-on: their own "
+                             "function is right; counted apart).</p>")
+            if i["unnamed_failures"]:
+                parts.append(f"<p>{i['unnamed_failures']} failed without a named mistake (not "
+                             "written, an error, or a mistake the checks do not know): see their "
+                             "feedback.</p>")
+        else:
+            parts.append(sortable_table(
+                ["students", "answer", "verdict", "misconception", "what students read"],
+                [[a["count"], f"<code>{esc(a['answer'])}</code>",
+                  '<span class="ok">right</span>' if a["right"] else '<span class="bad">wrong</span>',
+                  f"<code>{esc(a['misconception'])}</code>" if a["misconception"] else "",
+                  esc(a["message"] or "")] for a in i["answers"]], numeric=(0,)))
+    return "".join(parts)
+
+
+def _timing(summary, figures):
+    t = summary["timing"]
+    if not t["per_submission"]:
+        return "<p>The reports hold no grading times.</p>"
+    table = sortable_table(["submission", "seconds"],
+                           [[esc(x["submission"]), _num(round(x["seconds"], 2))]
+                            for x in t["per_submission"]], numeric=(1,),
+                           caption="Slowest first")
+    return (f"<p>{len(t['per_submission'])} submissions in {_num(t['total_seconds'])} s of "
+            f"grading (mean {_num(t['mean_seconds'])} s each; with --jobs above 1 they overlap)."
+            f"</p>{_figure(figures, 'grading_time', 'Grading time')}"
+            f"<details><summary>Every submission</summary>{table}</details>")
+
+
+def class_page(summary: dict, figures: dict) -> str:
+    """The class report's HTML from the summary and the figures' PNG bytes."""
+    lessons = ", ".join(summary["lessons"]) or "no lesson"
+    body = (
+        f"<header><h1>Class report: {esc(lessons)}</h1>"
+        f'<p class="muted">From <code>{esc(summary["gradebook"])}</code>. '
+        "Every table sorts by a click on its header.</p></header><main>"
+        "<h2 id=\"reteach\">1. What to re-teach first</h2>"
+        f"{_figure(figures, 'top_mistakes', 'Named mistakes')}{_reteach(summary)}"
+        "<h2 id=\"attention\">2. Submissions that need you</h2>" + _attention(summary) +
+        "<h2 id=\"scores\">3. Scores</h2>" + _scores(summary, figures) +
+        "<h2 id=\"items\">4. Each exercise and question</h2>" + _items(summary, figures) +
+        "<h2 id=\"timing\">5. Grading time</h2>" + _timing(summary, figures) + "</main>")
+    return page(f"Class report: {lessons}", body)
+
+
+def write_class_report(gradebook: str | Path, out: str | Path,
+                       reports: str | Path | None = None) -> dict:
+    """Write ``out/class-report.html``, ``out/summary.json`` and ``out/figures/*.png``.
+
+    Returns the summary. Raises :class:`~rnncourse.grading.reports.classview.ClassError` for a
+    gradebook that cannot be read.
+    """
+    out = Path(out)
+    summary = summarise(load_class(gradebook, reports))
+    figures = class_figures(summary)
+    for stem, png in figures.items():
+        write_atomic(out / "figures" / f"{stem}.png", png)
+    write_atomic(out / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
+    write_atomic(out / "class-report.html", class_page(summary, figures))
+    return summary
+
+
+__all__ = ["class_page", "write_class_report"]
