@@ -1,4 +1,5 @@
-"""The homework autograder behind ``rnncourse grade``: load -> sandboxed kernel -> judge -> records.
+"""The homework autograder behind ``rnncourse grade``: load -> sandboxed kernel -> judge -> records
+-> reports.
 
 The submission is treated as hostile. Its notebook runs in a separate ipykernel inside a
 bubblewrap sandbox (its own mount, PID and network namespaces; only the system, Python and the
@@ -46,6 +47,13 @@ Calls to the course's reference implementation are found statically by
 - :mod:`~rnncourse.grading.records.identity`: submission identities and their root (``--root``)
 - :mod:`~rnncourse.grading.records.roster`: ``--roster``, matching submissions to students
 - :mod:`~rnncourse.grading.records.writers`: the registry of writers: gradebook CSV, JSON reports, feedback
+
+``reports/``: what an instructor reads after a batch (from the gradebook and JSON reports)
+
+- :mod:`~rnncourse.grading.reports.classview`: the class as numbers (``summary.json``)
+- :mod:`~rnncourse.grading.reports.class_figures`: the report's figures (each takes an ``ax``)
+- :mod:`~rnncourse.grading.reports.htmlpage`: self-contained pages: escaping, a strict CSP, sortable tables
+- :mod:`~rnncourse.grading.reports.class_page`: ``rnncourse report``'s page, figures and summary
 
 ``batch/``: a class graded end to end
 
