@@ -49,7 +49,8 @@ def _reteach(summary):
         ["students", "exercise", "mistake", "what students read", "lesson section"],
         [[(f"{m['count']} of {counted}", m["count"]), f"<code>{esc(m['item'])}</code>",
           f"<code>{esc(m['mistake'])}</code>", esc(m["message"]), esc(m["section"] or "")]
-         for m in rows], numeric=(0,), caption="Named mistakes, most frequent first")
+         for m in rows], numeric=(0,), caption="Named mistakes, most frequent first",
+        table_id="reteach-table")
     return table
 
 
@@ -62,7 +63,7 @@ def _attention(summary):
         [[esc(a["submission"]) or '<span class="muted">(no submission)</span>',
           esc(" ".join(x for x in (a["student_id"], a["name"]) if x)),
           esc("; ".join(a["reasons"]))] for a in rows],
-        caption="Submissions that need the instructor")
+        caption="Submissions that need the instructor", table_id="attention-table")
 
 
 def _scores(summary, figures):
@@ -78,7 +79,8 @@ def _scores(summary, figures):
         ["submission", "total", "possible", "%"],
         [[esc(x["submission"]), _num(x["total"]), _num(x["possible"]),
           _num(round(100 * x["total"] / x["possible"], 1)) if x["possible"] else ""]
-         for x in summary["scores"]], numeric=(1, 2, 3), caption="Every counted submission")
+         for x in summary["scores"]], numeric=(1, 2, 3), caption="Every counted submission",
+        table_id="scores-table")
     return facts + _figure(figures, "score_distribution", "Scores") + (
         f"<details><summary>Every score</summary>{table}</details>")
 
@@ -91,7 +93,7 @@ def _items(summary, figures):
                  [[f'<a href="#item-{esc(i["id"])}"><code>{esc(i["id"])}</code></a>', i["full"],
                    i["partial"], i["zero"], _num(i["points_lost"]), esc(i["section"] or "")]
                   for i in summary["items"]], numeric=(1, 2, 3, 4),
-                 caption="Most points lost first")]
+                 caption="Most points lost first", table_id="items-table")]
     for i in summary["items"]:
         parts.append(f'<h3 id="item-{esc(i["id"])}"><code>{esc(i["id"])}</code> '
                      f'<span class="muted">({esc(i["kind"])}; full {i["full"]}, partial '
@@ -101,7 +103,8 @@ def _items(summary, figures):
                 parts.append(sortable_table(
                     ["students", "mistake", "what students read", "lesson section"],
                     [[m["count"], f"<code>{esc(m['mistake'])}</code>", esc(m["message"]),
-                      esc(m["section"] or "")] for m in i["mistakes"]], numeric=(0,)))
+                      esc(m["section"] or "")] for m in i["mistakes"]], numeric=(0,),
+                    table_id=f"mistakes-{i['id']}"))
             for k in i["knock_on"]:
                 parts.append(f"<p>{k['count']} more failed only because <code>"
                              f"{esc(k['because_of'])}</code> is wrong (knock-on: their own "
@@ -116,7 +119,8 @@ def _items(summary, figures):
                 [[a["count"], f"<code>{esc(a['answer'])}</code>",
                   '<span class="ok">right</span>' if a["right"] else '<span class="bad">wrong</span>',
                   f"<code>{esc(a['misconception'])}</code>" if a["misconception"] else "",
-                  esc(a["message"] or "")] for a in i["answers"]], numeric=(0,)))
+                  esc(a["message"] or "")] for a in i["answers"]], numeric=(0,),
+                table_id=f"answers-{i['id']}"))
     return "".join(parts)
 
 

@@ -113,7 +113,8 @@ def data_image(png: bytes, alt: str) -> str:
     return f'<img src="data:image/png;base64,{encoded}" alt="{esc(alt)}">'
 
 
-def sortable_table(headers: list, rows: list, numeric: tuple = (), caption: str = "") -> str:
+def sortable_table(headers: list, rows: list, numeric: tuple = (), caption: str = "",
+                   table_id: str = "") -> str:
     """A table the page's script sorts by a click on a header; ``rows`` hold already safe HTML
     cells (``(html, sort_key)`` pairs for a cell sorted by another value)."""
     num = ' class="num"'
@@ -129,7 +130,8 @@ def sortable_table(headers: list, rows: list, numeric: tuple = (), caption: str 
             cells.append(f"<td{attrs}>{text}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<table class="sortable">{cap}<thead><tr>{head}</tr></thead>'
+    ident = f' id="{esc(table_id)}"' if table_id else ""
+    return (f'<table class="sortable"{ident}>{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(lines)}</tbody></table>")
 
 

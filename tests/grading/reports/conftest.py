@@ -27,7 +27,7 @@ from tests.grading.test_grading_corpus import (CORRECT, QUESTION_ANSWERS, WRONG_
 
 NOTEBOOK = "01_feedforward_backprop.ipynb"
 PWN = "window.pwned=1;fetch('http://127.0.0.1:9/pwned')"
-EVIL_FOLDER = 'evil<img src=x onerror="' + PWN.replace("'", "") + '">'
+EVIL_FOLDER = 'evil<img src=x onerror="window.pwned=1"><b>bold'  # no slash: one folder
 HOSTILE_HTML = (f"<script>{PWN}</script><img src=x onerror=\"{PWN}\">"
                 f"<a id=jslink href=\"javascript:{PWN}\">click me</a>"
                 "<iframe src=\"http://127.0.0.1:9/frame\"></iframe>")
