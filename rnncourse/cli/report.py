@@ -1,8 +1,9 @@
 """``rnncourse report``: the class at a glance, from a gradebook and its JSON reports.
 
 Writes ``OUT/class-report.html`` (one self-contained page: figures embedded, no network),
-``OUT/figures/*.png`` and ``OUT/summary.json`` (see
-:mod:`rnncourse.grading.reports.class_page`). Exit codes: 0 written; 2 usage error (a gradebook
+``OUT/figures/*.png``, ``OUT/summary.json`` (see :mod:`rnncourse.grading.reports.class_page`)
+and every student's ``OUT/feedback/<name>.html``; ``--moodle-zip`` bundles those for Moodle
+(:mod:`rnncourse.grading.platforms.moodle_feedback`). Exit codes: 0 written; 2 usage error (a gradebook
 that is missing or not one).
 """
 
@@ -32,6 +33,10 @@ def add_parser(subparsers):
                         help="its JSON reports (default: <gradebook stem>-reports/ beside it)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("report"),
                         help="the folder to write (default: report/); its files are replaced")
+    parser.add_argument("--moodle-zip", metavar="ZIP", type=Path, default=None,
+                        help="also write the students' HTML feedback as a zip for Moodle's "
+                             "'Upload multiple feedback files in a zip' (submissions graded from "
+                             "Moodle's download folders; others are listed)")
     parser.set_defaults(run=run, parser=parser)
     return parser
 
@@ -46,6 +51,17 @@ def run(args) -> int:
     except ClassError as exc:
         args.parser.error(str(exc))
     page = Path(args.out) / "class-report.html"
+    pages = summary["feedback_pages"]
     print(f"{PROG}: {summary['students']['counted']} submission(s); wrote {page}, "
-          f"{Path(args.out) / 'summary.json'} and {Path(args.out) / 'figures'}/", file=sys.stderr)
+          f"{Path(args.out) / 'summary.json'}, {Path(args.out) / 'figures'}/ and "
+          f"{len(pages)} feedback page(s) in {Path(args.out) / 'feedback'}/", file=sys.stderr)
+    if args.moodle_zip is not None:
+        from rnncourse.grading.platforms.moodle_feedback import moodle_feedback_zip
+
+        placed, left_out = moodle_feedback_zip(pages, args.moodle_zip)
+        print(f"{PROG}: {args.moodle_zip}: feedback of {len(placed)} submission(s) for Moodle",
+              file=sys.stderr)
+        for name in left_out:
+            print(f"{PROG}: NOT IN THE MOODLE ZIP (not graded from a Moodle download folder): "
+                  f"{name}", file=sys.stderr)
     return 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from rnncourse._files import write_atomic
 from rnncourse.grading.reports.class_figures import class_figures
 from rnncourse.grading.reports.classview import load_class, summarise
+from rnncourse.grading.reports.feedback_pages import write_feedback_pages
 from rnncourse.grading.reports.htmlpage import data_image, esc, page, sortable_table
 
 FIGURE_ALTS = {
@@ -155,20 +156,24 @@ def class_page(summary: dict, figures: dict) -> str:
 
 
 def write_class_report(gradebook: str | Path, out: str | Path,
-                       reports: str | Path | None = None) -> dict:
-    """Write ``out/class-report.html``, ``out/summary.json`` and ``out/figures/*.png``.
+                       reports: str | Path | None = None, feedback: bool = True) -> dict:
+    """Write ``out/class-report.html``, ``out/summary.json``, ``out/figures/*.png`` and (with
+    ``feedback``) every student's ``out/feedback/<report stem>.html``.
 
-    Returns the summary. Raises :class:`~rnncourse.grading.reports.classview.ClassError` for a
-    gradebook that cannot be read.
+    Returns the summary, with ``feedback_pages``: ``{row name: page bytes}``  (not in the JSON).
+    Raises :class:`~rnncourse.grading.reports.classview.ClassError` for a gradebook that cannot
+    be read.
     """
     out = Path(out)
-    summary = summarise(load_class(gradebook, reports))
+    data = load_class(gradebook, reports)
+    summary = summarise(data)
     figures = class_figures(summary)
     for stem, png in figures.items():
         write_atomic(out / "figures" / f"{stem}.png", png)
     write_atomic(out / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
     write_atomic(out / "class-report.html", class_page(summary, figures))
-    return summary
+    pages = write_feedback_pages(data, out / "feedback") if feedback else {}
+    return {**summary, "feedback_pages": pages}
 
 
 __all__ = ["class_page", "write_class_report"]

@@ -46,6 +46,7 @@ class Row:
 
     cells: dict
     report: dict | None = None
+    report_file: Path | None = None
 
     @property
     def submission(self) -> str:
@@ -120,7 +121,7 @@ def load_class(gradebook: str | Path, reports: str | Path | None = None) -> Clas
     known = {**EXERCISES, **QUESTIONS}
     items = [c for c in columns if c in known and c not in HEAD and c not in TAIL]
     folder = Path(reports) if reports else gradebook.parent / f"{gradebook.stem}-reports"
-    by_name = {}
+    by_name, files = {}, {}
     unmatched = []
     if folder.is_dir():
         for path in sorted(folder.glob("*.json")):
@@ -131,8 +132,10 @@ def load_class(gradebook: str | Path, reports: str | Path | None = None) -> Clas
                 continue
             if isinstance(data, dict) and isinstance(data.get("name"), str):
                 by_name[data["name"]] = data
+                files[data["name"]] = path
     for row in rows:
         row.report = by_name.pop(unquote(row.submission), None) if row.submission else None
+        row.report_file = files.get(unquote(row.submission)) if row.report else None
     unmatched += sorted(by_name)
     return ClassData(rows=rows, items=items, gradebook=gradebook, unmatched_reports=unmatched)
 

@@ -46,6 +46,10 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f8fa; paddi
 .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px; }
 .note { background: #fff8c5; border: 1px solid #d4a72c; padding: 8px 12px; border-radius: 4px; }
 mark { background: #ffd8b5; }
+.prompt, .anchor-link { display: none; }
+.cell { margin: 10px 0; } .input_area pre { border-left: 3px solid #3b6ea8; }
+.output_area pre { background: #fff; border-left: 3px solid #d0d7de; }
+.output_subarea { overflow-x: auto; max-width: 100%; }
 """
 
 SORT_SCRIPT = """
