@@ -115,6 +115,23 @@ def _sanitized(nb):
     return nb
 
 
+def _exporter():
+    """nbconvert's HTML exporter with its ``basic`` template (the cells, no page around them).
+
+    Its templates are data files under ``<prefix>/share/jupyter``; an environment that imports
+    nbconvert from another prefix (a virtual environment reusing another's packages) is told
+    where they are."""
+    import nbconvert
+    from nbconvert import HTMLExporter
+
+    prefix = Path(nbconvert.__file__).resolve().parents[4]
+    extra = [str(p) for p in [prefix / "share" / "jupyter" / "nbconvert" / "templates"]
+             if p.is_dir()]
+    return HTMLExporter(template_name="basic", exclude_input_prompt=True,
+                        exclude_output_prompt=True, extra_template_basedirs=extra,
+                        extra_template_paths=extra)
+
+
 def feedback_body(report: dict, nb) -> str:
     """The HTML body of one student's feedback page (``nb``: their notebook, or None)."""
     exercises = {k: v for k, v in (report.get("exercises") or {}).items() if isinstance(v, dict)}
@@ -152,10 +169,7 @@ def feedback_body(report: dict, nb) -> str:
         for block in after.get(index, []):
             cells.append(nbformat.v4.new_raw_cell(block, metadata={"format": "text/html"}))
     nb.cells = cells
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = _exporter()
     body, _ = exporter.from_notebook_node(nb)
     missing = ""
     if unplaced:
