@@ -37,6 +37,12 @@ def add_parser(subparsers):
                         help="also write the students' HTML feedback as a zip for Moodle's "
                              "'Upload multiple feedback files in a zip' (submissions graded from "
                              "Moodle's download folders; others are listed)")
+    parser.add_argument("--lessons", metavar="DIR", type=Path, default=None,
+                        help="the course's lessons folder, whose starter code the similarity "
+                             "check discounts (default: lessons/ next to the installed package)")
+    parser.add_argument("--threshold", metavar="F", type=float, default=None,
+                        help="list two answers as similar when their shared code covers at "
+                             "least this fraction of one of them (default: 0.6)")
     parser.set_defaults(run=run, parser=parser)
     return parser
 
@@ -47,7 +53,11 @@ def run(args) -> int:
     from rnncourse.grading.reports.classview import ClassError
 
     try:
-        summary = write_class_report(args.gradebook, args.out, args.reports)
+        if args.threshold is not None and not 0 < args.threshold <= 1:
+            args.parser.error(f"--threshold {args.threshold}: give a fraction between 0 and 1, "
+                              "e.g. 0.6")
+        summary = write_class_report(args.gradebook, args.out, args.reports,
+                                     lessons_dir=args.lessons, threshold=args.threshold)
     except ClassError as exc:
         args.parser.error(str(exc))
     page = Path(args.out) / "class-report.html"
@@ -55,6 +65,14 @@ def run(args) -> int:
     print(f"{PROG}: {summary['students']['counted']} submission(s); wrote {page}, "
           f"{Path(args.out) / 'summary.json'}, {Path(args.out) / 'figures'}/ and "
           f"{len(pages)} feedback page(s) in {Path(args.out) / 'feedback'}/", file=sys.stderr)
+    pairs = summary["similar_pairs"]
+    if pairs is None:
+        print(f"{PROG}: no similarity check: copydetect is not installed "
+              "(pip install -e \".[report]\")", file=sys.stderr)
+    else:
+        print(f"{PROG}: {len(pairs)} similar pair(s) of answers listed in "
+              f"{Path(args.out) / 'similarity.html'} (evidence to read, not a verdict)",
+              file=sys.stderr)
     if args.moodle_zip is not None:
         from rnncourse.grading.platforms.moodle_feedback import moodle_feedback_zip
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from rnncourse._files import write_atomic
 from rnncourse.grading.reports.class_figures import class_figures
 from rnncourse.grading.reports.classview import load_class, summarise
-from rnncourse.grading.reports.feedback_pages import write_feedback_pages
+from rnncourse.grading.reports.feedback_pages import (notebook_path, read_notebook,
+                                                       write_feedback_pages)
 from rnncourse.grading.reports.htmlpage import data_image, esc, page, sortable_table
 
 FIGURE_ALTS = {
@@ -156,11 +157,17 @@ def class_page(summary: dict, figures: dict) -> str:
 
 
 def write_class_report(gradebook: str | Path, out: str | Path,
-                       reports: str | Path | None = None, feedback: bool = True) -> dict:
-    """Write ``out/class-report.html``, ``out/summary.json``, ``out/figures/*.png`` and (with
-    ``feedback``) every student's ``out/feedback/<report stem>.html``.
+                       reports: str | Path | None = None, feedback: bool = True,
+                       similarity: bool = True, lessons_dir: str | Path | None = None,
+                       threshold: float | None = None) -> dict:
+    """Write ``out/class-report.html``, ``out/summary.json``, ``out/figures/*.png``, (with
+    ``feedback``) every student's ``out/feedback/<report stem>.html`` and (with ``similarity``)
+    ``out/similarity.html`` (:mod:`~rnncourse.grading.reports.similarity`; ``lessons_dir`` holds
+    the lesson notebooks whose starter code is discounted).
 
-    Returns the summary, with ``feedback_pages``: ``{row name: page bytes}``  (not in the JSON).
+    Returns the summary, with ``feedback_pages`` (``{row name: page bytes}``) and
+    ``similar_pairs`` (the :class:`~rnncourse.grading.reports.similarity.Pair` list, or None
+    when copydetect is not installed); neither is in the JSON.
     Raises :class:`~rnncourse.grading.reports.classview.ClassError` for a gradebook that cannot
     be read.
     """
@@ -173,7 +180,24 @@ def write_class_report(gradebook: str | Path, out: str | Path,
     write_atomic(out / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
     write_atomic(out / "class-report.html", class_page(summary, figures))
     pages = write_feedback_pages(data, out / "feedback") if feedback else {}
-    return {**summary, "feedback_pages": pages}
+    pairs = _similarity(data, out / "similarity.html", lessons_dir, threshold) if similarity else []
+    return {**summary, "feedback_pages": pages, "similar_pairs": pairs}
+
+
+def _similarity(data, path, lessons_dir, threshold):
+    try:
+        import copydetect  # noqa: F401  (the optional extra [report])
+    except ImportError:
+        return None
+    from rnncourse.grading.reports.similarity import THRESHOLD, write_similarity
+
+    rows = [(r.report["name"], r.cells.get("lesson")) for r in data.rows
+            if r.counted and r.report is not None]
+    notebooks = {name: read_notebook(notebook_path(r.report, data.gradebook))
+                 for r in data.rows if r.counted and r.report is not None
+                 for name in [r.report["name"]]}
+    return write_similarity(rows, notebooks, path, lessons_dir,
+                            THRESHOLD if threshold is None else threshold)
 
 
 __all__ = ["class_page", "write_class_report"]
