@@ -53,7 +53,10 @@ Calls to the course's reference implementation are found statically by
 - :mod:`~rnncourse.grading.reports.classview`: the class as numbers (``summary.json``)
 - :mod:`~rnncourse.grading.reports.class_figures`: the report's figures (each takes an ``ax``)
 - :mod:`~rnncourse.grading.reports.htmlpage`: self-contained pages: escaping, a strict CSP, sortable tables
-- :mod:`~rnncourse.grading.reports.class_page`: ``rnncourse report``'s page, figures and summary
+- :mod:`~rnncourse.grading.reports.feedback_pages`: a student's notebook rendered (nbconvert,
+  sanitized) with each verdict beside its cell
+- :mod:`~rnncourse.grading.reports.similarity`: similar answers per exercise (copydetect), evidence for a person
+- :mod:`~rnncourse.grading.reports.class_page`: ``rnncourse report``'s page, figures, summary, feedback pages
 
 ``batch/``: a class graded end to end
 
@@ -67,6 +70,7 @@ Calls to the course's reference implementation are found statically by
 ``platforms/``: other systems
 
 - :mod:`~rnncourse.grading.platforms.lms`: Canvas, Moodle and CSV exports (``rnncourse gradebook export``)
+- :mod:`~rnncourse.grading.platforms.moodle_feedback`: the feedback pages as a zip for Moodle's feedback upload
 - :mod:`~rnncourse.grading.platforms.gradescope_autograder`: what runs inside Gradescope's container
 - :mod:`~rnncourse.grading.platforms.gradescope_export`,
   :mod:`~rnncourse.grading.platforms.course_wheel`: building the Gradescope autograder (``rnncourse export``)
