@@ -79,6 +79,8 @@ def feedback_text(r):
         lines += ["", f"[{mark}] {ex_id} ({fn}): {entry['points']} / {entry['possible']} points"]
         for text_line in str(entry.get("message", "")).splitlines():
             lines.append(f"    {text_line}")
+        if entry.get("section") and not entry.get("passed") and ex_id not in QUESTIONS:
+            lines.append(f"    Read again: {entry['section']}.")  # a question's message says it
     lines += ["", "The grader ran your notebook from the top in a fresh kernel, then tested each "
               "function on new random inputs (not the ones your notebook's checks use). "
               "Self-check questions were graded from the answer written in their graded cell."]

@@ -70,7 +70,8 @@ def _verdict_html(item: str, entry: dict) -> str:
         parts.append(f'<div>Named mistake: <code>{esc(entry["mistake"])}</code></div>')
     if entry.get("message"):
         parts.append(f"<pre>{esc(entry['message'])}</pre>")
-    if entry.get("section") and not passed:
+    if entry.get("section") and not passed and "answer" not in entry:  # a question's message
+        # already names its section
         parts.append(f"<div>Read again: {esc(entry['section'])}.</div>")
     parts.append("</div>")
     return "".join(parts)

@@ -35,6 +35,17 @@ def test_feedback_names_what_passed_and_what_failed():
     assert "could not be graded" in writers.feedback_text(invalid)
 
 
+def test_feedback_names_the_lesson_section_of_a_failed_exercise_only():
+    failed = _row("a.ipynb", points=0)
+    failed.exercises["warmup_sum_of_squares"].update(
+        message="Likely mistake: ...", section="lesson 0 (Your first exercise: a warm-up)")
+    assert "    Read again: lesson 0 (Your first exercise: a warm-up).\n" in \
+        writers.feedback_text(failed)
+    passed = _row("b.ipynb")
+    passed.exercises["warmup_sum_of_squares"]["section"] = "lesson 0 (x)"
+    assert "Read again" not in writers.feedback_text(passed)
+
+
 def test_the_registry_runs_every_wanted_writer(tmp_path):
     assert list(writers.WRITERS) == ["gradebook", "json", "feedback"]
     rows = [_row("a.ipynb"), SubmissionResult.invalid("empty file", name="b.ipynb").score()]
