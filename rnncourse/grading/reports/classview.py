@@ -11,7 +11,7 @@
   a question the answers chosen with what each wrong one reveals;
 - ``reteach``: the mistakes of every item, most frequent first (what to explain again);
 - ``attention``: rows the instructor must look at (not ``ok``, flagged, missing, of another
-  lesson, late, superseded, penalised), with the gradebook's words;
+  lesson, matching no roster entry, late, superseded, penalised), with the gradebook's words;
 - ``timing``: grading seconds per submission and in total.
 
 Optional gradebook columns (``late``, ``penalty``, ``superseded``, ...) are read when present and
@@ -29,6 +29,8 @@ from pathlib import Path
 
 from rnncourse.checks import EXERCISES, QUESTIONS
 from rnncourse.grading.records.gradebook_csv import HEAD, TAIL, unquote
+
+UNMATCHED = "matches no roster entry (no student id: cannot be exported)"
 
 OPTIONAL_FLAGS = ("late", "superseded", "penalty", "adjustment")
 """Gradebook columns that, when present and not empty/0/false, put a row on the attention list."""
@@ -229,11 +231,14 @@ def _item_summary(data, item):
 
 def _attention(data):
     found = []
+    roster = any(row.cells.get("student_id") for row in data.rows)
     for row in data.rows:
         reasons = []
         status = row.status
         if status and status != "ok":
             reasons.append(status)
+        if roster and status != "missing" and not row.cells.get("student_id"):
+            reasons.append(UNMATCHED)
         for column in OPTIONAL_FLAGS:
             value = row.flag(column)
             if value:
@@ -245,7 +250,7 @@ def _attention(data):
                           "name": row.cells.get("name", ""), "status": status,
                           "reasons": reasons, "kind": _kind(status, row)})
     order = ["kernel died", "timeout", "memory", "flagged", "invalid notebook", "wrong lesson",
-             "missing", "late", "superseded", "other"]
+             "missing", "unmatched", "late", "superseded", "other"]
     return sorted(found, key=lambda a: (order.index(a["kind"]), a["submission"], a["name"]))
 
 
@@ -254,6 +259,8 @@ def _kind(status, row):
                  "wrong lesson", "missing"):
         if kind in status:
             return kind
+    if not row.cells.get("student_id"):
+        return "unmatched"
     if row.flag("late"):
         return "late"
     if row.superseded:

@@ -101,6 +101,7 @@ def test_the_class_page_in_chromium(report, chromium):
         attention = _table(page, "attention-table")
         assert any("Frank Fox" in r[1] and "timeout" in r[2] for r in attention)
         assert any("Erin Evans" in r[1] and r[2] == "missing" for r in attention)
+        assert any(r[0].startswith(EVIL_FOLDER) and "no roster entry" in r[2] for r in attention)
 
         # a wrong answer with its misconception; the hostile answer shown as text
         answers = _table(page, "answers-q01_backprop_order")

@@ -37,13 +37,14 @@ def _report(name, step, seq, seconds):
 SEC_SUM = "lesson 3, section 6 (Shared weights: the gradient is the sum over the uses)"
 
 
-def _class(tmp_path, head=HEAD, extra=("", "", "", "", "", "")):
+def _class(tmp_path, head=HEAD, extra=("", "", "", "", "", "", "")):
     rows = [
         f"a/n.ipynb,s1,A,{L4},ok,1,subs,2,3,5,5{extra[0]}",
         f"b/n.ipynb,s2,B,{L4},ok,1,subs,0,3,3,5{extra[1]}",           # knock-on: rnn_backward right
         f"c/n.ipynb,s3,C,{L4},ok,1,subs,2,0,2,5{extra[2]}",            # overwrite_shared
         f"d/n.ipynb,s4,D,{L4},timeout,1,subs,2,0,2,5{extra[3]}",       # overwrite_shared too
         f"e/n.ipynb,s5,E,{L4},flagged: rnn_backward: calls the reference,1,subs,2,0,2,5{extra[4]}",
+        f"g/n.ipynb,,,{L4},ok,1,subs,2,3,5,5{extra[6]}",                 # on no roster
         f",s6,F,{L4},missing,,,,,,{extra[5]}",
     ]
     reports = [
@@ -63,8 +64,8 @@ def test_counts_ranking_knock_on_attention_and_time(tmp_path):
     items = {i["id"]: i for i in s["items"]}
     assert [i["id"] for i in s["items"]] == ["rnn_backward", "rnn_step_backward"]  # most lost first
     assert (items["rnn_backward"]["full"], items["rnn_backward"]["partial"],
-            items["rnn_backward"]["zero"], items["rnn_backward"]["points_lost"]) == (2, 0, 3, 9)
-    assert (items["rnn_step_backward"]["full"], items["rnn_step_backward"]["zero"]) == (4, 1)
+            items["rnn_backward"]["zero"], items["rnn_backward"]["points_lost"]) == (3, 0, 3, 9)
+    assert (items["rnn_step_backward"]["full"], items["rnn_step_backward"]["zero"]) == (5, 1)
     [shared] = items["rnn_backward"]["mistakes"]
     assert (shared["mistake"], shared["count"], shared["section"]) == (
         "overwrite_shared", 2, SEC_SUM)
@@ -74,9 +75,9 @@ def test_counts_ranking_knock_on_attention_and_time(tmp_path):
     assert [(m["item"], m["mistake"], m["count"]) for m in s["reteach"]] == [
         ("rnn_backward", "overwrite_shared", 2), ("rnn_step_backward", "Wh_not_transposed", 1)]
     assert [(a["name"], a["kind"]) for a in s["attention"]] == [
-        ("D", "timeout"), ("E", "flagged"), ("F", "missing")]
-    assert s["students"] == {"rows": 6, "counted": 5, "missing": 1, "superseded": 0}
-    assert (s["mean"], s["median"]) == (14 / 5, 2)
+        ("D", "timeout"), ("E", "flagged"), ("F", "missing"), ("", "unmatched")]
+    assert s["students"] == {"rows": 7, "counted": 6, "missing": 1, "superseded": 0}
+    assert s["mean"] == pytest.approx(19 / 6, abs=1e-4) and s["median"] == 2.5
     assert s["timing"]["total_seconds"] == 43.0
     assert s["timing"]["per_submission"][0] == {"submission": "d/n.ipynb", "seconds": 25.0}
     assert s["reports_without_row"] == ["gone/n.ipynb"]
@@ -84,8 +85,8 @@ def test_counts_ranking_knock_on_attention_and_time(tmp_path):
 
 def test_optional_late_and_superseded_columns_are_read_when_present(tmp_path):
     head = HEAD + ",late,superseded"
-    s = summarise(load_class(_class(tmp_path, head, (",,", ",yes,", ",,", ",,", ",,true", ",,"))))
-    assert s["students"]["superseded"] == 1 and s["students"]["counted"] == 4  # e no longer counted
+    s = summarise(load_class(_class(tmp_path, head, (",,", ",yes,", ",,", ",,", ",,true", ",,", ",,"))))
+    assert s["students"]["superseded"] == 1 and s["students"]["counted"] == 5  # e no longer counted
     kinds = {a["name"]: a["kind"] for a in s["attention"]}
     assert kinds["B"] == "late" and kinds["E"] == "flagged"
     assert "superseded" in next(a for a in s["attention"] if a["name"] == "E")["reasons"]
