@@ -21,7 +21,7 @@ from rnncourse.cli import build_parser, doctor, lab, main
 from rnncourse.cli.doctor import CheckResult
 from rnncourse.cli.lab import copy_lessons
 
-COMMANDS = ("lab", "doctor", "release", "execute", "grade", "gradebook", "export")
+COMMANDS = ("lab", "doctor", "release", "execute", "grade", "gradebook", "export", "report")
 
 
 @pytest.fixture
