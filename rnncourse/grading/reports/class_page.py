@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 from rnncourse._files import write_atomic
 from rnncourse.grading.reports.class_figures import class_figures
@@ -140,8 +141,28 @@ def _timing(summary, figures):
             f"<details><summary>Every submission</summary>{table}</details>")
 
 
-def class_page(summary: dict, figures: dict) -> str:
-    """The class report's HTML from the summary and the figures' PNG bytes."""
+def _returns(feedback_links, pairs):
+    parts = []
+    if feedback_links:
+        parts.append(sortable_table(
+            ["submission", "student", "feedback page"],
+            [[esc(name), esc(student), f'<a href="feedback/{quote(file)}">{esc(file)}</a>']
+             for name, student, file in feedback_links],
+            caption="Each student's feedback: their notebook with every verdict",
+            table_id="feedback-table"))
+    if pairs is None:
+        parts.append("<p>No similarity check: copydetect is not installed "
+                     "(<code>pip install -e \".[report]\"</code>).</p>")
+    elif pairs is not False:
+        parts.append(f'<p id="similar"><a href="similarity.html">{len(pairs)} pair(s) of similar '
+                     "answers</a>: evidence for you to read, never a penalty by itself.</p>")
+    return "".join(parts) or "<p>Not written this time.</p>"
+
+
+def class_page(summary: dict, figures: dict, feedback_links: list = (), pairs=False) -> str:
+    """The class report's HTML from the summary and the figures' PNG bytes; ``feedback_links``
+    (``(submission, student, file name)``) and ``pairs`` (the similar pairs, None without
+    copydetect, False when not checked) add a section linking to those pages."""
     lessons = ", ".join(summary["lessons"]) or "no lesson"
     body = (
         f"<header><h1>Class report: {esc(lessons)}</h1>"
@@ -152,7 +173,9 @@ def class_page(summary: dict, figures: dict) -> str:
         "<h2 id=\"attention\">2. Submissions that need you</h2>" + _attention(summary) +
         "<h2 id=\"scores\">3. Scores</h2>" + _scores(summary, figures) +
         "<h2 id=\"items\">4. Each exercise and question</h2>" + _items(summary, figures) +
-        "<h2 id=\"timing\">5. Grading time</h2>" + _timing(summary, figures) + "</main>")
+        "<h2 id=\"timing\">5. Grading time</h2>" + _timing(summary, figures) +
+        "<h2 id=\"returns\">6. Feedback pages and similar answers</h2>" +
+        _returns(list(feedback_links), pairs) + "</main>")
     return page(f"Class report: {lessons}", body)
 
 
@@ -178,9 +201,15 @@ def write_class_report(gradebook: str | Path, out: str | Path,
     for stem, png in figures.items():
         write_atomic(out / "figures" / f"{stem}.png", png)
     write_atomic(out / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
-    write_atomic(out / "class-report.html", class_page(summary, figures))
     pages = write_feedback_pages(data, out / "feedback") if feedback else {}
-    pairs = _similarity(data, out / "similarity.html", lessons_dir, threshold) if similarity else []
+    pairs = _similarity(data, out / "similarity.html", lessons_dir, threshold) if similarity \
+        else False
+    links = [(r.report["name"], " ".join(x for x in (r.cells.get("student_id"), r.cells.get("name"))
+                                         if x), f"{r.report_file.stem}.html")
+             for r in data.rows if r.report is not None and r.report["name"] in pages]
+    write_atomic(out / "class-report.html", class_page(summary, figures, links, pairs))
+    if pairs is False:
+        pairs = []
     return {**summary, "feedback_pages": pages, "similar_pairs": pairs}
 
 

@@ -121,6 +121,14 @@ def test_the_class_page_in_chromium(report, chromium):
         page.click("#scores-table thead th:nth-child(2) button")
         again = [float(r[1]) for r in _table(page, "scores-table")]
         assert again == sorted(first)
+        # every feedback page and the similarity page are linked, and exist
+        hrefs = page.eval_on_selector_all("#feedback-table a, #similar a",
+                                          "links => links.map(a => a.getAttribute('href'))")
+        reports = sorted(p.stem for p in (week / "gradebook-reports").glob("*.json"))
+        assert sorted(h for h in hrefs if h.startswith("feedback/")) == [
+            f"feedback/{stem}.html" for stem in reports]
+        assert "similarity.html" in hrefs
+        assert all((week / "report" / h).is_file() for h in hrefs)
         assert errors == [] and requests == []
     finally:
         close()
