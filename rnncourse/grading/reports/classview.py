@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +33,10 @@ from rnncourse.grading.records.gradebook_csv import HEAD, TAIL, unquote
 
 UNMATCHED = "matches no roster entry (no student id: cannot be exported)"
 
-OPTIONAL_FLAGS = ("late", "superseded", "penalty", "adjustment")
-"""Gradebook columns that, when present and not empty/0/false, put a row on the attention list."""
+OPTIONAL_FLAGS = ("late", "supersed", "penalty", "adjust")
+"""Optional gradebook columns, by how their name starts (``late``, ``late_days``,
+``superseded``, ``superseded_by``, ``penalty``, ``adjustment``...): when present and not
+empty/0/false, they put a row on the attention list."""
 
 FALSE_WORDS = {"", "0", "0.0", "false", "no", "none", "n"}
 
@@ -62,9 +65,15 @@ class Row:
         value = (self.cells.get(column) or "").strip()
         return "" if value.lower() in FALSE_WORDS else value
 
+    def flags(self, start: str) -> list:
+        """``[(column, value)]`` of the optional columns whose name starts with ``start`` and
+        whose value is set."""
+        return [(c, self.flag(c)) for c in self.cells
+                if c.lower().startswith(start) and self.flag(c)]
+
     @property
     def superseded(self) -> bool:
-        return bool(self.flag("superseded"))
+        return bool(self.flags("supersed")) or "superseded" in self.status
 
     @property
     def counted(self) -> bool:
@@ -239,9 +248,8 @@ def _attention(data):
             reasons.append(status)
         if roster and status != "missing" and not row.cells.get("student_id"):
             reasons.append(UNMATCHED)
-        for column in OPTIONAL_FLAGS:
-            value = row.flag(column)
-            if value:
+        for start in OPTIONAL_FLAGS:
+            for column, value in row.flags(start):
                 reasons.append(f"{column}: {value}" if value.lower() not in ("1", "true", "yes")
                                else column)
         if reasons:
@@ -261,7 +269,7 @@ def _kind(status, row):
             return kind
     if not row.cells.get("student_id"):
         return "unmatched"
-    if row.flag("late"):
+    if row.flags("late") or re.search(r"\blate\b", status):
         return "late"
     if row.superseded:
         return "superseded"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -19,10 +21,16 @@ from tests.grading.reports.conftest import EVIL_FOLDER, open_page, rnncourse
 pytestmark = pytest.mark.slow
 
 
+GUIDE = (Path(__file__).resolve().parents[3] / "docs" / "grading.md").read_text(encoding="utf-8")
+COMMAND = "rnncourse report --gradebook gradebook.csv --out report/"
+
+
 @pytest.fixture(scope="module")
 def report(graded_class):
+    """The class report, made by the command the guide shows (section 10)."""
+    assert COMMAND in GUIDE
     week, python = graded_class
-    proc = rnncourse(python, week, "report", "--out", "report")
+    proc = rnncourse(python, week, *shlex.split(COMMAND)[1:])
     assert proc.returncode == 0, proc.stderr[-3000:]
     return week
 

@@ -84,12 +84,13 @@ def test_counts_ranking_knock_on_attention_and_time(tmp_path):
 
 
 def test_optional_late_and_superseded_columns_are_read_when_present(tmp_path):
-    head = HEAD + ",late,superseded"
+    head = HEAD + ",late_days,superseded_by"
     s = summarise(load_class(_class(tmp_path, head, (",,", ",yes,", ",,", ",,", ",,true", ",,", ",,"))))
     assert s["students"]["superseded"] == 1 and s["students"]["counted"] == 5  # e no longer counted
     kinds = {a["name"]: a["kind"] for a in s["attention"]}
     assert kinds["B"] == "late" and kinds["E"] == "flagged"
-    assert "superseded" in next(a for a in s["attention"] if a["name"] == "E")["reasons"]
+    assert "superseded_by" in next(a for a in s["attention"] if a["name"] == "E")["reasons"]
+    assert "late_days: yes" not in str(s["attention"])  # "yes" reads as the column's name alone
     assert {i["id"]: i["zero"] for i in s["items"]}["rnn_backward"] == 2
 
 
