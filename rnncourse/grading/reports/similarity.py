@@ -105,6 +105,10 @@ def similar_pairs(answers: dict, starter: str = "", threshold: float = THRESHOLD
     return pairs, sorted(prints), too_short
 
 
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def marked(code: str, slices) -> str:
     """``code`` as escaped HTML with the shared stretches (``slices``: 2xN character offsets) in
     ``<mark>``."""
@@ -114,6 +118,10 @@ def marked(code: str, slices) -> str:
     out, at = [], 0
     for start, end in sorted(zip(slices[0].tolist(), slices[1].tolist())):
         start, end = max(int(start), at), max(int(end), at)
+        while start > at and _word(code[start - 1]) and _word(code[start]):
+            start -= 1  # whole words: copydetect's offsets can fall inside one
+        while end < len(code) and end > start and _word(code[end - 1]) and _word(code[end]):
+            end += 1
         out.append(html.escape(code[at:start]))
         out.append(f"<mark>{html.escape(code[start:end])}</mark>")
         at = end

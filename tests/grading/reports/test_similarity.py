@@ -75,6 +75,7 @@ def test_marked_escapes_and_marks_the_shared_stretches():
 
     assert marked("a<b>c", np.array([[1], [4]])) == "a<mark>&lt;b&gt;</mark>c"
     assert marked("<x>", np.array([])) == "&lt;x&gt;"
+    assert marked("return grad", np.array([[0], [4]])) == "<mark>return</mark> grad"  # whole words
 
 
 def test_answer_cells_reads_the_nbgrader_answer_cells():
