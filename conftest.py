@@ -1,10 +1,35 @@
-"""Root pytest configuration: pin BLAS to one thread so notebook outputs match to the last digit.
+"""Root pytest configuration: one BLAS thread, no progress recording, and the ``slow`` marker on
+whole kinds of tests.
 
-Set before any kernel starts (nbval kernels inherit this process's environment) and before
-numpy is imported by the tests.
+The BLAS variables are set before any kernel starts (nbval kernels inherit this process's
+environment) and before numpy is imported by the tests, so notebook outputs match to the last
+digit. ``check()`` records each verdict in ``~/.rnncourse``; the suite runs thousands, so
+recording is off (``RNNCOURSE_PROGRESS=off``) except in the tests of recording, which turn it on
+for a temporary folder.
+
+``pytest -m "not slow"`` is the quick subset for development (README, "Running the tests"):
+besides the tests marked ``slow`` in their modules, every solution notebook's cell under nbval,
+every browser test and every test that grades through a private install of the course (the
+``private_python`` fixture: a whole ``rnncourse grade`` batch in a subprocess) counts as slow.
 """
 
 import os
 
+import pytest
+
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
+
+os.environ["RNNCOURSE_PROGRESS"] = "off"
+
+
+def _is_slow(item):
+    return (str(item.fspath).endswith(".ipynb")
+            or item.get_closest_marker("browser") is not None
+            or "private_python" in getattr(item, "fixturenames", ()))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _is_slow(item) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)

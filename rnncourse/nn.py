@@ -7,11 +7,13 @@ arguments.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
 # ----------------------------------------------------------------------------- affine
-def affine_forward(x, W, b):
+def affine_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, tuple]:
     """Affine (fully connected) layer ``out = x W + b``.
 
     Parameters
@@ -29,7 +31,7 @@ def affine_forward(x, W, b):
     return out, (x, W, b)
 
 
-def affine_backward(dout, cache):
+def affine_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward pass of :func:`affine_forward`.
 
     Parameters
@@ -51,18 +53,18 @@ def affine_backward(dout, cache):
 
 
 # ----------------------------------------------------------------------------- activations
-def tanh_forward(x):
+def tanh_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Elementwise ``tanh``. Returns ``(out, cache)`` with ``cache = out``."""
     out = np.tanh(x)
     return out, out
 
 
-def tanh_backward(dout, cache):
+def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """Backward of tanh: ``dx = dout * (1 - tanh(x)**2)``, where ``cache`` holds ``tanh(x)``."""
     return dout * (1.0 - cache**2)
 
 
-def sigmoid_forward(x):
+def sigmoid_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Numerically stable elementwise logistic sigmoid. Returns ``(out, cache)``, ``cache = out``."""
     out = np.empty_like(x, dtype=np.result_type(x, np.float32))
     pos = x >= 0
@@ -72,17 +74,17 @@ def sigmoid_forward(x):
     return out, out
 
 
-def sigmoid_backward(dout, cache):
+def sigmoid_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """Backward of sigmoid: ``dx = dout * s * (1 - s)``, where ``cache`` holds ``s = sigmoid(x)``."""
     return dout * cache * (1.0 - cache)
 
 
-def relu_forward(x):
+def relu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Elementwise ``max(0, x)``. Returns ``(out, cache)`` with ``cache = x``."""
     return np.maximum(x, 0), x
 
 
-def relu_backward(dout, cache):
+def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """Backward of ReLU: the gradient passes where the input was positive."""
     return dout * (cache > 0)
 
@@ -95,14 +97,14 @@ ACTIVATIONS = {
 
 
 # ----------------------------------------------------------------------------- loss
-def softmax(scores):
+def softmax(scores: np.ndarray) -> np.ndarray:
     """Row-wise softmax of ``scores`` (N, C), shifted by the row maximum so it never overflows."""
     shifted = scores - scores.max(axis=1, keepdims=True)
     e = np.exp(shifted)
     return e / e.sum(axis=1, keepdims=True)
 
 
-def softmax_cross_entropy(scores, y):
+def softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean softmax cross-entropy loss and its gradient.
 
     Parameters
@@ -143,7 +145,8 @@ class MLP:
     params : dict ``{"W1": (D, H1), "b1": (H1,), ...}``
     """
 
-    def __init__(self, sizes, activation="tanh", seed=0, weight_scale=None):
+    def __init__(self, sizes: Sequence[int], activation: str = "tanh", seed: int = 0,
+                 weight_scale: float | None = None) -> None:
         sizes = tuple(int(s) for s in sizes)
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(
@@ -164,14 +167,14 @@ class MLP:
             self.params[f"b{i}"] = np.zeros(fan_out)
 
     @property
-    def num_layers(self):
+    def num_layers(self) -> int:
         return len(self.sizes) - 1
 
-    def scores(self, x):
+    def scores(self, x: np.ndarray) -> np.ndarray:
         """Class scores of shape (N, C) for inputs ``x`` of shape (N, D)."""
         return self._forward(x)[0]
 
-    def predict(self, x):
+    def predict(self, x: np.ndarray) -> np.ndarray:
         """Predicted class labels, shape (N,)."""
         return self.scores(x).argmax(axis=1)
 
@@ -187,7 +190,7 @@ class MLP:
             caches.append((c_aff, c_act))
         return h, caches
 
-    def loss(self, x, y):
+    def loss(self, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
         """Loss and gradients: returns ``(loss, grads)`` with ``grads`` keyed like ``params``."""
         _, act_b = ACTIVATIONS[self.activation]
         scores, caches = self._forward(x)

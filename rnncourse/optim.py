@@ -18,10 +18,10 @@ def _check_lr(lr):
 class SGD:
     """Plain gradient descent: ``p -= lr * g``."""
 
-    def __init__(self, lr=0.01):
+    def __init__(self, lr: float = 0.01) -> None:
         self.lr = _check_lr(lr)
 
-    def step(self, params, grads):
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         for k, g in grads.items():
             params[k] -= self.lr * g
 
@@ -29,14 +29,14 @@ class SGD:
 class Momentum:
     """Gradient descent with (heavy-ball) momentum: ``v = mu v - lr g; p += v``."""
 
-    def __init__(self, lr=0.01, momentum=0.9):
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
         self.lr = _check_lr(lr)
         if not 0 <= momentum < 1:
             raise ValueError(f"momentum={momentum!r} must be in [0, 1), e.g. 0.9")
         self.momentum = momentum
-        self.velocity = {}
+        self.velocity: dict[str, np.ndarray] = {}
 
-    def step(self, params, grads):
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         for k, g in grads.items():
             v = self.velocity.get(k)
             if v is None:
@@ -49,12 +49,12 @@ class Momentum:
 class Adagrad:
     """Adagrad: per-entry step sizes shrink with the sum of squared past gradients."""
 
-    def __init__(self, lr=0.1, eps=1e-8):
+    def __init__(self, lr: float = 0.1, eps: float = 1e-8) -> None:
         self.lr = _check_lr(lr)
         self.eps = eps
-        self.cache = {}
+        self.cache: dict[str, np.ndarray] = {}
 
-    def step(self, params, grads):
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         for k, g in grads.items():
             c = self.cache.get(k)
             if c is None:
@@ -67,19 +67,18 @@ class Adagrad:
 class Adam:
     """Adam (Kingma & Ba, 2015) with bias-corrected first and second moments."""
 
-    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
         self.lr = _check_lr(lr)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.m, self.v, self.t = {}, {}, 0
+        self.m: dict[str, np.ndarray] = {}
+        self.v: dict[str, np.ndarray] = {}
+        self.t = 0
 
-    def step(self, params, grads):
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         self.t += 1
         for k, g in grads.items():
-            m = self.m.get(k)
-            v = self.v.get(k)
-            if m is None:
-                m = np.zeros_like(params[k])
-                v = np.zeros_like(params[k])
+            m = self.m.get(k, np.zeros_like(params[k]))
+            v = self.v.get(k, np.zeros_like(params[k]))
             m = self.beta1 * m + (1 - self.beta1) * g
             v = self.beta2 * v + (1 - self.beta2) * (g * g)
             self.m[k], self.v[k] = m, v
@@ -88,12 +87,12 @@ class Adam:
             params[k] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
-def global_norm(grads):
+def global_norm(grads: dict[str, np.ndarray]) -> float:
     """``sqrt(sum over every array g in grads of sum(g**2))``, as a Python float."""
     return float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads.values())))
 
 
-def clip_gradients(grads, max_norm):
+def clip_gradients(grads: dict[str, np.ndarray], max_norm: float) -> tuple[dict[str, np.ndarray], float]:
     """Rescale all gradients together so that their global L2 norm is at most ``max_norm``.
 
     The global norm is ``sqrt(sum over every array g in grads of sum(g**2))``. When it exceeds

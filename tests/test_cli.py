@@ -21,7 +21,7 @@ from rnncourse.cli import build_parser, doctor, lab, main
 from rnncourse.cli.doctor import CheckResult
 from rnncourse.cli.lab import copy_lessons
 
-COMMANDS = ("lab", "doctor", "release", "execute", "grade", "gradebook", "export", "report")
+COMMANDS = ("lab", "progress", "doctor", "release", "execute", "grade", "gradebook", "export", "hub", "report")
 
 
 @pytest.fixture
@@ -157,7 +157,8 @@ def _scratch_jupyter_env(root):
         path.mkdir(parents=True, exist_ok=True)
     (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps({
         "ServerApp": {"ip": "127.0.0.1", "open_browser": False, "port_retries": 0},
-        "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate"},
+        "LabApp": {"news_url": None,
+                   "check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate"},
         "LanguageServerManager": {"autodetect": False},
     }), encoding="utf-8")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTER", "JPY_"))}
@@ -358,7 +359,8 @@ def test_doctor_all_fine_prints_one_ok_line_per_check(healthy, capsys):
 def test_doctor_reports_a_problem_with_its_fix_and_exits_1(healthy, capsys, monkeypatch):
     monkeypatch.setattr(doctor, "PACKAGES", doctor.PACKAGES + ("surely_not_installed_pkg",))
     monkeypatch.setattr(doctor, "check_kernel",
-                        lambda: CheckResult("python3 kernel", False, "did not start", "python -m ipykernel install --sys-prefix"))
+                        lambda: CheckResult("python3 kernel", False, "did not start",
+                                            "python -m ipykernel install --sys-prefix"))
     code = main(["doctor"])
     out = capsys.readouterr().out
     assert code == 1

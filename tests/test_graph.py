@@ -5,7 +5,7 @@ import copy
 import numpy as np
 import pytest
 
-from rnncourse.gradcheck import numerical_gradient, rel_error
+from rnncourse.gradcheck import gradient_check, rel_error
 from rnncourse.graph import (
     CycleError,
     Delayed,
@@ -73,7 +73,7 @@ def test_dag_orders_are_valid(edges):
 
 def test_random_dags_are_sorted_validly_and_deterministically():
     rng = np.random.default_rng(0)
-    for trial in range(30):
+    for _ in range(30):
         edges = random_dag(rng, n=int(rng.integers(1, 15)), p=0.3)
         order = topological_sort(edges)
         assert_valid_order(edges, order)
@@ -130,7 +130,7 @@ def test_long_cycle_after_a_dag_prefix_is_real():
 
 def test_reported_cycle_is_real_in_random_graphs():
     rng = np.random.default_rng(1)
-    for trial in range(40):
+    for _ in range(40):
         edges = random_dag(rng, n=10, p=0.25)
         src, dst = rng.choice(sorted(edges), size=2, replace=True)
         edges[dst] = edges[dst] + [src]  # a back edge (or a self-loop): may or may not close a cycle
@@ -167,6 +167,11 @@ def test_bad_input_is_explained(edges, words):
 
 
 # ----------------------------------------------------------------------------- graph + backprop
+def values_scale(values):
+    """The size of every number a forward pass computed: what rounding in its loss is relative to."""
+    return float(sum(np.abs(a).sum() for a in values.values()))
+
+
 def small_graph():
     """L = 0.5 * sum((tanh(x W + b) @ V + x W - y)**2); W is used twice."""
     g = Graph(loss="L")
@@ -210,9 +215,10 @@ def test_backprop_matches_numerical_gradients():
     for k in v:
         np.testing.assert_array_equal(v[k], before[k])  # values are not mutated
     for name in ["W", "b", "V", "x", "y"]:
-        num = numerical_gradient(lambda: forward(g, v)["L"], v[name])
         assert grads[name].shape == v[name].shape
-        assert rel_error(grads[name], num) < 1e-7, name
+        check = gradient_check(grads[name], lambda: forward(g, v)["L"], v[name],
+                               f_scale=values_scale(forward(g, v)))
+        assert check.passed, check.describe(name)
 
 
 def test_gradient_check_catches_a_wrong_gradient():
@@ -220,12 +226,17 @@ def test_gradient_check_catches_a_wrong_gradient():
     rng = np.random.default_rng(2)
     v = small_values(rng)
     grads = backprop(g, v)
-    num = numerical_gradient(lambda: forward(g, v)["L"], v["W"])
+    scale = values_scale(forward(g, v))
+
+    def check(gradient):
+        return gradient_check(gradient, lambda: forward(g, v)["L"], v["W"], f_scale=scale)
+
     # keeping only one of W's two uses (dropping the sum over uses) must be caught
     one_use = [d for consumer, d in grads.per_use["W"] if consumer == "xW"][0]
     only_through_a = v["x"].T @ grads["a"]
-    assert rel_error(one_use, num) < 1e-7  # xW is W's only direct consumer
-    assert rel_error(only_through_a, num) > 1e-3
+    assert check(one_use).passed  # xW is W's only direct consumer
+    assert not check(only_through_a).passed
+    assert not check(1.01 * one_use).passed
 
 
 def test_backprop_with_weighted_sum_loss_gives_the_fixed_weight():
@@ -265,7 +276,7 @@ def test_building_errors_are_explained():
         g.input("x")
     g.op("y", "tanh", "nothere")
     with pytest.raises(KeyError, match="uses 'nothere', which is not in the graph"):
-        g.edges
+        _ = g.edges
     with pytest.raises(ValueError, match="lag must be a positive int"):
         Delayed("h", 0)
 
@@ -320,8 +331,9 @@ def test_unroll_is_generic_lag_two_and_delayed_input():
     v.update({f"{k}[{t}]": rng.normal(size=2) for k in "uw" for t in (1, 2, 3)})
     grads = dag.backprop(v)
     for name in ["A", "s[-1]", "u[0]", "u[1]"]:
-        num = numerical_gradient(lambda: dag.forward(v)["L"], v[name])
-        assert rel_error(grads[name], num) < 1e-8, name
+        check = gradient_check(grads[name], lambda: dag.forward(v)["L"], v[name],
+                               f_scale=values_scale(dag.forward(v)))
+        assert check.passed, check.describe(name)
 
 
 def test_unroll_rejects_bad_T():
@@ -365,8 +377,9 @@ def test_unrolled_backprop_matches_numerical_gradient():
     v = unrolled_values(p)
     grads = dag.backprop(v)
     for name in ["Wh", "h[0]"]:
-        num = numerical_gradient(lambda: dag.forward(v)["L"], v[name])
-        assert rel_error(grads[name], num) < 1e-7
+        check = gradient_check(grads[name], lambda: dag.forward(v)["L"], v[name],
+                               f_scale=values_scale(dag.forward(v)))
+        assert check.passed, check.describe(name)
 
 
 def test_shared_weight_gradient_is_the_sum_of_its_uses():
@@ -394,8 +407,9 @@ def test_squared_error_cell_unrolls_and_checks():
          "h[0]": rng.normal(size=(1, 3)), "x[1]": rng.normal(size=(1, 2)), "x[2]": rng.normal(size=(1, 2)),
          "y[1]": rng.normal(size=(1, 3)), "y[2]": rng.normal(size=(1, 3))}
     grads = dag.backprop(v)
-    num = numerical_gradient(lambda: dag.forward(v)["L"], v["Wx"])
-    assert rel_error(grads["Wx"], num) < 1e-7
+    check = gradient_check(grads["Wx"], lambda: dag.forward(v)["L"], v["Wx"],
+                           f_scale=values_scale(dag.forward(v)))
+    assert check.passed, check.describe("Wx")
 
 
 def test_sequence_values_names_and_error():

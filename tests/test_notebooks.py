@@ -91,6 +91,58 @@ def test_solution_teaches_every_catalogue_exercise_of_its_lesson(path):
         assert answers.get(f"{ex_id}-answer", 10**9) < check_index, f"{ex_id}: answer after check"
 
 
+EXERCISE_HEADING = re.compile(r"^#+\s.*?\bExercise(?:\s+(\d+))?\s*:\s*`(\w+)(?:\([^`]*\))?`"
+                              r"(?:.*?\((\d+(?:\.\d+)?) points?\))?", re.M)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_exercise_headings_agree_with_the_catalogue(path):
+    """An "### Exercise N: `id` (P points)" heading gives the number and the points of the
+    catalogue; release copies it into the lesson, so both stay right."""
+    order = [ex.id for ex in exercises_for_lesson(path.stem)]
+    for i, cell in enumerate(_load(path)["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        for m in EXERCISE_HEADING.finditer(_source(cell)):
+            number, ex_id, points = m.group(1), m.group(2), m.group(3)
+            place = f"solutions/{path.name} cell {i + 1} ({m.group(0).strip()!r})"
+            assert ex_id in order, (f"{place} names {ex_id}, which is not an exercise of "
+                                    f"{path.stem} in the catalogue ({', '.join(order)})")
+            if number is not None:
+                want = order.index(ex_id) + 1
+                assert int(number) == want, (
+                    f"{place} numbers {ex_id} {number}, but it is exercise {want} of {path.stem} "
+                    f"in the catalogue; renumber the heading to 'Exercise {want}', then "
+                    "`rnncourse release`")
+            if points is not None:
+                want = EXERCISES[ex_id].points
+                assert float(points) == want, (
+                    f"{place} gives {ex_id} {points} points, the catalogue {want}; write "
+                    f"'({want:g} point{'s' if want != 1 else ''})', then `rnncourse release`")
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+COUNTED = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r"|\d+) (exercises|self-check questions)\b",
+                     re.I)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_counts_of_exercises_in_the_prose_agree_with_the_catalogue(path):
+    """"(five exercises)" in a lesson's text is the number of its exercises in the catalogue."""
+    counts = {"exercises": len(exercises_for_lesson(path.stem)),
+              "self-check questions": len(questions_for_lesson(path.stem))}
+    for i, cell in enumerate(_load(path)["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        for m in COUNTED.finditer(_source(cell)):
+            said = m.group(1).lower()
+            number = int(said) if said.isdigit() else NUMBER_WORDS.index(said)
+            want = counts[m.group(2).lower()]
+            assert number == want, (
+                f"solutions/{path.name} cell {i + 1} says {m.group(0)!r}, but the catalogue gives "
+                f"{path.stem} {want} {m.group(2)}; write {want}, then `rnncourse release`")
+
+
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.stem)
 def test_lesson_metadata_points_agree_with_the_catalogue(path):
     """Points are defined once, in the catalogue; the release copies them into each lesson."""
@@ -121,8 +173,12 @@ def test_solution_code_cells_all_executed_with_outputs_kept(path):
     assert not never, f"{path.name}: cells {never} were never executed, so nbval compares nothing"
 
 
-def _run_all(path):
-    """Execute every cell of the lesson top to bottom, as Run All does; errors are recorded."""
+def _run_all(path, ipython_dir):
+    """Execute every cell of the lesson top to bottom, as Run All does; errors are recorded.
+
+    The kernel renders no figure images (its IPython profile in ``ipython_dir`` sets
+    ``InlineBackend.figure_formats`` to nothing): nothing here looks at them, and nbval renders
+    every figure of the solutions, whose plotting code the lessons share."""
     import subprocess
 
     import nbformat
@@ -135,7 +191,12 @@ def _run_all(path):
     km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnvKernelSpecManager())
     client = NotebookClient(nb, km=km, timeout=120, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
-    client.execute(env=kernel_environment(), stderr=subprocess.DEVNULL)
+    profile = Path(ipython_dir) / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.py").write_text(
+        "c = get_config()\nc.InlineBackend.figure_formats = set()\n")
+    env = dict(kernel_environment(), IPYTHONDIR=str(ipython_dir))
+    client.execute(env=env, stderr=subprocess.DEVNULL)
     return nb
 
 
@@ -145,17 +206,18 @@ FINISH_FIRST = re.compile(r"finish `([A-Za-z0-9_]+)` first \(exercise (\d+) of t
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.stem)
-def test_untouched_lesson_runs_to_the_last_cell(path):
+def test_untouched_lesson_runs_to_the_last_cell(path, tmp_path):
     """Run All on a lesson with every exercise still a placeholder: no cell raises, each check
-    fails cleanly with "not written yet" (a question's check: "not answered yet"), and each cell that needs a learner's function says which
-    exercise to finish first (and that exercise is one of this lesson's, with its right number)."""
+    fails cleanly with "not written yet" (a question's check: "not answered yet"), and each cell
+    that needs a learner's function says which exercise to finish first (and that exercise is one
+    of this lesson's, with its right number)."""
     nb = _load(path)
     for i, cell in _solution_cells(nb):
         ex_id = _nbgrader(cell)["grade_id"].removesuffix("-answer")
         assert "BEGIN SOLUTION" not in _source(cell)
         assert f'raise NotImplementedError("Exercise {ex_id}' in _source(cell), f"{path.name} cell {i + 1}"
     order = [ex.id for ex in exercises_for_lesson(path.stem)]
-    run = _run_all(path)
+    run = _run_all(path, tmp_path / "ipython")
     code_cells = [c for c in run.cells if c.cell_type == "code"]
     assert all(c.get("execution_count") for c in code_cells if c.source.strip()), "Run All stopped early"
     guarded = 0

@@ -1,17 +1,16 @@
 """The teaching RNN (rnncourse.rnn.core) against central-difference gradients, in float64.
 
-Every analytic gradient is compared with ``numerical_gradient`` of a scalar loss
-``L = sum(out * G)`` for a fixed random ``G``, so ``dL/dout = G`` is the upstream gradient.
-The tests also prove that the check can fail: a deliberately wrong backward must be flagged.
+Every analytic gradient is compared with central differences of a scalar loss
+``L = sum(out * G)`` for a fixed random ``G``, so ``dL/dout = G`` is the upstream gradient,
+within the error bound of central differences (``gradient_check``). The tests also prove that
+the check can fail: a deliberately wrong backward must be flagged.
 """
 
 import numpy as np
 import pytest
 
-from rnncourse.gradcheck import numerical_gradient, rel_error
+from rnncourse.gradcheck import gradient_check, rel_error
 from rnncourse.rnn import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
-
-TOL = 1e-7
 
 # (N, T, D, H): a single example, a single step, D != H in both directions
 SHAPES = [(1, 1, 3, 4), (1, 5, 2, 3), (3, 1, 4, 2), (2, 4, 5, 3), (4, 6, 3, 5)]
@@ -45,12 +44,14 @@ def test_step_backward_matches_numerical_gradient(N, D, H):
     def loss():
         return float(np.sum(rnn_step_forward(x, h_prev, Wx, Wh, b)[0] * G))
 
-    _, cache = rnn_step_forward(x, h_prev, Wx, Wh, b)
+    h_next, cache = rnn_step_forward(x, h_prev, Wx, Wh, b)
+    scale = np.abs(h_next * G).sum()
     dx, dh_prev, dWx, dWh, db = rnn_step_backward(G, cache)
     for name, analytic, arr in [("x", dx, x), ("h_prev", dh_prev, h_prev), ("Wx", dWx, Wx),
                                 ("Wh", dWh, Wh), ("b", db, b)]:
         assert analytic.shape == arr.shape, name
-        assert rel_error(analytic, numerical_gradient(loss, arr)) <= TOL, name
+        check = gradient_check(analytic, loss, arr, f_scale=scale)
+        assert check.passed, check.describe(name)
 
 
 def test_step_forward_by_hand():
@@ -82,7 +83,8 @@ def test_rnn_backward_matches_numerical_gradient(N, T, D, H):
     for name, analytic, arr in [("x", dx, x), ("h0", dh0, h0), ("Wx", dWx, Wx), ("Wh", dWh, Wh),
                                 ("b", db, b)]:
         assert analytic.shape == arr.shape, name
-        assert rel_error(analytic, numerical_gradient(loss, arr)) <= TOL, name
+        check = gradient_check(analytic, loss, arr, f_scale=np.abs(h * G).sum())
+        assert check.passed, check.describe(name)
 
 
 def test_forward_equals_a_loop_written_out():
@@ -106,7 +108,8 @@ def test_loss_on_last_state_only_reaches_every_step():
         return float(rnn_forward(x, h0, Wx, Wh, b)[0][:, -1].sum())
 
     assert np.all(np.abs(dx[:, 0]) > 0)
-    assert rel_error(dx, numerical_gradient(loss, x)) <= TOL
+    check = gradient_check(dx, loss, x, f_scale=np.abs(rnn_forward(x, h0, Wx, Wh, b)[0][:, -1]).sum())
+    assert check.passed, check.describe("x")
 
 
 # ----------------------------------------------------------------------------- no mutation
@@ -174,15 +177,17 @@ def test_gradient_check_flags_a_wrong_backward(wrong, flagged):
     def loss():
         return float(np.sum(rnn_forward(x, h0, Wx, Wh, b)[0] * G))
 
-    _, cache = rnn_forward(x, h0, Wx, Wh, b)
+    h, cache = rnn_forward(x, h0, Wx, Wh, b)
+    scale = np.abs(h * G).sum()
     got = dict(zip(("x", "h0", "Wx", "Wh", "b"), wrong(G, cache)))
+    right = dict(zip(("x", "h0", "Wx", "Wh", "b"), rnn_backward(G, cache)))
     for name, arr in [("x", x), ("h0", h0), ("Wx", Wx), ("Wh", Wh), ("b", b)]:
-        err = rel_error(got[name], numerical_gradient(loss, arr))
         if name in flagged:
-            assert err > 1e-3, f"the check failed to flag the wrong gradient of {name}"
-    # and the correct backward passes on the same problem
-    right = rnn_backward(G, cache)
-    assert rel_error(right[3], numerical_gradient(loss, Wh)) <= TOL
+            check = gradient_check(got[name], loss, arr, f_scale=scale)
+            assert not check.passed, f"the check failed to flag the wrong gradient of {name}"
+        # and the correct backward passes on the same problem
+        check = gradient_check(right[name], loss, arr, f_scale=scale)
+        assert check.passed, check.describe(name)
 
 
 def test_dtype_follows_inputs():

@@ -1,19 +1,19 @@
 """The teaching LSTM (rnncourse.rnn.lstm) against central-difference gradients, in float64, and
 a GRU step checked by hand.
 
-Every analytic gradient is compared with ``numerical_gradient`` of a scalar loss
+Every analytic gradient is compared with central differences of a scalar loss
 ``L = sum(h * G) (+ sum(c * Gc))`` for fixed random ``G``, so ``dL/dh = G`` is the upstream
-gradient. The tests also prove that the check can fail: a deliberately wrong backward is flagged.
+gradient, within the error bound of central differences (``gradient_check``). The tests also
+prove that the check can fail: a deliberately wrong backward is flagged.
 """
 
 import numpy as np
 import pytest
 
-from rnncourse.gradcheck import numerical_gradient, rel_error
+from rnncourse.gradcheck import gradient_check
 from rnncourse.rnn import (gru_forward, gru_step_forward, lstm_backward, lstm_forward,
                            lstm_forward_from, lstm_step_backward, lstm_step_forward, sigmoid)
 
-TOL = 1e-7
 SHAPES = [(1, 1, 3, 4), (1, 5, 2, 3), (3, 1, 4, 2), (2, 4, 5, 3), (3, 6, 3, 5)]  # (N, T, D, H)
 
 
@@ -29,7 +29,7 @@ def make_params(N, D, H, seed, T=None):
 
 
 def _step_gradcheck(N, D, H, backward=lstm_step_backward):
-    """The largest relative error of every gradient of one step, by name."""
+    """The gradient check of every gradient of one step, by name."""
     x, h_prev, c_prev, Wx, Wh, b = make_params(N, D, H, seed=N * 100 + D * 10 + H)
     rng = np.random.default_rng(1)
     G, Gc = rng.standard_normal((N, H)), rng.standard_normal((N, H))
@@ -38,16 +38,18 @@ def _step_gradcheck(N, D, H, backward=lstm_step_backward):
         h, c, _ = lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
         return float(np.sum(h * G) + np.sum(c * Gc))
 
-    grads = backward(G, Gc, lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)[2])
+    h, c, cache = lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
+    scale = np.abs(h * G).sum() + np.abs(c * Gc).sum()
+    grads = backward(G, Gc, cache)
     names = ("x", "h_prev", "c_prev", "Wx", "Wh", "b")
     arrays = (x, h_prev, c_prev, Wx, Wh, b)
-    return {n: rel_error(g, numerical_gradient(loss, a)) for n, g, a in zip(names, grads, arrays)}
+    return {n: gradient_check(g, loss, a, f_scale=scale) for n, g, a in zip(names, grads, arrays)}
 
 
 @pytest.mark.parametrize("N,D,H", [(1, 3, 4), (3, 4, 2), (2, 5, 5), (4, 2, 6)])
 def test_step_backward_matches_numerical_gradient(N, D, H):
-    errors = _step_gradcheck(N, D, H)
-    assert max(errors.values()) <= TOL, errors
+    for name, check in _step_gradcheck(N, D, H).items():
+        assert check.passed, check.describe(name)
 
 
 def test_the_gradient_check_catches_a_wrong_backward():
@@ -60,9 +62,18 @@ def test_the_gradient_check_catches_a_wrong_backward():
                              dc * i * (1 - g**2), dh_next * tc * (1 - o**2)], axis=1)
         return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, h_prev.T @ da, da.sum(axis=0)
 
-    errors = _step_gradcheck(2, 3, 4, backward=wrong)
-    assert errors["Wx"] > 1e-3 and errors["b"] > 1e-3
-    assert errors["c_prev"] <= TOL  # the additive path does not go through the gates
+    checks = _step_gradcheck(2, 3, 4, backward=wrong)
+    assert not checks["Wx"].passed and not checks["b"].passed
+    assert checks["c_prev"].passed  # the additive path does not go through the gates
+
+
+@pytest.mark.parametrize("factor", [1.01, 0.99])
+def test_the_gradient_check_catches_a_backward_off_by_one_percent(factor):
+    def off(dh_next, dc_next, cache):
+        return tuple(factor * g for g in lstm_step_backward(dh_next, dc_next, cache))
+
+    checks = _step_gradcheck(1, 3, 4, backward=off)
+    assert not any(check.passed for check in checks.values()), checks
 
 
 @pytest.mark.parametrize("N,T,D,H", SHAPES)
@@ -73,11 +84,13 @@ def test_sequence_backward_matches_numerical_gradient(N, T, D, H):
     def loss():
         return float(np.sum(lstm_forward(x, h0, Wx, Wh, b)[0] * G))
 
-    dx, dh0, dWx, dWh, db = lstm_backward(G, lstm_forward(x, h0, Wx, Wh, b)[1])
+    h, cache = lstm_forward(x, h0, Wx, Wh, b)
+    dx, dh0, dWx, dWh, db = lstm_backward(G, cache)
     for name, analytic, arr in [("x", dx, x), ("h0", dh0, h0), ("Wx", dWx, Wx),
                                 ("Wh", dWh, Wh), ("b", db, b)]:
         assert analytic.shape == arr.shape, name
-        assert rel_error(analytic, numerical_gradient(loss, arr)) <= TOL, name
+        check = gradient_check(analytic, loss, arr, f_scale=np.abs(h * G).sum())
+        assert check.passed, check.describe(name)
 
 
 def test_sequence_backward_is_only_a_loop_over_the_step_backward():

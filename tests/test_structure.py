@@ -142,10 +142,13 @@ def shared_names(modules: list[str]) -> dict[str, list[str]]:
     """``{name: modules}`` for each last name used by more than one module (or package).
 
     A module of :data:`NAMES_MIRRORING_THE_LIBRARY` may share the name of the library module whose
-    exercises it holds (and only that name).
+    exercises it holds (and only that name). ``__main__`` is Python's name for what
+    ``python -m package`` runs, so every package may have one.
     """
     def counted(module):
         name = module.rsplit(".", 1)[-1]
+        if name == "__main__":
+            return False
         mirror = module.startswith(f"rnncourse.{NAMES_MIRRORING_THE_LIBRARY}.")
         return not (mirror and any(m.rsplit(".", 1)[-1] == name and _top(m) in BELOW_THE_GRADER
                                    and not m.startswith("rnncourse.checks") for m in modules))

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from rnncourse.gradcheck import numerical_gradient  # noqa: E402
+from rnncourse.gradcheck import gradient_check  # noqa: E402
 from rnncourse.rnn import rnn_forward  # noqa: E402
 from rnncourse.viz.bptt_explorer import (LOSS_PLACEMENTS, BPTTTrace, bptt_explorer,  # noqa: E402
                                          bptt_trace, describe_trace, example_problem,
@@ -40,6 +40,12 @@ def _loss(p, G, Wh_steps=None, nudge=None):
     return total
 
 
+def _scale(p, G):
+    """The size of the terms the loss adds up: sum |h_t * G_t|."""
+    h, _ = rnn_forward(p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    return float(np.abs(h * G).sum())
+
+
 def _trace(p, G):
     _, cache = rnn_forward(p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
     return bptt_trace(G, cache)
@@ -50,8 +56,9 @@ def test_total_is_the_total_derivative_and_splits_into_upstream_plus_future():
     tr = _trace(p, G)
     for t in range(T):
         delta = np.zeros((N, H))
-        num = numerical_gradient(lambda: _loss(p, G, nudge=(t, delta)), delta)
-        np.testing.assert_allclose(tr.total[:, t], num, rtol=1e-7, atol=1e-9)
+        check = gradient_check(tr.total[:, t], lambda t=t, delta=delta: _loss(p, G, nudge=(t, delta)), delta,
+                               f_scale=_scale(p, G))
+        assert check.passed, check.describe(f"total[:, {t}]")
     np.testing.assert_array_equal(tr.upstream, G)
     np.testing.assert_array_equal(tr.future[:, -1], 0.0)
     np.testing.assert_allclose(tr.total, tr.upstream + tr.future, rtol=0, atol=1e-15)
@@ -63,18 +70,22 @@ def test_each_dWh_term_is_the_gradient_through_that_steps_use_of_Wh():
     p, G = _problem(1)
     tr = _trace(p, G)
     Wh_steps = np.stack([p["Wh"].copy() for _ in range(T)])  # (T, H, H), one private copy per step
-    num = numerical_gradient(lambda: _loss(p, G, Wh_steps=Wh_steps), Wh_steps)
-    np.testing.assert_allclose(tr.dWh_terms, num, rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(tr.dWh, num.sum(axis=0), rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(tr.contributions(), np.linalg.norm(num, axis=(1, 2)), rtol=1e-6)
+    check = gradient_check(tr.dWh_terms, lambda: _loss(p, G, Wh_steps=Wh_steps), Wh_steps,
+                           f_scale=_scale(p, G))
+    assert check.passed, check.describe("dWh_terms")
+    num = check.numerical
+    # a sum and a norm of the terms err at most by the sum and the norm of their bounds
+    assert np.all(np.abs(tr.dWh - num.sum(axis=0)) <= check.bound.sum(axis=0))
+    assert np.all(np.abs(tr.contributions() - np.linalg.norm(num, axis=(1, 2)))
+                  <= np.linalg.norm(check.bound, axis=(1, 2)))
 
 
 def test_other_gradients_match_numerical_ones():
     p, G = _problem(2)
     tr = _trace(p, G)
     for name, got in (("Wx", tr.dWx), ("b", tr.db), ("h0", tr.dh0), ("x", tr.dx)):
-        num = numerical_gradient(lambda: _loss(p, G), p[name])
-        np.testing.assert_allclose(got, num, rtol=1e-6, atol=1e-9, err_msg=name)
+        check = gradient_check(got, lambda: _loss(p, G), p[name], f_scale=_scale(p, G))
+        assert check.passed, check.describe(name)
 
 
 def test_trace_leaves_its_inputs_alone_and_norms_are_per_step():

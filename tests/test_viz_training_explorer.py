@@ -196,7 +196,8 @@ def test_explorer_leaves_data_and_pyplot_alone(data):
 
 def test_explorer_rejects_a_start_value_that_is_not_an_option(data):
     X, y = data
-    with pytest.raises(ValueError, match=r"lr=0\.5 is not one of the slider's options \(0\.03, 0\.1, 0\.3, 1\.0, 3\.0\)"):
+    with pytest.raises(ValueError,
+                       match=r"lr=0\.5 is not one of the slider's options \(0\.03, 0\.1, 0\.3, 1\.0, 3\.0\)"):
         training_explorer(X, y, lr=0.5)
     with pytest.raises(ValueError, match=r"hidden=5 is not one of the slider's options"):
         training_explorer(X, y, hidden=5)

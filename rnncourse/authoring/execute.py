@@ -44,10 +44,12 @@ class CurrentEnvKernelSpecManager(KernelSpecManager):
 
 
 def kernel_environment(base=None):
-    """A copy of ``base`` (default ``os.environ``) with OMP/OPENBLAS/MKL_NUM_THREADS set to 1."""
+    """A copy of ``base`` (default ``os.environ``) with OMP/OPENBLAS/MKL_NUM_THREADS set to 1 and
+    progress recording off (running a solution to store its outputs is nobody's progress)."""
     env = dict(os.environ if base is None else base)
     for name in THREAD_VARIABLES:
         env[name] = "1"
+    env["RNNCOURSE_PROGRESS"] = "off"
     return env
 
 

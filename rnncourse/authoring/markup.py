@@ -105,7 +105,8 @@ def _summary(cell):
     first = next((ln.strip() for ln in cell_source(cell).splitlines() if ln.strip()), "")
     if len(first) > 50:
         first = first[:47] + "..."
-    return f'{cell.get("cell_type", "?")} cell starting "{first}"' if first else f'empty {cell.get("cell_type", "?")} cell'
+    kind = cell.get("cell_type", "?")
+    return f'{kind} cell starting "{first}"' if first else f"empty {kind} cell"
 
 
 def _marker_problems(source):

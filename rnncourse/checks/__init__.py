@@ -31,30 +31,19 @@ data passes between them (see docs/checks.md)::
 :func:`check` = ``make_cases`` + ``call`` (5 s in total by default) + ``judge`` for every case,
 aggregated into one :class:`Result` whose message names the first failing case's shape.
 
+Progress
+--------
+Each verdict :func:`check` gives is also appended to the learner's progress file
+(``~/.rnncourse/progress.jsonl``: id, lesson, passed, the named mistake's id, points, time; never
+the answer) by :mod:`rnncourse.checks.recording`, which ``rnncourse progress`` and a workshop's
+dashboard read. ``RNNCOURSE_PROGRESS=off`` turns it off; graders never record (the homework
+grader's kernel runs with it off, nbgrader's graded cells call :func:`judge_answer`).
+
 Exercises and lessons
 ---------------------
-(points are defined by the catalogue; a test keeps this table equal to it)
-
-===========================  ==========================  ======  ==========================
-id                           lesson                      points  reference
-===========================  ==========================  ======  ==========================
-warmup_sum_of_squares        00_welcome                  1       checks.catalogue.warmup
-affine_forward               01_feedforward_backprop     1       nn.affine_forward
-affine_backward              01_feedforward_backprop     2       nn.affine_backward
-tanh_backward                01_feedforward_backprop     1       nn.tanh_backward
-softmax_cross_entropy        01_feedforward_backprop     2       nn.softmax_cross_entropy
-numerical_gradient           01_feedforward_backprop     2       gradcheck.numerical_gradient
-rnn_step_forward             02_recurrence_and_cycles    1       rnn.rnn_step_forward
-topological_sort             02_recurrence_and_cycles    2       graph.topological_sort
-rnn_forward                  03_unrolling                2       rnn.rnn_forward
-rnn_step_backward            04_bptt                     2       rnn.rnn_step_backward
-rnn_backward                 04_bptt                     3       rnn.rnn_backward
-rnn_backward_truncated       05_training_in_practice     2       rnn.rnn_backward_truncated
-clip_gradients               05_training_in_practice     1       optim.clip_gradients
-lstm_step_forward            06_gated_cells              2       rnn.lstm_step_forward
-lstm_step_backward           06_gated_cells              3       rnn.lstm_step_backward
-lstm_backward                06_gated_cells              3       rnn.lstm_backward
-===========================  ==========================  ======  ==========================
+The catalogue alone defines every exercise, its lesson and its points (the solutions' nbgrader
+metadata, the lessons and the gradebook are tested against it or read it);
+``python -m rnncourse.checks`` prints them as a table, with each exercise's reference.
 
 The lesson-0 warm-up is ``warmup_sum_of_squares(x) -> float``, the sum of the squares of every
 entry of the array ``x``.
@@ -68,7 +57,7 @@ never call them; ``check`` itself never raises.
 
 Self-check questions
 --------------------
-:data:`QUESTIONS` holds the conceptual questions of lessons 1-5 (``q<lesson>_<name>``, 0.5
+:data:`QUESTIONS` holds the conceptual questions of the lessons (``q<lesson>_<name>``, 0.5
 point each by default), answered with a plain value through the same :func:`check`
 (``check(question_id, ...)`` says "not answered yet") or with the widget of :func:`ask`. Their
 key is stored as salted digests (:mod:`rnncourse.checks.engine.question`; docs/checks.md).
@@ -76,16 +65,18 @@ key is stored as salted digests (:mod:`rnncourse.checks.engine.question`; docs/c
 
 from __future__ import annotations
 
+from typing import Any
+
 from rnncourse.checks.autograder import autograde, autograde_question
 from rnncourse.checks.catalogue import (EXERCISES, LESSONS, QUESTIONS, exercises_for_lesson,
                                         graded_for_lesson, points_for_lesson, questions_for_lesson)
-from rnncourse.checks.checking import check
+from rnncourse.checks.checking import check, judge_answer
 from rnncourse.checks.engine import (Exercise, FunctionExercise, Mistake, Result, Verdict, aggregate,
                                      from_bytes, pack, run_check, to_bytes, unpack)
 from rnncourse.checks.unfinished import skip_if_unfinished
 
 
-def ask(question_id):
+def ask(question_id: str) -> Any:
     """The answer widget of a self-check question (radio buttons, checkboxes or a number box, and
     a Check button that runs the same :func:`check`); see :mod:`rnncourse.checks.widgets`."""
     from rnncourse.checks.widgets import ask as _ask  # late: ipywidgets only when a widget is shown
@@ -93,7 +84,7 @@ def ask(question_id):
     return _ask(question_id)
 
 
-__all__ = ["check", "ask", "skip_if_unfinished", "autograde", "autograde_question", "EXERCISES", "QUESTIONS", "LESSONS",
+__all__ = ["check", "judge_answer", "ask", "skip_if_unfinished", "autograde", "autograde_question", "EXERCISES", "QUESTIONS", "LESSONS",
            "exercises_for_lesson", "questions_for_lesson", "graded_for_lesson", "points_for_lesson",
            "Exercise", "FunctionExercise", "Mistake",
            "Result", "Verdict", "aggregate", "run_check", "pack", "unpack", "to_bytes",

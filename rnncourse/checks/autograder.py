@@ -12,8 +12,9 @@ puts them back when it autogrades, so these functions only ever run under nbgrad
     _rnncourse_autograde("rnn_backward", rnn_backward)
     ### END HIDDEN TESTS
 
-Each function runs the same :func:`~rnncourse.checks.check` as the notebook (so the verdict and
-its words are the course's), shows its panel, and then:
+Each function judges the answer as :func:`~rnncourse.checks.check` does in the notebook (so the
+verdict and its words are the course's; through :func:`~rnncourse.checks.judge_answer`, which
+records nothing in a progress file), shows its panel, and then:
 
 - on a pass, returns None: the cell has no result, and nbgrader gives a graded cell that neither
   raises nor has a result its full points, whatever points the instructor gave the cell;
@@ -67,7 +68,7 @@ def autograde(exercise_id, fn, *, seed=None, time_limit=AUTOGRADE_TIME_LIMIT, kn
         :func:`autograde_question`).
     """
     from rnncourse.checks.catalogue import EXERCISES
-    from rnncourse.checks.checking import check
+    from rnncourse.checks.checking import judge_answer
 
     if not isinstance(exercise_id, str) or exercise_id not in EXERCISES:
         raise ValueError(f"autograde: {exercise_id!r} is not an exercise of the catalogue; for a "
@@ -75,7 +76,7 @@ def autograde(exercise_id, fn, *, seed=None, time_limit=AUTOGRADE_TIME_LIMIT, kn
     if seed is None:
         seed = secrets.randbelow(2**31)
     with _quiet():
-        result = check(exercise_id, fn, seed=seed, time_limit=time_limit, knock_on=knock_on)
+        result = judge_answer(exercise_id, fn, seed=seed, time_limit=time_limit, knock_on=knock_on)
     result.message = f"{result.message}\n(nbgrader autograde: test cases from seed {seed})"
     return _verdict(result)
 
@@ -106,7 +107,7 @@ def autograde_question(question_id):
         When not run in an IPython kernel (there is no input history to read the answer from).
     """
     from rnncourse.checks.catalogue import QUESTIONS
-    from rnncourse.checks.checking import check
+    from rnncourse.checks.checking import judge_answer
 
     if not isinstance(question_id, str) or question_id not in QUESTIONS:
         raise ValueError(f"autograde_question: {question_id!r} is not a self-check question of "
@@ -116,7 +117,7 @@ def autograde_question(question_id):
         raise AssertionError(f"✗ FAILED  {question_id}  (0/{QUESTIONS[question_id].points} "
                              f"points)\n{problem}")
     with _quiet():
-        result = check(question_id, answer)
+        result = judge_answer(question_id, answer)
     return _verdict(result)
 
 

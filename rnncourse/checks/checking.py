@@ -2,18 +2,23 @@
 
 It finds the exercise (or question) in the catalogue, runs it through the engine with the
 knock-on rule for the exercises it calls, and returns a :class:`~rnncourse.checks.engine.Result`;
-an unknown id fails and names the closest known ids.
+an unknown id fails and names the closest known ids. :func:`check` also records the verdict in
+the learner's progress file (:mod:`rnncourse.checks.recording`); :func:`judge_answer` is the same
+judging without recording, for the graders.
 """
 
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from rnncourse.checks.catalogue import EXERCISES, QUESTIONS
 from rnncourse.checks.engine import DEFAULT_TIME_LIMIT, Result, check_with_dependencies, run_check
+from rnncourse.checks.recording import record_verdict
 
 
-def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="full"):
+def check(exercise_id: str, fn: Any, *, seed: int = 0, time_limit: float = DEFAULT_TIME_LIMIT,
+          knock_on: str = "full") -> Result:
     """Check the learner's function ``fn`` for exercise ``exercise_id``.
 
     Parameters
@@ -44,15 +49,32 @@ def check(exercise_id, fn, *, seed=0, time_limit=DEFAULT_TIME_LIMIT, knock_on="f
         exercise = EXERCISES.get(exercise_id) or QUESTIONS.get(exercise_id)
     if exercise is None:
         return _unknown(exercise_id)
+    result = judge_answer(exercise_id, fn, seed=seed, time_limit=time_limit, knock_on=knock_on)
+    if not getattr(result, "internal_error", False):
+        record_verdict(exercise, result, fn)
+    return result
+
+
+def judge_answer(exercise_id: str, fn, *, seed: int = 0, time_limit: float = DEFAULT_TIME_LIMIT,
+                 knock_on: str = "full") -> Result:
+    """What :func:`check` returns, without recording it in the learner's progress file: the
+    graders (nbgrader's graded cells) call this."""
+    exercise = None
+    if isinstance(exercise_id, str):
+        exercise = EXERCISES.get(exercise_id) or QUESTIONS.get(exercise_id)
+    if exercise is None:
+        return _unknown(exercise_id)
     try:
         return check_with_dependencies(
             exercise, fn, EXERCISES,
             lambda ex, answer: run_check(ex, answer, seed=seed, time_limit=time_limit),
             policy=knock_on)
     except Exception as exc:  # the checker itself failed: say so rather than crash the notebook
-        return Result(exercise_id, False, f"internal error in the checker ({type(exc).__name__}: "
-                                          f"{exc}); please report it to the course maintainers",
-                      0, exercise.points)
+        result = Result(exercise_id, False, f"internal error in the checker "
+                                            f"({type(exc).__name__}: {exc}); please report it to "
+                                            "the course maintainers", 0, exercise.points)
+        result.internal_error = True
+        return result
 
 
 def _unknown(exercise_id):
@@ -62,4 +84,4 @@ def _unknown(exercise_id):
     return Result(str(exercise_id), False, f"unknown exercise id {exercise_id!r}: {hint}", 0, 0)
 
 
-__all__ = ["check"]
+__all__ = ["check", "judge_answer"]

@@ -1,7 +1,8 @@
 """The ``rnncourse`` command line (also ``python -m rnncourse``).
 
-Commands, one module each: ``lab`` (learners), ``doctor`` (everyone), ``release`` and ``execute``
-(lesson writers), ``grade``, ``gradebook export``, ``report`` and ``export gradescope`` (instructors).
+Commands, one module each: ``lab`` and ``progress`` (learners), ``doctor`` (everyone),
+``release`` and ``execute`` (lesson writers), ``grade``, ``gradebook export``,
+``report`` and ``export gradescope`` (instructors), ``hub`` (instructors running a workshop room).
 ``rnncourse --help`` lists them and ``rnncourse COMMAND --help`` explains each option. Usage
 errors exit with code 2.
 """
@@ -9,15 +10,16 @@ errors exit with code 2.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 import rnncourse
-from rnncourse.cli import doctor, export, grade, lab
-from rnncourse.cli import report as report_command
+from rnncourse.cli import doctor, export, grade, lab, learner_progress, workshop
 from rnncourse.cli import gradebook as gradebook_commands
 from rnncourse.cli import release as release_commands
+from rnncourse.cli import report as report_command
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of ``rnncourse`` with one subparser per command."""
     parser = argparse.ArgumentParser(
         prog="rnncourse",
@@ -28,17 +30,19 @@ def build_parser():
                         help="print the version and exit")
     subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     lab.add_parser(subparsers)
+    learner_progress.add_parser(subparsers)
     doctor.add_parser(subparsers)
     release_commands.add_release_parser(subparsers)
     release_commands.add_execute_parser(subparsers)
     grade.add_parser(subparsers)
     gradebook_commands.add_parser(subparsers)
     export.add_parser(subparsers)
+    workshop.add_parser(subparsers)
     report_command.add_parser(subparsers)
     return parser
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
 
     Never raises ``SystemExit``: ``--help`` returns 0, a usage error prints a message naming the
@@ -48,7 +52,8 @@ def main(argv=None):
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.error("choose a command: lab, doctor, release, execute, grade, gradebook, report or export "
+            parser.error("choose a command: lab, progress, doctor, release, execute, grade, gradebook, "
+                         "report, export or hub "
                          "(rnncourse --help describes them)")
         return int(args.run(args) or 0)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)

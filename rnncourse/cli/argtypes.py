@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rnncourse.grading.load.course_file import Course
 
 
-def positive_int(text):
+def positive_int(text: str) -> int:
     """An integer >= 1 (``--jobs``)."""
     try:
         value = int(text)
@@ -21,7 +25,7 @@ def positive_int(text):
     return value
 
 
-def positive_float(text):
+def positive_float(text: str) -> float:
     """A finite number > 0 (``--timeout`` in seconds, ``--memory`` in MB)."""
     try:
         value = float(text)
@@ -32,7 +36,7 @@ def positive_float(text):
     return value
 
 
-def port_number(text):
+def port_number(text: str) -> int:
     """A TCP port, 1 to 65535 (``lab --port``)."""
     try:
         value = int(text)
@@ -46,7 +50,7 @@ def port_number(text):
 MAX_SEED = 2**63 - 1
 
 
-def seed_number(text):
+def seed_number(text: str) -> int:
     """A seed for the test cases, 0 to 2**63 - 1 (``grade --seed``)."""
     try:
         value = int(text)
@@ -59,7 +63,7 @@ def seed_number(text):
     return value
 
 
-def course_file(args, command):
+def course_file(args: argparse.Namespace, command: str) -> Course:
     """The course file of ``--course`` (``args.course``), else ``grading.toml`` of the current
     folder, announced on stderr, else the defaults: a
     :class:`~rnncourse.grading.load.course_file.Course` (``.path`` None for the defaults). An invalid file

@@ -5,6 +5,7 @@ One line per check, ``OK`` or ``PROBLEM`` with the fix; exit code 0 when everyth
 
 from __future__ import annotations
 
+import argparse
 import importlib.metadata
 import importlib.util
 import re
@@ -33,7 +34,7 @@ class CheckResult:
     fix: str = ""
     required: bool = True  # False: only some users need it (a NOTE, not a problem)
 
-    def line(self):
+    def line(self) -> str:
         """``OK       name: detail``, ``PROBLEM  name: detail -> fix: ...``, or ``NOTE ...`` for a
         check that only some users need (the grading sandbox: instructors who grade)."""
         if self.ok:
@@ -45,9 +46,9 @@ def _version_tuple(text):
     return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
 
 
-def minimum_versions():
+def minimum_versions() -> dict[str, str]:
     """``{package: minimum version}`` from rnncourse's own declared dependencies (pyproject)."""
-    found = {}
+    found: dict[str, str] = {}
     try:
         requirements = importlib.metadata.requires("rnncourse") or []
     except importlib.metadata.PackageNotFoundError:
@@ -61,7 +62,7 @@ def minimum_versions():
     return found
 
 
-def check_python():
+def check_python() -> CheckResult:
     version = ".".join(map(str, sys.version_info[:3]))
     wanted = ".".join(map(str, MIN_PYTHON))
     if sys.version_info[:2] >= MIN_PYTHON:
@@ -70,7 +71,7 @@ def check_python():
                        f"install Python {wanted} or newer and reinstall the course: {REINSTALL}")
 
 
-def check_package(name, minimum=None):
+def check_package(name: str, minimum: str | None = None) -> CheckResult:
     try:
         version = importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
@@ -82,7 +83,7 @@ def check_package(name, minimum=None):
     return CheckResult(name, True, f"{version}{needs}")
 
 
-def check_kernel(timeout=KERNEL_TIMEOUT):
+def check_kernel(timeout: float = KERNEL_TIMEOUT) -> CheckResult:
     """Start the ``python3`` kernel JupyterLab would start, run ``1+1``, and import rnncourse in it."""
     name = "python3 kernel"
     try:
@@ -108,7 +109,8 @@ def check_kernel(timeout=KERNEL_TIMEOUT):
         return CheckResult(name, False, f"runs in {prefix}, where `import rnncourse` fails "
                            f"({errors[0].ename}: {errors[0].evalue})",
                            f"make the kernel use this environment ({sys.prefix}): "
-                           "python -m ipykernel install --sys-prefix; or run pip install -e . in the kernel's environment")
+                           "python -m ipykernel install --sys-prefix; "
+                           "or run pip install -e . in the kernel's environment")
     results = [o for o in outputs if o.output_type == "execute_result"]
     if not results or results[0].data.get("text/plain") != "2":
         return CheckResult(name, False, "started but did not answer 2 to 1+1",
@@ -116,7 +118,7 @@ def check_kernel(timeout=KERNEL_TIMEOUT):
     return CheckResult(name, True, f"starts and runs 1+1 = 2 (in {prefix})")
 
 
-def check_widgets():
+def check_widgets() -> CheckResult:
     name = "widgets in JupyterLab"
     if importlib.util.find_spec("jupyterlab_widgets") is None:
         return CheckResult(name, False, "jupyterlab_widgets (the widget extension) is not installed",
@@ -135,7 +137,7 @@ def check_widgets():
     return CheckResult(name, True, f"jupyterlab_widgets {version} ({found})")
 
 
-def check_lessons():
+def check_lessons() -> CheckResult:
     name = "lessons"
     try:
         folder = find_lessons_dir()
@@ -149,7 +151,7 @@ def check_lessons():
     return CheckResult(name, True, f"{count} notebooks in {folder}")
 
 
-def check_grading_sandbox():
+def check_grading_sandbox() -> CheckResult:
     """Whether ``rnncourse grade`` can run student kernels in its bubblewrap sandbox here."""
     name = "grading sandbox"
     try:
@@ -164,7 +166,7 @@ def check_grading_sandbox():
     return CheckResult(name, True, f"bubblewrap works ({launcher.bwrap}); {launcher.description}")
 
 
-def all_checks():
+def all_checks() -> list[CheckResult]:
     """Run every check, in order, and return the list of :class:`CheckResult`."""
     minimums = minimum_versions()
     results = [check_python()]
@@ -173,7 +175,7 @@ def all_checks():
     return results
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "doctor",
         help="check Python, packages, the kernel, widgets, lessons and the grading sandbox; say what to fix",
@@ -185,18 +187,35 @@ def add_parser(subparsers):
             "grading sandbox, which only instructors who grade need, is a NOTE, not a failure)."
         ),
     )
+    parser.add_argument("--hub", action="store_true",
+                        help="also check what the workshop hub needs (rnncourse hub start): JupyterHub, "
+                             "configurable-http-proxy, Node.js, root, and a Python learners can run")
     parser.set_defaults(run=run, parser=parser)
     return parser
 
 
-def run(args):
+def hub_checks() -> list[CheckResult]:
+    """What ``rnncourse hub start`` needs, as :class:`CheckResult` lines (see rnncourse.hub.requirements)."""
+    from rnncourse.hub.requirements import all_requirements
+
+    try:
+        lessons = find_lessons_dir()
+    except CourseFolderNotFound:
+        lessons = None
+    return [CheckResult(f"hub: {r.name}", r.ok, r.detail, r.fix) for r in all_requirements(lessons)]
+
+
+def run(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse doctor``; returns 0 when every check is OK, else 1."""
-    results = all_checks()
+    results = all_checks() + (hub_checks() if getattr(args, "hub", False) else [])
     for result in results:
         print(result.line())
     problems = sum(not r.ok and r.required for r in results)
     if problems:
         print(f"{problems} problem(s) found: fix them in the order shown, then run rnncourse doctor again.")
         return 1
-    print("Everything is ready: start the course with rnncourse lab.")
+    if getattr(args, "hub", False):
+        print("Everything is ready: start the workshop hub with rnncourse hub start (docs/workshop.md).")
+    else:
+        print("Everything is ready: start the course with rnncourse lab.")
     return 0

@@ -6,6 +6,7 @@ programming-assignment autograder for one lesson (docs/grading.md, section 7).
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from rnncourse.checks import LESSONS, graded_for_lesson
 from rnncourse.cli.argtypes import course_file, positive_float, positive_int
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "export",
         help="package the autograder for a grading platform (Gradescope)",
@@ -75,7 +76,7 @@ def _lesson(args):
     return stem
 
 
-def run_gradescope(args):
+def run_gradescope(args: argparse.Namespace) -> int:
     """Validate the options, write the zip, say what was written; returns the exit code."""
     stem = _lesson(args)
     out = args.out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from rnncourse.cli.argtypes import positive_float, positive_int, seed_number
 NOT_INSTALLED = "the grader is not installed in this version"
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "grade",
         help="autograde submitted lesson notebooks into a gradebook CSV",
@@ -64,7 +65,7 @@ def add_parser(subparsers):
     return parser
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     """Validate the paths, then call ``rnncourse.grading.grade_paths``; returns its exit code."""
     for path in args.paths:
         if not path.exists():

@@ -9,6 +9,7 @@ the roster).
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from rnncourse.grading.platforms.lms import FORMATS
 PROG = "rnncourse gradebook export"
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "gradebook",
         help="export a gradebook for Canvas or Moodle",
@@ -67,7 +68,7 @@ def _same_file(a, b):
         a.exists() and b.exists() and os.path.samefile(a, b))
 
 
-def run_export(args):
+def run_export(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse gradebook export``; returns the exit code."""
     from rnncourse._files import write_atomic
     from rnncourse.grading.load.submissions import resolve_lesson

@@ -9,6 +9,7 @@ SIGHUP (the terminal closing) stop it and its kernels, see :func:`serve`.
 
 from __future__ import annotations
 
+import argparse
 import ctypes
 import os
 import shlex
@@ -16,15 +17,13 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnncourse.authoring.layout import CourseFolderNotFound, find_lessons_dir
 from rnncourse.cli.argtypes import port_number
+from rnncourse.workspace import IGNORED_NAMES, CopyReport, copy_lessons  # noqa: F401 (re-exported)
 
 DEFAULT_WORKSPACE = "my-work"
-# Never copied: editor and interpreter leftovers inside lessons/.
-IGNORED_NAMES = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}
 # How long JupyterLab gets to shut its kernels down after SIGTERM before it is killed.
 STOP_GRACE_SECONDS = 10.0
 # The signals that stop `rnncourse lab` and, through it, JupyterLab (SIGHUP is POSIX only).
@@ -32,70 +31,7 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-@dataclass
-class CopyReport:
-    """Paths (relative to the workspace) that :func:`copy_lessons` copied or left alone."""
-
-    copied: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)  # already in the workspace: kept as they are
-
-
-def _course_files(lessons_dir):
-    for path in sorted(lessons_dir.rglob("*")):
-        relative = path.relative_to(lessons_dir)
-        if any(part in IGNORED_NAMES for part in relative.parts) or not path.is_file():
-            continue
-        yield relative
-
-
-def copy_lessons(lessons_dir, workspace):
-    """Copy every file of ``lessons_dir`` into ``workspace``, never overwriting an existing file.
-
-    Parameters
-    ----------
-    lessons_dir : str or Path, the course's lessons/ folder (not modified)
-    workspace : str or Path, the learner's folder; created if needed
-
-    Returns
-    -------
-    CopyReport
-        ``.copied`` and ``.skipped`` list relative paths, in sorted order.
-
-    Raises
-    ------
-    FileNotFoundError
-        When ``lessons_dir`` is not a folder.
-    NotADirectoryError
-        When ``workspace`` exists but is a file.
-    """
-    lessons_dir = Path(lessons_dir)
-    workspace = Path(workspace)
-    if not lessons_dir.is_dir():
-        raise FileNotFoundError(f"lessons folder not found: {lessons_dir}; pass --lessons DIR")
-    if workspace.exists() and not workspace.is_dir():
-        raise NotADirectoryError(
-            f"the workspace {workspace} is a file, not a folder; choose another with --workspace DIR"
-        )
-    workspace.mkdir(parents=True, exist_ok=True)  # even when there is nothing to copy yet
-    report = CopyReport()
-    for relative in _course_files(lessons_dir):
-        target = workspace / relative
-        if target.exists() or target.is_symlink():
-            report.skipped.append(relative)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = (lessons_dir / relative).read_bytes()
-        try:
-            with open(target, "xb") as handle:  # "x": fail rather than overwrite, even in a race
-                handle.write(data)
-        except FileExistsError:
-            report.skipped.append(relative)
-            continue
-        report.copied.append(relative)
-    return report
-
-
-def jupyter_command(workspace, no_browser=False, port=None):
+def jupyter_command(workspace: Path, no_browser: bool = False, port: int | None = None) -> list[str]:
     """The command that starts JupyterLab in ``workspace`` with this Python, as a list.
 
     As root (containers, CI) JupyterLab refuses to start without ``--allow-root``, so it is added.
@@ -142,14 +78,18 @@ def _stop_with_parent():
     return preexec
 
 
-def _kill_after(child, grace):
+def _kill_after(child, grace, program="rnncourse lab", served="JupyterLab"):
     if child.poll() is None:
-        _say(f"rnncourse lab: JupyterLab did not stop within {grace:g} s; killing it")
+        _say(f"{program}: {served} did not stop within {grace:g} s; killing it")
         child.kill()
 
 
-def serve(command, grace=STOP_GRACE_SECONDS):
+def serve(command: list[str], grace: float = STOP_GRACE_SECONDS, program: str = "rnncourse lab",
+          served: str = "JupyterLab") -> int:
     """Run ``command`` (JupyterLab) until it exits, or until `rnncourse lab` is told to stop.
+
+    ``program`` and ``served`` name the two processes in the messages (``rnncourse hub start``
+    serves JupyterHub the same way).
 
     On Ctrl-C (SIGINT), SIGTERM or SIGHUP, JupyterLab is sent SIGTERM, on which it shuts its kernels
     down and exits; after ``grace`` seconds it is killed. Further stop signals change nothing.
@@ -167,17 +107,20 @@ def serve(command, grace=STOP_GRACE_SECONDS):
         The exit code for `rnncourse lab`: 0 after Ctrl-C (as always), 128 + the signal number
         after SIGTERM or SIGHUP, otherwise JupyterLab's own (128 + N if a signal N ended it).
     """
-    received = []  # stop signals, in the order they came
-    child = killer = None
+    received: list[int] = []  # stop signals, in the order they came
+    child: subprocess.Popen | None = None
+    killer: threading.Timer | None = None
 
     def begin_stop():
         nonlocal killer
         if killer is not None:
             return  # already stopping: JupyterLab has its SIGTERM and the clock is running
-        killer = threading.Timer(grace, _kill_after, args=(child, grace))
+        killer = threading.Timer(grace, _kill_after, args=(child, grace, program, served))
         killer.daemon = True
         name = "Ctrl-C" if received[0] == signal.SIGINT else signal.Signals(received[0]).name
-        _say(f"rnncourse lab: {name} received; stopping JupyterLab and its kernels")
+        what = "JupyterLab and its kernels" if served == "JupyterLab" else served
+        _say(f"{program}: {name} received; stopping {what}")
+        assert child is not None  # begin_stop runs only once the child has started
         child.send_signal(signal.SIGTERM)
         killer.start()
 
@@ -207,7 +150,7 @@ def serve(command, grace=STOP_GRACE_SECONDS):
     return code if code >= 0 else 128 - code
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "lab",
         help="copy the lessons into your workspace and open them in JupyterLab",
@@ -234,7 +177,7 @@ def add_parser(subparsers):
     return parser
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse lab``; returns the exit code."""
     if args.lessons is None:
         try:

@@ -6,6 +6,7 @@ regenerates the learners' notebooks from the solutions.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from rnncourse.authoring.markup import MarkupError
 from rnncourse.cli.argtypes import course_file, positive_float
 
 
-def add_release_parser(subparsers):
+def add_release_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "release",
         help="regenerate lessons/ from solutions/ (or check that it is up to date)",
@@ -66,7 +67,7 @@ def _folders(args):
     return solutions, lessons
 
 
-def run_release(args):
+def run_release(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse release [--check]``; returns the exit code."""
     from rnncourse.authoring.lessons import check_lessons, release  # imports nbformat: only when needed
 
@@ -146,7 +147,7 @@ def _report_check(status, solutions, lessons):
     return 1
 
 
-def add_execute_parser(subparsers):
+def add_execute_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "execute",
         help="run solution notebooks top to bottom and save their outputs in place",
@@ -164,7 +165,7 @@ def add_execute_parser(subparsers):
     return parser
 
 
-def run_execute(args):
+def run_execute(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse execute``; returns 1 if any notebook failed, else 0."""
     for path in args.notebooks:
         if not path.is_file():

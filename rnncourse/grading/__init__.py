@@ -61,7 +61,7 @@ Calls to the course's reference implementation are found statically by
 ``batch/``: a class graded end to end
 
 - :mod:`~rnncourse.grading.batch.memory`: the least ``--memory`` a bare kernel needs here, measured
-- :mod:`~rnncourse.grading.batch.progress`: the progress bar and notes on stderr
+- :mod:`~rnncourse.grading.batch.progress_bar`: the progress bar and notes on stderr
 - :mod:`~rnncourse.grading.batch.summary`: the end-of-run summary (seed, merge, unmatched students)
 - :mod:`~rnncourse.grading.batch.pool`: forked worker processes, their pipes and time budgets
 - :mod:`~rnncourse.grading.batch.run`: the course-package hash check around a batch;

@@ -15,7 +15,9 @@ recurrent edge makes the graph cyclic, so ``forward`` and ``backprop`` refuse it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -89,7 +91,7 @@ def _squared_error_backward(g, args, out):
     return [g * diff, -g * diff]
 
 
-OPS = {
+OPS: dict[str, tuple[int | None, Callable[..., Any], Callable[..., Any]]] = {
     "matmul": (2, lambda a, b: a @ b, _matmul_backward),  # (N, D) @ (D, H) -> (N, H)
     "add": (None, _add_forward, _add_backward),
     "tanh": (1, np.tanh, lambda g, args, out: [g * (1.0 - out**2)]),
@@ -113,8 +115,8 @@ class Graph:
     loss : str or None
     """
 
-    def __init__(self, loss=None):
-        self.nodes = {}
+    def __init__(self, loss: str | None = None) -> None:
+        self.nodes: dict[str, Node] = {}
         self.loss = loss
 
     # --- building
@@ -126,15 +128,15 @@ class Graph:
         self.nodes[node.name] = node
         return node.name
 
-    def input(self, name, *, time=None, base=None):
+    def input(self, name: str, *, time: int | None = None, base: str | None = None) -> str:
         """Add an input node (data, given a value at every forward pass). Returns ``name``."""
         return self._add(Node(name, "input", time=time, base=base))
 
-    def param(self, name, *, base=None):
+    def param(self, name: str, *, base: str | None = None) -> str:
         """Add a parameter node (a weight that backprop computes a gradient for). Returns ``name``."""
         return self._add(Node(name, "param", base=base))
 
-    def op(self, name, op, *args, time=None, base=None):
+    def op(self, name: str, op: str, *args: Any, time: int | None = None, base: str | None = None) -> str:
         """Add an operation node ``name = op(*args)``. Returns ``name``.
 
         Parameters
@@ -174,37 +176,37 @@ class Graph:
                     )
 
     @property
-    def edges(self):
+    def edges(self) -> dict[str, list[str]]:
         """dict name -> list of the nodes it feeds (recurrent edges included), for
         :func:`topological_sort`. A node used twice by one op is listed twice."""
         self._check_sources()
-        edges = {name: [] for name in self.nodes}
+        edges: dict[str, list[str]] = {name: [] for name in self.nodes}
         for node in self.nodes.values():
             for src, _ in node.inputs:
                 edges[src].append(node.name)
         return edges
 
     @property
-    def delayed_edges(self):
+    def delayed_edges(self) -> list:
         """list of ``(source, target, lag)`` for every recurrent edge."""
         return [(s, n.name, lag) for n in self.nodes.values() for s, lag in n.inputs if lag > 0]
 
     @property
-    def is_recurrent(self):
+    def is_recurrent(self) -> bool:
         """True when some edge is delayed (the graph needs unrolling before backprop)."""
         return bool(self.delayed_edges)
 
-    def names(self, kind):
+    def names(self, kind: str) -> list[str]:
         """Names of the nodes of one kind (``'input'``, ``'param'`` or ``'op'``), in order."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
         return [n.name for n in self.nodes.values() if n.kind == kind]
 
-    def forward(self, values):
+    def forward(self, values: dict[str, np.ndarray]) -> dict[str, Any]:
         """Shorthand for :func:`forward` ``(self, values)``."""
         return forward(self, values)
 
-    def backprop(self, values, loss=None):
+    def backprop(self, values: dict[str, np.ndarray], loss: str | None = None) -> Gradients:
         """Shorthand for :func:`backprop` ``(self, values, loss)``."""
         return backprop(self, values, loss)
 
@@ -218,7 +220,7 @@ class Graph:
 
 
 # ----------------------------------------------------------------------------- evaluation
-def evaluation_order(graph):
+def evaluation_order(graph: Graph) -> list[str]:
     """A topological order of ``graph``'s nodes, or :class:`CycleError` naming a cycle.
 
     When the cycle goes through a recurrent edge, the reported cycle starts at that edge's
@@ -265,7 +267,7 @@ def _evaluate(graph, values):
             f"values given for {unknown}, which are not input or parameter nodes of the graph; "
             f"its inputs and parameters are {leaves}"
         )
-    out = {}
+    out: dict[str, Any] = {}
     for name in order:
         node = graph.nodes[name]
         if node.kind == "op":
@@ -275,7 +277,7 @@ def _evaluate(graph, values):
     return order, out
 
 
-def forward(graph, values):
+def forward(graph: Graph, values: dict[str, np.ndarray]) -> dict[str, Any]:
     """Evaluate every node of a DAG.
 
     Parameters
@@ -304,7 +306,7 @@ class Gradients(dict):
         times (a shared weight) has one entry per use, and its gradient is their sum
     """
 
-    def __init__(self, grads, loss_value, per_use):
+    def __init__(self, grads: dict[str, Any], loss_value: float, per_use: dict[str, list]) -> None:
         super().__init__(grads)
         self.loss_value = loss_value
         self.per_use = per_use
@@ -325,7 +327,7 @@ def _resolve_loss(graph, loss):
     return loss
 
 
-def backprop(graph, values, loss=None):
+def backprop(graph: Graph, values: dict[str, np.ndarray], loss: str | None = None) -> Gradients:
     """Reverse-mode differentiation of a scalar node over a DAG.
 
     Nodes are visited in reverse topological order, so a node's gradient is complete (summed over
@@ -355,12 +357,13 @@ def backprop(graph, values, loss=None):
             "loss (use a 'weighted_sum' or 'squared_error' node)"
         )
     grads = {loss: np.ones_like(vals[loss], dtype=float)}  # dL/dL = 1
-    per_use = {}
+    per_use: dict[str, list] = {}
     for name in reversed(order):
         node = graph.nodes[name]
         if node.kind != "op" or name not in grads:
             continue
         args = [vals[s] for s, _ in node.inputs]
+        assert node.op is not None  # Graph.op always names the operation of an op node
         local = OPS[node.op][2](grads[name], args, vals[name])
         for (src, _), d in zip(node.inputs, local):
             per_use.setdefault(src, []).append((name, d))

@@ -9,7 +9,8 @@ real cycle.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 
 class CycleError(ValueError):
@@ -26,7 +27,7 @@ class CycleError(ValueError):
     cycle : list, as given
     """
 
-    def __init__(self, cycle, hint=""):
+    def __init__(self, cycle: Iterable[Hashable], hint: str = "") -> None:
         self.cycle = list(cycle)
         self.hint = hint
         path = " -> ".join(str(n) for n in self.cycle + self.cycle[:1])
@@ -47,7 +48,7 @@ def _check_edges(edges):
             f"topological_sort needs a dict node -> list of the nodes it feeds, got "
             f"{type(edges).__name__} {edges!r:.80}; build one like {{'x': ['h'], 'h': ['y']}}"
         )
-    index = {}  # node -> position of its first appearance (keys first, then targets)
+    index: dict[Hashable, int] = {}  # node -> position of its first appearance (keys first, then targets)
     for node in edges:
         index.setdefault(node, len(index))
     for node, targets in edges.items():
@@ -66,7 +67,7 @@ def _check_edges(edges):
                     f"({type(target).__name__}); name nodes with strings, numbers or tuples"
                 ) from None
             index.setdefault(target, len(index))
-    succ = {node: [] for node in index}
+    succ: dict[Hashable, list[Hashable]] = {node: [] for node in index}
     for node, targets in edges.items():
         succ[node].extend(targets)
     return list(index), succ
@@ -78,7 +79,7 @@ def _find_cycle(remaining, succ, index):
     Every remaining node has a remaining predecessor, so walking backwards from any of them must
     revisit a node; the walk between the two visits, reversed, is a cycle.
     """
-    pred = {n: [] for n in remaining}
+    pred: dict[Hashable, list[Hashable]] = {n: [] for n in remaining}
     for node in remaining:
         for target in succ[node]:
             if target in pred:
@@ -99,7 +100,7 @@ def _find_cycle(remaining, succ, index):
     return cycle[first:] + cycle[:first]
 
 
-def topological_sort(edges):
+def topological_sort(edges: Mapping[Any, Iterable[Any]]) -> list:
     """Order the nodes so that every node comes after all the nodes that feed it.
 
     Parameters

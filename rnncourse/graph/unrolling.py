@@ -17,7 +17,7 @@ def _copy_name(name, t):
     return f"{name}[{t}]"
 
 
-def unroll(graph, T):
+def unroll(graph: Graph, T: int) -> Graph:
     """Turn a recurrent graph into a DAG with one copy of the cell per time step.
 
     Parameters
@@ -77,6 +77,7 @@ def unroll(graph, T):
                 out.input(name, time=t, base=node.name)
             elif node.kind == "op":
                 args = [source(src, lag, t) for src, lag in node.inputs]
+                assert node.op is not None  # Graph.op always names the operation of an op node
                 out.op(name, node.op, *args, time=t, base=node.name)
 
     if graph.loss is not None:
@@ -88,7 +89,7 @@ def unroll(graph, T):
     return out
 
 
-def rnn_cell_graph(loss="weighted_sum"):
+def rnn_cell_graph(loss: str = "weighted_sum") -> Graph:
     """The recurrent graph of the vanilla RNN cell ``h = tanh(x Wx + h_prev Wh + b)``.
 
     Nodes: inputs ``x`` (N, D); parameters ``Wx`` (D, H), ``Wh`` (H, H), ``b`` (H,); ops
@@ -121,7 +122,7 @@ def rnn_cell_graph(loss="weighted_sum"):
     return g
 
 
-def sequence_values(name, seq):
+def sequence_values(name: str, seq: np.ndarray) -> dict[str, np.ndarray]:
     """Split a batch-first sequence into the per-step values of an unrolled graph.
 
     Parameters

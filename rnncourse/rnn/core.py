@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 
-def rnn_step_forward(x, h_prev, Wx, Wh, b):
+def rnn_step_forward(x: np.ndarray, h_prev: np.ndarray, Wx: np.ndarray, Wh: np.ndarray,
+                     b: np.ndarray) -> tuple[np.ndarray, tuple]:
     """One time step of a vanilla RNN.
 
     Parameters
@@ -30,7 +31,7 @@ def rnn_step_forward(x, h_prev, Wx, Wh, b):
     return h_next, (x, h_prev, Wx, Wh, h_next)
 
 
-def rnn_step_backward(dh_next, cache):
+def rnn_step_backward(dh_next: np.ndarray, cache: tuple) -> tuple[np.ndarray, ...]:
     """Backward pass of :func:`rnn_step_forward`.
 
     Parameters
@@ -52,7 +53,8 @@ def rnn_step_backward(dh_next, cache):
     return dx, dh_prev, dWx, dWh, db
 
 
-def rnn_forward(x, h0, Wx, Wh, b):
+def rnn_forward(x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray,
+                b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
     """Run the RNN over a whole sequence.
 
     Parameters
@@ -78,7 +80,7 @@ def rnn_forward(x, h0, Wx, Wh, b):
     return h, cache
 
 
-def rnn_backward(dh, cache):
+def rnn_backward(dh: np.ndarray, cache: list[tuple]) -> tuple[np.ndarray, ...]:
     """Full backpropagation through time.
 
     Parameters

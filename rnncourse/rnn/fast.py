@@ -48,7 +48,7 @@ SMALL_BYTES = 1 << 18
 BLOCK_BYTES = 1 << 19
 
 
-def time_blocks(T, bytes_per_step, reverse=False):
+def time_blocks(T: int, bytes_per_step: int, reverse: bool = False) -> list[tuple[int, int]]:
     """``(start, stop)`` ranges of consecutive steps covering ``0 .. T``, about :data:`BLOCK_BYTES`
     each; in time order, or from the last block to the first with ``reverse=True``."""
     steps = max(1, BLOCK_BYTES // max(1, bytes_per_step))
@@ -56,7 +56,8 @@ def time_blocks(T, bytes_per_step, reverse=False):
     return blocks[::-1] if reverse else blocks
 
 
-def rnn_forward_fast(x, h0, Wx, Wh, b):
+def rnn_forward_fast(x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray,
+                     b: np.ndarray) -> tuple[np.ndarray, tuple]:
     """Run the RNN over a whole sequence; same result as :func:`rnncourse.rnn.rnn_forward`.
 
     Parameters
@@ -101,7 +102,7 @@ def rnn_forward_fast(x, h0, Wx, Wh, b):
     return h, (xs, hs, Wx, Wh)
 
 
-def rnn_backward_fast(dh, cache, k=None):
+def rnn_backward_fast(dh: np.ndarray, cache: tuple, k: int | None = None) -> tuple[np.ndarray, ...]:
     """Backpropagation through time, full or truncated; same result as the teaching versions.
 
     With ``k=None`` this equals :func:`rnncourse.rnn.rnn_backward`; with an integer ``k`` it

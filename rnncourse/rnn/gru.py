@@ -19,7 +19,7 @@ import numpy as np
 from rnncourse.rnn.lstm import sigmoid
 
 
-def gru_step_forward(x, h_prev, Wx, Wh, b):
+def gru_step_forward(x: np.ndarray, h_prev: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One GRU step.
 
     Parameters
@@ -41,7 +41,7 @@ def gru_step_forward(x, h_prev, Wx, Wh, b):
     return z * h_prev + (1.0 - z) * n
 
 
-def gru_forward(x, h0, Wx, Wh, b):
+def gru_forward(x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Run the GRU over a sequence: ``x`` (N, T, D), ``h0`` (N, H) -> ``h`` (N, T, H)."""
     N, T, _ = x.shape
     h = np.empty((N, T, h0.shape[1]), dtype=np.result_type(x, h0, Wx, Wh, b))

@@ -18,7 +18,7 @@ import numpy as np
 GATES = ("i", "f", "g", "o")
 
 
-def sigmoid(a):
+def sigmoid(a: np.ndarray) -> np.ndarray:
     """The logistic function ``1 / (1 + exp(-a))``, computed as ``(1 + tanh(a/2)) / 2``.
 
     The tanh form never overflows (``exp(-a)`` does for ``a < -709``) and needs no branches.
@@ -26,7 +26,8 @@ def sigmoid(a):
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
-def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
+def lstm_step_forward(x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, Wx: np.ndarray,
+                      Wh: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple]:
     """One time step of an LSTM.
 
     Parameters
@@ -55,7 +56,7 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     return h_next, c_next, (x, h_prev, c_prev, Wx, Wh, i, f, g, o, c_next)
 
 
-def lstm_step_backward(dh_next, dc_next, cache):
+def lstm_step_backward(dh_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -> tuple[np.ndarray, ...]:
     """Backward pass of :func:`lstm_step_forward`.
 
     Parameters
@@ -92,7 +93,8 @@ def lstm_step_backward(dh_next, dc_next, cache):
     return dx, dh_prev, dc_prev, dWx, dWh, db
 
 
-def lstm_forward_from(x, h0, c0, Wx, Wh, b):
+def lstm_forward_from(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray,
+                      b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
     """Run the LSTM over a whole sequence from a given hidden AND cell state.
 
     :func:`lstm_forward` is this with ``c0 = 0``; a training loop that carries the state from
@@ -122,7 +124,8 @@ def lstm_forward_from(x, h0, c0, Wx, Wh, b):
     return h, cache
 
 
-def lstm_forward(x, h0, Wx, Wh, b):
+def lstm_forward(x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray,
+                 b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
     """Run the LSTM over a whole sequence; the cell state starts at zero (``c0 = 0``).
 
     Parameters
@@ -139,7 +142,7 @@ def lstm_forward(x, h0, Wx, Wh, b):
     return lstm_forward_from(x, h0, np.zeros_like(h0), Wx, Wh, b)
 
 
-def lstm_backward(dh, cache):
+def lstm_backward(dh: np.ndarray, cache: list[tuple]) -> tuple[np.ndarray, ...]:
     """Full backpropagation through time for the LSTM.
 
     Parameters

@@ -35,7 +35,8 @@ def _halve_sigmoid_columns(W, H):
     return W
 
 
-def lstm_forward_fast(x, h0, Wx, Wh, b, c0=None):
+def lstm_forward_fast(x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray,
+                      c0: np.ndarray | None = None) -> tuple[np.ndarray, tuple]:
     """Run the LSTM over a whole sequence; same result as :func:`rnncourse.rnn.lstm_forward`.
 
     Parameters
@@ -96,7 +97,7 @@ def lstm_forward_fast(x, h0, Wx, Wh, b, c0=None):
     return h, (xs, hs, cs, gates, tanh_cs, Wx, Wh)
 
 
-def lstm_backward_fast(dh, cache, k=None):
+def lstm_backward_fast(dh: np.ndarray, cache: tuple, k: int | None = None) -> tuple[np.ndarray, ...]:
     """Backpropagation through time for the LSTM; same result as :func:`rnncourse.rnn.lstm_backward`.
 
     Parameters

@@ -13,7 +13,11 @@ step at once, :func:`temporal_softmax_cross_entropy` and :func:`temporal_mse` ar
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+import numpy.typing as npt
 
 from rnncourse._validate import whole_number
 from rnncourse.rnn.cells import CELLS
@@ -21,7 +25,7 @@ from rnncourse.rnn.cells import CELLS
 LOSSES = ("softmax", "mse")
 
 
-def one_hot(ids, V, dtype=np.float64):
+def one_hot(ids: npt.ArrayLike, V: int, dtype: npt.DTypeLike = np.float64) -> np.ndarray:
     """One-hot encode integer ids.
 
     Parameters
@@ -51,7 +55,7 @@ def one_hot(ids, V, dtype=np.float64):
 
 
 # ----------------------------------------------------------------------------- temporal layers
-def temporal_affine_forward(h, W, b):
+def temporal_affine_forward(h: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, tuple]:
     """The same affine layer applied at every time step.
 
     Parameters
@@ -69,7 +73,7 @@ def temporal_affine_forward(h, W, b):
     return out, (h, W, b)
 
 
-def temporal_affine_backward(dout, cache):
+def temporal_affine_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward pass of :func:`temporal_affine_forward`.
 
     Returns
@@ -98,7 +102,8 @@ def _mask_weights(mask, shape):
     return mask.astype(float), count
 
 
-def temporal_softmax_cross_entropy(scores, y, mask=None):
+def temporal_softmax_cross_entropy(scores: np.ndarray, y: np.ndarray,
+                                   mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
     """Softmax cross-entropy at every time step, averaged over the counted steps.
 
     Parameters
@@ -131,7 +136,7 @@ def temporal_softmax_cross_entropy(scores, y, mask=None):
     return loss, dscores
 
 
-def temporal_mse(pred, target, mask=None):
+def temporal_mse(pred: np.ndarray, target: np.ndarray, mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
     """Mean squared error over every counted entry.
 
     Parameters
@@ -182,8 +187,10 @@ class SequenceModel:
         ``G = H`` for the RNN and ``G = 4H`` for the LSTM
     """
 
-    def __init__(self, input_size, hidden_size, output_size, loss="softmax", seed=0,
-                 dtype=np.float64, fast=False, weight_scale=None, cell="rnn", forget_bias=None):
+    def __init__(self, input_size: int, hidden_size: int, output_size: int, loss: str = "softmax",
+                 seed: int | None = 0, dtype: npt.DTypeLike = np.float64, fast: bool = False,
+                 weight_scale: float | None = None, cell: str = "rnn",
+                 forget_bias: float | None = None) -> None:
         sizes = {"input_size": input_size, "hidden_size": hidden_size, "output_size": output_size}
         for name, value in sizes.items():
             whole_number(name, value, 1, f"{name}=16")
@@ -223,7 +230,7 @@ class SequenceModel:
                 f"dtype=np.{self.dtype.name}, fast={self.fast}, cell={self.cell.name!r})")
 
     # ------------------------------------------------------------------ helpers
-    def init_state(self, N):
+    def init_state(self, N: int) -> Any:
         """A zero state: ``h`` of shape (N, H), or the pair ``(h, c)`` for the LSTM."""
         return self.cell.zero_state(N, self.hidden_size, self.dtype)
 
@@ -245,7 +252,7 @@ class SequenceModel:
         return self.cell.forward(x, h0, self.params, self.fast)
 
     # ------------------------------------------------------------------ inference
-    def hidden_states(self, x, h0=None):
+    def hidden_states(self, x: np.ndarray, h0: Any = None) -> np.ndarray:
         """Every hidden state: ndarray of shape (N, T, H) for ``x`` of shape (N, T, D).
 
         ``h0``: None (zeros), or the state to start from (``h`` of shape (N, H); for the LSTM
@@ -254,23 +261,24 @@ class SequenceModel:
         x, h0 = self._inputs(x, h0)
         return self._rnn_forward(x, h0)[0]
 
-    def final_state(self, x, h0=None):
+    def final_state(self, x: np.ndarray, h0: Any = None) -> Any:
         """The state after the last step (``h``, or ``(h, c)`` for the LSTM), to carry on from."""
         x, h0 = self._inputs(x, h0)
         return self._rnn_forward(x, h0)[2]
 
-    def scores(self, x, h0=None):
+    def scores(self, x: np.ndarray, h0: Any = None) -> np.ndarray:
         """The read-out at every step, shape (N, T, C): class scores, or predictions for mse."""
         h = self.hidden_states(x, h0)
         return temporal_affine_forward(h, self.params["Wy"], self.params["by"])[0]
 
-    def predict(self, x, h0=None):
+    def predict(self, x: np.ndarray, h0: Any = None) -> np.ndarray:
         """Class ids of shape (N, T) for ``"softmax"``; the predictions (N, T, C) for ``"mse"``."""
         s = self.scores(x, h0)
         return s.argmax(axis=2) if self.loss_type == "softmax" else s
 
     # ------------------------------------------------------------------ training
-    def loss(self, x, y, h0=None, k=None, mask=None):
+    def loss(self, x: np.ndarray, y: np.ndarray, h0: Any = None, k: int | None = None,
+             mask: np.ndarray | None = None) -> tuple[float, dict[str, np.ndarray], Any]:
         """Loss and gradients of every parameter for one batch of sequences.
 
         Parameters
@@ -309,7 +317,8 @@ class SequenceModel:
         return loss, grads, last
 
 
-def sample(model, start_id, length, rng, temperature=1.0, h0=None):
+def sample(model: SequenceModel, start_id: int, length: int, rng: np.random.Generator | int | None,
+           temperature: float = 1.0, h0: Any = None) -> np.ndarray:
     """Generate ids one at a time, feeding each sampled id back in as the next input.
 
     Parameters

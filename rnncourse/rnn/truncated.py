@@ -14,7 +14,7 @@ from rnncourse._validate import whole_number
 from rnncourse.rnn.core import rnn_step_backward
 
 
-def rnn_backward_truncated(dh, cache, k):
+def rnn_backward_truncated(dh: np.ndarray, cache: list[tuple], k: int) -> tuple[np.ndarray, ...]:
     """Backpropagation through time, truncated to chunks of ``k`` steps.
 
     Chunks are ``[0, k), [k, 2k), ...``. Inside a chunk the gradient from the future is added as

@@ -111,7 +111,7 @@ def _order_layers(depth, preds, succ, key0=None):
     for sweep in range(4):
         neigh = preds if sweep % 2 == 0 else succ
         for d in sorted(layers, reverse=sweep % 2 == 1):
-            def bary(n):
+            def bary(n, neigh=neigh):
                 nb = [rank[m] for m in neigh[n] if m in rank]
                 return sum(nb) / len(nb) if nb else rank[n]
             layers[d].sort(key=lambda n: ((key0(n) if key0 else 0), bary(n)))
@@ -286,7 +286,7 @@ def _cell_layout(graph):
     for d, members in layers.items():
         for i, n in enumerate(members):
             spot[n] = ((i - (len(members) - 1) / 2) * 1.05, d * 1.05)
-    for d, members in layers.items():  # a node alone in its level sits in line with its neighbours
+    for members in layers.values():  # a node alone in its level sits in line with its neighbours
         if len(members) == 1:
             n = members[0]
             near = [spot[m][0] for m in preds[n] + succ[n]]

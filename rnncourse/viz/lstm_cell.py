@@ -36,14 +36,14 @@ NODES = {
     "f": (r"$f = \sigma(a_f)$", 4.0, 2.0, "gate"),
     "i": (r"$i = \sigma(a_i)$", 4.0, 0.7, "gate"),
     "g": (r"$g = \tanh(a_g)$", 4.0, -0.6, "gate"),
-    "o": (r"$o = \sigma(a_o)$", 4.0, -1.9, "gate"),
+    "o": (r"$o = \sigma(a_o)$", 4.0, -2.2, "gate"),
     "f*c_(t-1)": (r"$f \odot c_{t-1}$", 6.6, 3.2, "op"),
     "i*g": (r"$i \odot g$", 6.6, 0.05, "op"),
     "c_t": (r"$c_t$ = sum", 8.9, 3.2, "op"),
     "tanh(c_t)": (r"$\tanh(c_t)$", 8.9, 0.7, "op"),
-    "h_t": (r"$h_t = o \odot \tanh(c_t)$", 8.9, -1.9, "op"),
+    "h_t": (r"$h_t = o \odot \tanh(c_t)$", 8.9, -2.2, "op"),
     "step t+1 (c)": ("step $t{+}1$", 11.4, 3.2, "out"),
-    "loss, step t+1": ("loss, step $t{+}1$", 12.1, -1.9, "out"),
+    "loss, step t+1": ("loss, step $t{+}1$", 12.1, -2.2, "out"),
 }
 
 #: The edges of one step, source -> targets.

@@ -11,8 +11,8 @@ gradient descent (:func:`fit_mlp`), then shows one deterministic line
 (:func:`describe_training`, e.g. ``learning rate 1, hidden units 16, 300 steps: final loss 0.1934,
 accuracy 93.7%``) above a PNG of the loss curve and the decision regions. The PNG is drawn on a
 standalone :class:`matplotlib.figure.Figure` (no pyplot, no global state) and the Output widget's
-``outputs`` are set directly (:mod:`rnncourse.viz.slider_output`), so the explorer behaves the same inside and outside a running kernel:
-a plain test can move a slider and read the new line.
+``outputs`` are set directly (:mod:`rnncourse.viz.slider_output`), so the explorer behaves the
+same inside and outside a running kernel: a plain test can move a slider and read the new line.
 """
 
 from __future__ import annotations

@@ -42,3 +42,11 @@ def test_execute_leaves_a_failing_notebook_unchanged_and_names_the_cell(tmp_path
     with pytest.raises(NotebookExecutionError, match=r"fails.ipynb, cell 2 \(counting from 1\) failed"):
         execute_notebook(path, timeout=60)
     assert path.read_bytes() == before
+
+
+def test_executing_a_solution_records_no_progress():
+    from rnncourse.authoring.execute import kernel_environment
+
+    env = kernel_environment({"PATH": "/usr/bin", "RNNCOURSE_PROGRESS": "on"})
+    assert env["RNNCOURSE_PROGRESS"] == "off" and env["OMP_NUM_THREADS"] == "1"
+    assert env["PATH"] == "/usr/bin"

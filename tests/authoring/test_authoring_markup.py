@@ -39,7 +39,8 @@ MARKUP_CASES = {
         _with_cell(solution_cell("def f(x):\n    return x + 1", "add_step")),
         3, "has no solution block", "put '### BEGIN SOLUTION' and '### END SOLUTION' lines around the answer"),
     "malformed marker": (
-        _with_cell(solution_cell("def f(x):\n    ### BEGIN SOLUTION: here\n    return x\n    ### END SOLUTION", "add_step")),
+        _with_cell(solution_cell("def f(x):\n    ### BEGIN SOLUTION: here\n    return x\n    ### END SOLUTION",
+                                 "add_step")),
         3, "mentions a solution marker but is not one", "exactly '### BEGIN SOLUTION'"),
 }
 

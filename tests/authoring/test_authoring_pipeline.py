@@ -37,7 +37,8 @@ def test_placeholder_is_valid_python_that_raises_with_the_exercise_id():
     lesson = lesson_of(good_notebook())
     namespace = {}
     exec(lesson.cells[2].source, namespace)
-    with pytest.raises(NotImplementedError, match=r"^Exercise add_step: write your code here, then run the check cell below"):
+    with pytest.raises(NotImplementedError,
+                       match=r"^Exercise add_step: write your code here, then run the check cell below"):
         namespace["add_step"](1, 2)
 
 

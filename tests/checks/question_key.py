@@ -13,7 +13,9 @@ missed), ``explanation``, ``section``, and ``before``: the start of the solution
 question goes in front of (None: right after the previous question).
 """
 
-M = lambda name, text, section: (name, text, section)
+def M(name, text, section):
+    """A known wrong answer: (mistake name, the words shown, the section that resolves it)."""
+    return (name, text, section)
 SPEC = {}
 
 L1 = "01_feedforward_backprop"

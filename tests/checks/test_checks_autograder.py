@@ -60,7 +60,7 @@ def test_without_a_seed_the_cases_are_fresh_and_the_seed_is_named(capsys):
 
 def test_warnings_and_stderr_of_the_learners_code_stay_out_of_the_cell(capsys):
     def noisy_step_backward(dh_next, cache):
-        warnings.warn("a learner's warning")
+        warnings.warn("a learner's warning", stacklevel=1)
         print("a learner's stderr line", file=sys.stderr)
         return rnn_step_backward(dh_next, cache)
 

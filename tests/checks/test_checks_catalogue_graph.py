@@ -91,7 +91,7 @@ def library_wrapped(edges):
 def test_correct_algorithms_pass(fn):
     r = check("topological_sort", fn)
     assert r.passed, r.message
-    assert r.points == 2 and r.message == "All 9 test cases pass."
+    assert r.points == EXERCISES["topological_sort"].points and r.message == "All 9 test cases pass."
 
 
 def test_different_valid_orders_and_different_cycles_both_pass():
@@ -137,36 +137,36 @@ def test_no_set_or_sorted_order_can_pass_a_cycle_case():
     assert cycle_problem(first["inputs"]["edges"], sorted(find_cycle(first["inputs"]["edges"])))
 
 
-WORDING = {
-    "reversed_order": "the order is reversed",
-    "missing_target_only": "nodes that only appear as targets (never as a key) are missing",
-    "no_cycle_check": "the graph has a cycle but the function returned an order",
-    "wrong_exception": "for a graph with a cycle raise CycleError(cycle), the exception class "
-                       "you define as the lesson shows",
-    "library_cycle_error": "raised the library's CycleError (imported from rnncourse.graph): "
-                           "this exercise asks you to write your own",
-    "cycle_error_not_value_error": "your CycleError is not a subclass of ValueError",
-    "no_cycle_attribute": "raised CycleError without a .cycle attribute",
-    "cycle_reversed": "the CycleError's .cycle is a real cycle listed backwards",
-    "cycle_out_of_order": "the CycleError's .cycle has the nodes of one cycle but not in the "
-                          "order around it",
-    "leftover_nodes": "the CycleError's .cycle lists every node left over by Kahn's algorithm",
-    "path_not_cycle": "the CycleError's .cycle includes nodes that only lead into (or out of) "
-                      "the cycle",
-    "message_without_cycle": "the CycleError's message does not name the cycle",
-}
+WORDING = {"topological_sort": {
+        "reversed_order": "the order is reversed",
+        "missing_target_only": "nodes that only appear as targets (never as a key) are missing",
+        "no_cycle_check": "the graph has a cycle but the function returned an order",
+        "wrong_exception": "for a graph with a cycle raise CycleError(cycle), the exception class "
+                           "you define as the lesson shows",
+        "library_cycle_error": "raised the library's CycleError (imported from rnncourse.graph): "
+                               "this exercise asks you to write your own",
+        "cycle_error_not_value_error": "your CycleError is not a subclass of ValueError",
+        "no_cycle_attribute": "raised CycleError without a .cycle attribute",
+        "cycle_reversed": "the CycleError's .cycle is a real cycle listed backwards",
+        "cycle_out_of_order": "the CycleError's .cycle has the nodes of one cycle but not in the "
+                              "order around it",
+        "leftover_nodes": "the CycleError's .cycle lists every node left over by Kahn's algorithm",
+        "path_not_cycle": "the CycleError's .cycle includes nodes that only lead into (or out of) "
+                          "the cycle",
+        "message_without_cycle": "the CycleError's message does not name the cycle",
+}}
 
 
 def test_every_mistake_has_a_wording_test():
-    assert set(WORDING) == {m.name for m in EXERCISES["topological_sort"].mistakes}
+    assert set(WORDING["topological_sort"]) == {m.name for m in EXERCISES["topological_sort"].mistakes}
 
 
-@pytest.mark.parametrize("name", list(WORDING))
+@pytest.mark.parametrize("name", list(WORDING["topological_sort"]))
 def test_each_known_mistake_fails_with_its_own_message(name):
     mistake = next(m for m in EXERCISES["topological_sort"].mistakes if m.name == name)
     r = check("topological_sort", mistake.variant)
     assert not r.passed and r.mistake == name, r.message
-    assert "Likely mistake: " + WORDING[name] in r.message
+    assert "Likely mistake: " + WORDING["topological_sort"][name] in r.message
     assert_no_internal_names(r.message)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from rnncourse.authoring.question_blanks import HINTS
 from rnncourse.checks import EXERCISES, LESSONS, QUESTIONS, check, questions_for_lesson
+from rnncourse.checks.engine.question import QUESTION_POINTS
 from tests.checks.question_key import SPEC, SPEC_PENDING
 from tests.checks.render_questions import accepted_texts, rendered, wrong_text
 
@@ -47,7 +48,7 @@ def test_every_lesson_from_1_has_three_to_six_questions_and_twenty_in_all():
 def test_the_right_answer_passes_and_every_known_wrong_answer_names_its_misconception(qid):
     lesson, spec = SPECS[qid]
     question = QUESTIONS[qid]
-    assert question.lesson == lesson and question.points == 0.5
+    assert question.lesson == lesson and question.points == QUESTION_POINTS
     for answer in _answers(spec):
         result = check(qid, answer)
         assert result.passed and result.message == f"Right. {spec['explanation']}", answer
@@ -64,7 +65,7 @@ def test_the_right_answer_passes_and_every_known_wrong_answer_names_its_misconce
 def test_an_option_picked_wrongly_or_missed_says_so(qid):
     _, spec = SPECS[qid]
     right = set(spec["right"])
-    for key, (name, text, _) in spec["wrong"].items():
+    for key, (_name, text, _) in spec["wrong"].items():
         if key[:1] not in "+-":
             continue
         answer = right | {key[1]} if key[0] == "+" else right - {key[1]}

@@ -1,81 +1,60 @@
 """checks.catalogue: the registry, its lesson order and its facts."""
 
-import re
+import importlib.util
 import types
+from pathlib import Path
 
 import pytest
 
-import rnncourse.checks
 from rnncourse.checks import QUESTIONS, EXERCISES, LESSONS, exercises_for_lesson, points_for_lesson
 from rnncourse.checks.catalogue import MODULES, build_registry
 
-NAMED_MISTAKES = {
-    "warmup_sum_of_squares": ("square_of_sum", "no_square", "abs_sum"),
-    "affine_forward": ("forgot_bias", "W_transposed"),
-    "affine_backward": ("mean_batch", "mean_batch_db", "mean_batch_dW", "dx_W_not_transposed",
-                        "dW_transposed", "dW_x_not_transposed", "dx_transposed"),
-    "tanh_backward": ("tanh_applied_again", "tanh_no_square", "forgot_dout"),
-    "softmax_cross_entropy": ("softmax_overflow", "loss_summed", "loss_summed_only",
-                              "dscores_not_divided", "forgot_minus_one", "indexed_columns",
-                              "indexed_columns_loss", "indexed_columns_grad",
-                              "gradient_sign_flipped"),
-    "numerical_gradient": ("f_called_with_x", "x_not_restored", "one_sided", "missing_factor_two",
-                           "nudged_copy"),
-    "rnn_step_forward": ("Wh_transposed", "Wx_transposed", "forgot_tanh", "forgot_bias",
-                         "forgot_h_prev", "Wx_Wh_swapped"),
-    "topological_sort": ("reversed_order", "missing_target_only", "no_cycle_check",
-                         "wrong_exception", "library_cycle_error", "cycle_error_not_value_error",
-                         "no_cycle_attribute", "cycle_reversed", "cycle_out_of_order",
-                         "leftover_nodes", "path_not_cycle", "message_without_cycle"),
-    "rnn_forward": ("returned_step_cache", "h0_every_step", "stored_h_prev", "Wh_transposed",
-                    "Wx_Wh_swapped"),
-    "rnn_step_backward": ("Wh_not_transposed", "Wx_not_transposed", "tanh_on_preactivation",
-                          "tanh_on_preactivation_without_b", "tanh_no_square",
-                          "no_tanh_derivative", "mean_batch", "dWh_uses_h_next", "tanh_at_h_prev",
-                          "tanh_at_x", "tanh_applied_again", "dWh_transposed",
-                          "dx_dh_prev_swapped", "dh_prev_zero"),
-    "rnn_backward": ("overwrite_shared", "future_not_added", "upstream_dropped", "forward_loop",
-                     "Wh_not_transposed", "Wx_not_transposed", "tanh_on_preactivation",
-                     "tanh_on_preactivation_without_b", "tanh_no_square", "mean_batch",
-                     "tanh_at_h_prev", "tanh_at_x", "tanh_applied_again", "dWh_transposed",
-                     "dh0_zero", "weights_divided_by_T", "step_zero_skipped",
-                     "last_step_counted_twice"),
-    "rnn_backward_truncated": ("no_cut", "cut_at_top_of_loop", "cut_off_by_one_early",
-                               "cut_off_by_one_late", "cut_every_step", "cut_into_h0",
-                               "chunks_from_end", "overwrite_shared"),
-    "clip_gradients": ("divided_by_zero", "returned_input_arrays", "per_tensor", "by_value",
-                       "norm_after_clipping", "always_rescale", "squared_norm_compared", "no_sqrt",
-                       "sum_of_norms", "spectral_norm"),
-    "lstm_step_forward": ("gate_order_ifog", "gate_order_fiog", "h_without_tanh",
-                          "no_forget_gate", "tanh_gates"),
-    "lstm_step_backward": ("sigmoid_derivative_as_tanh", "no_tanh_c_derivative",
-                           "dc_next_not_added", "df_uses_c_next", "forget_on_dc_next_only",
-                           "dc_prev_without_forget", "dc_prev_is_dc_next", "gate_order_ifog"),
-    "lstm_backward": ("dc_future_not_added", "dh_future_not_added", "overwrite_shared",
-                      "forward_loop", "sigmoid_derivative_as_tanh", "no_tanh_c_derivative",
-                      "df_uses_c_next", "dc_prev_without_forget", "gate_order_ifog"),
-}
-"""Every exercise, in catalogue order, with its named mistakes in the order they are tried."""
+HERE = Path(__file__).resolve().parent
 
 
-def test_registry_and_lessons():
-    assert len(EXERCISES) == 16
-    assert [ex.id for ex in exercises_for_lesson("04_bptt")] == ["rnn_step_backward",
-                                                                 "rnn_backward"]
-    assert [ex.id for ex in exercises_for_lesson("00_welcome")] == ["warmup_sum_of_squares"]
-    assert {ex.lesson for ex in EXERCISES.values()} == set(LESSONS)
-    assert EXERCISES["rnn_backward"].points == 3
+def wording_tables():
+    """{exercise id: (test file, its mistake names)} from every topic file's WORDING table."""
+    found = {}
+    for path in sorted(HERE.glob("test_checks_catalogue_*.py")):
+        spec = importlib.util.spec_from_file_location(f"_wording_of_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for ex_id, words in getattr(module, "WORDING", {}).items():
+            assert ex_id not in found, f"{ex_id} has WORDING in {found[ex_id][0]} and {path.name}"
+            found[ex_id] = (path.name, set(words))
+    return found
+
+
+def test_the_registry_holds_every_module_exercise_in_lesson_order():
+    declared = [ex.id for module in MODULES for ex in module.EXERCISES]
+    assert sorted(EXERCISES) == sorted(declared) and len(declared) == len(set(declared))
+    numbers = [LESSONS.index(ex.lesson) for ex in EXERCISES.values()]
+    assert numbers == sorted(numbers), "the registry is not in lesson order"
+    for stem in LESSONS:  # within a lesson: the order of MODULES, then of each module's EXERCISES
+        in_lesson = [ex.id for m in MODULES if m.LESSON == stem for ex in m.EXERCISES]
+        assert [ex.id for ex in exercises_for_lesson(stem)] == in_lesson, stem
+    assert {ex.lesson for ex in EXERCISES.values()} <= set(LESSONS)
     with pytest.raises(ValueError, match="unknown lesson '04_bptt.ipynb'; known lessons: "
                                          "00_welcome"):
         exercises_for_lesson("04_bptt.ipynb")
-    mistakes = sum(len(ex.mistakes) for ex in EXERCISES.values())
-    assert mistakes == 124
-    assert {ex_id: tuple(m.name for m in ex.mistakes)
-            for ex_id, ex in EXERCISES.items()} == NAMED_MISTAKES
-    assert list(EXERCISES) == list(NAMED_MISTAKES)  # the catalogue order
+
+
+def test_every_exercise_has_named_mistakes_each_with_a_wording_test():
+    """A new exercise needs at least one named mistake, and its topic's test file must give the
+    words of each (tests/checks/test_checks_catalogue_<topic>.py, ``WORDING``)."""
+    tables = wording_tables()
     for ex in EXERCISES.values():
         names = [m.name for m in ex.mistakes]
-        assert len(names) == len(set(names)), ex.id
+        assert names, (f"{ex.id} names no mistake; give it at least one Mistake(...) in its "
+                       "catalogue module (docs/checks.md)")
+        assert len(names) == len(set(names)), f"{ex.id} names a mistake twice: {names}"
+        assert ex.id in tables, (f"no WORDING table in tests/checks/test_checks_catalogue_*.py "
+                                 f"covers {ex.id}; add {{{ex.id!r}: {{mistake: words}}}} to its "
+                                 "topic's file")
+        path, tested = tables[ex.id]
+        assert tested == set(names), (f"{path}'s WORDING for {ex.id} names {sorted(tested)}; "
+                                      f"the catalogue's mistakes are {sorted(names)}")
+    assert set(tables) <= set(EXERCISES), f"WORDING for unknown exercises {set(tables) - set(EXERCISES)}"
 
 
 def _module(name, lesson, *ids):
@@ -113,10 +92,11 @@ def test_every_catalogue_module_declares_the_lesson_of_its_exercises():
         assert {ex.lesson for ex in module.EXERCISES} == {module.LESSON}, module.__name__
 
 
-def test_points_are_defined_once_and_the_docstring_table_agrees():
-    rows = re.findall(r"^(\w+)\s+(\d\d_\w+)\s+(\d+)\s+\S+$", rnncourse.checks.__doc__, re.M)
-    assert [(i, lesson, int(p)) for i, lesson, p in rows] == [
-        (ex.id, ex.lesson, ex.points) for ex in EXERCISES.values()]
-    assert points_for_lesson("04_bptt") == 7  # 5 for the exercises, 4 questions x 0.5
-    assert sum(ex.points for ex in EXERCISES.values()) == 30
-    assert sum(points_for_lesson(stem) for stem in LESSONS) == 30 + 0.5 * len(QUESTIONS)
+def test_a_lessons_points_are_its_exercises_and_questions():
+    for stem in LESSONS:
+        exercises = [ex.points for ex in EXERCISES.values() if ex.lesson == stem]
+        questions = [q.points for q in QUESTIONS.values() if q.lesson == stem]
+        assert points_for_lesson(stem) == sum(exercises) + sum(questions), stem
+        assert isinstance(points_for_lesson(stem), int) == float(sum(exercises + questions)).is_integer()
+    for ex in [*EXERCISES.values(), *QUESTIONS.values()]:
+        assert ex.points > 0, f"{ex.id} is worth {ex.points} points; give it a positive number"

@@ -68,7 +68,7 @@ def test_a_right_answer_that_walks_a_set_passes_under_every_hash_seed():
     """Kahn's walk may start at next(iter(leftovers)): a different (real) cycle in each process,
     the same verdict in all of them."""
     code = (
-        "import sys; sys.path.insert(0, %r)\n"
+        f"import sys; sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.dirname(SCRIPT)))!r})\n"
         "from tests.checks.test_checks_catalogue_graph import kahn\n"
         "import tests.checks.test_checks_catalogue_graph as g\n"
         "from rnncourse.checks import check\n"
@@ -84,7 +84,7 @@ def test_a_right_answer_that_walks_a_set_passes_under_every_hash_seed():
         "            node = preds[node]\n"
         "        raise g.CycleError(seen[seen.index(node):][::-1]) from None\n"
         "r = check('topological_sort', any_start)\n"
-        "print(r.passed, r.mistake)\n") % os.path.dirname(os.path.dirname(os.path.dirname(SCRIPT)))
+        "print(r.passed, r.mistake)\n")
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env=dict(os.environ, PYTHONHASHSEED=seed), check=True).stdout
             for seed in ("0", "1", "2", "random")}

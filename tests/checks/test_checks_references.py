@@ -43,7 +43,8 @@ def test_static_check_flags_calls_to_the_reference(source):
     # the library's other functions are allowed, and so is importing the reference elsewhere
     "from rnncourse.nn import tanh_forward, tanh_backward as ref\n" + CORRECT["tanh_backward"],
     "from rnncourse.nn import tanh_backward\n" + CORRECT["tanh_backward"],
-    "import rnncourse.nn as r\ndef tanh_backward(dout, cache):\n    return dout * (1 - r.tanh_forward(cache)[0] * 0 - cache ** 2)",
+    "import rnncourse.nn as r\ndef tanh_backward(dout, cache):\n"
+    "    return dout * (1 - r.tanh_forward(cache)[0] * 0 - cache ** 2)",
 ])
 def test_static_check_leaves_honest_answers_alone(source):
     assert static_flags(_nb(source), {"tanh_backward": "tanh_backward"}) == {}

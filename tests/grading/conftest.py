@@ -1,11 +1,11 @@
 """Fixtures shared by the grader tests: a private install of the course package.
 
-The batch tests run ``rnncourse grade`` in a subprocess. Run against the working tree, any
-concurrent edit of ``rnncourse/`` (someone else working in the same checkout) would mark every
-row "course files changed during grading", so the tests used to tolerate that warning, which
-would also have hidden a submission that really rewrote the package. Instead they grade with a
-private copy: a throw-away virtual environment whose only ``rnncourse`` is a copy taken when the
-session starts, and which reuses this environment's installed packages. The grader and the
+The batch tests run ``rnncourse grade`` in a subprocess with a private copy of the course: a
+throw-away virtual environment whose only ``rnncourse`` is a copy taken when the session starts,
+and which reuses this environment's installed packages. A concurrent edit of the working tree's
+``rnncourse/`` (someone else working in the same checkout) therefore cannot mark the rows
+"course files changed during grading", and the tests need not tolerate that warning, which
+would also hide a submission that really rewrote the package. The grader and the
 student kernels (started with the same interpreter) both import that copy, so the tests can
 assert exit code 0 and no integrity warning.
 """

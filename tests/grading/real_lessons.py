@@ -10,6 +10,7 @@ private course copy of ``conftest.py``.
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 import os
@@ -38,6 +39,19 @@ def solution_answers(stem):
             found[gid[: -len("-answer")]] = "".join(
                 line for line in lines if line.strip() not in ("### BEGIN SOLUTION",
                                                                "### END SOLUTION"))
+    return found
+
+
+def solution_question_answers(stem):
+    """``{question id: the literal answer of its graded cell}`` in a solution, in order, e.g.
+    ``{"q01_backprop_order": '"a"', ...}`` (the source text of ``check``'s second argument)."""
+    found = {}
+    for cell in _cells(stem, "solutions")["cells"]:
+        gid = grade_id(cell) or ""
+        source = "".join(cell["source"])
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade") and gid.startswith("q"):
+            call = ast.parse(source.strip()).body[0].value
+            found[gid] = ast.get_source_segment(source.strip(), call.args[1])
     return found
 
 

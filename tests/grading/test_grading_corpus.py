@@ -11,46 +11,20 @@ import numpy as np
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from rnncourse import nn
-from rnncourse.checks import EXERCISES, QUESTIONS, points_for_lesson, questions_for_lesson
+from tests.grading.real_lessons import solution_answers, solution_question_answers
+
+from rnncourse.checks import (EXERCISES, QUESTIONS, check, exercises_for_lesson, points_for_lesson,
+                              questions_for_lesson)
 
 LESSON = "01_feedforward_backprop"
-POSSIBLE = points_for_lesson(LESSON)  # 8 for the exercises + 4 questions x 0.5 = 10
+POSSIBLE = points_for_lesson(LESSON)
 
-# the lesson's self-check questions, answered rightly (the key is known to the tests:
-# tests/checks/question_key.py); the grader reads them from the graded cells, never runs them
-QUESTION_ANSWERS = {"q01_backprop_order": '"a"', "q01_chain_rule_number": "0.917",
-                    "q01_consumer_sum": '"c"', "q01_tiny_entry": '"b"'}
+# the solution's answers: every exercise's answer cell (solution markers dropped) and every
+# question's literal answer (the grader reads those from the graded cells, never runs them)
+CORRECT = solution_answers(LESSON)
+QUESTION_ANSWERS = solution_question_answers(LESSON)
+assert list(CORRECT) == [ex.id for ex in exercises_for_lesson(LESSON)]
 assert list(QUESTION_ANSWERS) == [q.id for q in questions_for_lesson(LESSON)]
-
-CORRECT = {
-    "affine_forward": "def affine_forward(x, W, b):\n    out = x @ W + b\n    return out, (x, W, b)\n",
-    "affine_backward": (
-        "def affine_backward(dout, cache):\n"
-        "    x, W, b = cache\n"
-        "    return dout @ W.T, x.T @ dout, dout.sum(axis=0)\n"),
-    "tanh_backward": "def tanh_backward(dout, cache):\n    return dout * (1.0 - cache ** 2)\n",
-    "softmax_cross_entropy": (
-        "def softmax_cross_entropy(scores, y):\n"
-        "    N = scores.shape[0]\n"
-        "    s = scores - scores.max(axis=1, keepdims=True)\n"
-        "    p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)\n"
-        "    loss = float(-np.log(p[np.arange(N), y]).mean())\n"
-        "    d = p.copy()\n"
-        "    d[np.arange(N), y] -= 1.0\n"
-        "    return loss, d / N\n"),
-    "numerical_gradient": (
-        "def numerical_gradient(f, x, h=1e-5):\n"
-        "    grad = np.zeros_like(x)\n"
-        "    for i in np.ndindex(x.shape):\n"
-        "        old = x[i]\n"
-        "        x[i] = old + h\n"
-        "        fp = f()\n"
-        "        x[i] = old - h\n"
-        "        fm = f()\n"
-        "        x[i] = old\n"
-        "        grad[i] = (fp - fm) / (2 * h)\n"
-        "    return grad\n"),
-}
 
 WRONG_TANH = "def tanh_backward(dout, cache):\n    return dout * (1.0 - cache)\n"
 
@@ -122,23 +96,23 @@ def _functions(nb):
     return ns
 
 
-def test_the_built_solution_is_correct_against_the_library():
+def test_the_built_solution_passes_every_check_of_the_lesson():
+    ns = _functions(lesson_notebook())
+    for ex in exercises_for_lesson(LESSON):
+        result = check(ex.id, ns[ex.id])
+        assert result.passed, (ex.id, result.message)
+    for q_id, answer in QUESTION_ANSWERS.items():
+        assert check(q_id, eval(answer)).passed, q_id  # a literal from the solution notebook
+
+
+def test_the_built_solution_agrees_with_the_library():
     ns = _functions(lesson_notebook())
     rng = np.random.default_rng(0)
     x, W, b = rng.standard_normal((3, 4)), rng.standard_normal((4, 2)), rng.standard_normal(2)
     out, _ = ns["affine_forward"](x, W, b)
     np.testing.assert_allclose(out, nn.affine_forward(x, W, b)[0], rtol=1e-12)
-    dout = rng.standard_normal((3, 2))
-    for got, exp in zip(ns["affine_backward"](dout, (x, W, b)),
-                        nn.affine_backward(dout, (x, W, b))):
-        np.testing.assert_allclose(got, exp, rtol=1e-12)
     h = np.tanh(x)
     np.testing.assert_allclose(ns["tanh_backward"](x, h), nn.tanh_backward(x, h), rtol=1e-12)
-    y = np.array([0, 1, 1])
-    loss, d = ns["softmax_cross_entropy"](x, y)
-    ref_loss, ref_d = nn.softmax_cross_entropy(x, y)
-    assert abs(loss - ref_loss) < 1e-12
-    np.testing.assert_allclose(d, ref_d, rtol=1e-12)
 
 
 def test_the_wrong_tanh_really_is_wrong():

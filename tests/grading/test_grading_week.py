@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 
 from tests.grading.sandbox_required import require_sandbox
-from tests.grading.test_grading_corpus import CORRECT, WRONG_TANH, lesson_notebook, write
+from tests.grading.test_grading_corpus import CORRECT, LESSON, WRONG_TANH, lesson_notebook, write
+
+from rnncourse.checks import graded_for_lesson, questions_for_lesson
 
 GUIDE = (Path(__file__).resolve().parents[2] / "docs" / "grading.md").read_text(encoding="utf-8")
 NOTEBOOK = "01_feedforward_backprop.ipynb"
@@ -59,15 +61,25 @@ def _report(week, who):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-# points of lesson 1, in gradebook order: affine_forward, affine_backward, tanh_backward,
-# softmax_cross_entropy, numerical_gradient, then the four questions (half a point each)
-ALL = ["1", "2", "1", "2", "2", "0.5", "0.5", "0.5", "0.5"]
-WRONG_TANH_POINTS = ["1", "2", "0", "2", "2", "0.5", "0.5", "0.5", "0.5"]
-NO_SOFTMAX = ["1", "2", "1", "0", "2", "0.5", "0.5", "0.5", "0.5"]
-NO_QUESTIONS = ["1", "2", "1", "2", "2", "0", "0", "0", "0"]
-POINT_COLUMNS = ["affine_forward", "affine_backward", "tanh_backward", "softmax_cross_entropy",
-                 "numerical_gradient", "q01_backprop_order", "q01_chain_rule_number",
-                 "q01_consumer_sum", "q01_tiny_entry"]
+# lesson 1's columns in gradebook order (its exercises, then its questions) and their points
+GRADED = graded_for_lesson(LESSON)
+POINT_COLUMNS = [ex.id for ex in GRADED]
+
+
+def _points(zero=()):
+    """Every column's full points as the gradebook writes them, 0 for the ids in ``zero``."""
+    return ["0" if ex.id in zero else f"{ex.points:g}" for ex in GRADED]
+
+
+def _total(zero=()):
+    return f"{sum(ex.points for ex in GRADED if ex.id not in zero):g}"
+
+
+ALL, FULL = _points(), _total()
+WRONG_TANH_POINTS, WRONG_TANH_TOTAL = _points({"tanh_backward"}), _total({"tanh_backward"})
+NO_SOFTMAX = _points({"softmax_cross_entropy"})
+QUESTION_IDS = {q.id for q in questions_for_lesson(LESSON)}
+NO_QUESTIONS, NO_QUESTIONS_TOTAL = _points(QUESTION_IDS), _total(QUESTION_IDS)
 
 
 def test_the_instructors_week(tmp_path, private_python):
@@ -141,16 +153,16 @@ def test_the_instructors_week(tmp_path, private_python):
     lesson = "01_feedforward_backprop"
     assert got == [
         [f"alice/{NOTEBOOK}", "s1", "Alice Adams", lesson, "ok", "1234", "submissions", *ALL,
-         "10", "10"],
+         FULL, FULL],
         [f"bob/{NOTEBOOK}", "s2", "Bob Brown", lesson, "ok", "1234", "submissions",
-         *WRONG_TANH_POINTS, "9", "10"],
+         *WRONG_TANH_POINTS, WRONG_TANH_TOTAL, FULL],
         [f"carol/{NOTEBOOK}", "s3", "Carol Chen", lesson, "ok", carol_seed, "submissions", *ALL,
-         "10", "10"],
+         FULL, FULL],
         [f"dave/{NOTEBOOK}", "s4", "Dave Diaz", lesson, "ok", dave_seed, "submissions",
-         *NO_QUESTIONS, "8", "10"],
-        [f"mallory/{NOTEBOOK}", "", "", lesson, "ok", "1234", "submissions", *ALL, "10", "10"],
-        ["", "s5", "Erin Evans", lesson, "missing", "", "", *[""] * 9, "", ""]]
-    assert carol_seed != "1234"  # her Monday row (8 points, seed 1234) was replaced
+         *NO_QUESTIONS, NO_QUESTIONS_TOTAL, FULL],
+        [f"mallory/{NOTEBOOK}", "", "", lesson, "ok", "1234", "submissions", *ALL, FULL, FULL],
+        ["", "s5", "Erin Evans", lesson, "missing", "", "", *[""] * len(GRADED), "", ""]]
+    assert carol_seed != "1234"  # her Monday row (without softmax_cross_entropy, seed 1234) was replaced
 
     # Friday: export to Canvas; mallory is not on the roster, so she is listed and left out
     export = ("rnncourse gradebook export --format canvas --roster roster.csv --out canvas.csv "
@@ -170,10 +182,10 @@ def test_the_instructors_week(tmp_path, private_python):
         canvas = list(csv.reader(fh))
     assert canvas == [
         ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Lesson 1 homework"],
-        ["Points Possible", "", "", "", "", "10"],
-        ["Alice Adams", "", "s1", "", "", "10"],
-        ["Bob Brown", "", "s2", "", "", "9"],
-        ["Carol Chen", "", "s3", "", "", "10"],
-        ["Dave Diaz", "", "s4", "", "", "8"],
+        ["Points Possible", "", "", "", "", FULL],
+        ["Alice Adams", "", "s1", "", "", FULL],
+        ["Bob Brown", "", "s2", "", "", WRONG_TANH_TOTAL],
+        ["Carol Chen", "", "s3", "", "", FULL],
+        ["Dave Diaz", "", "s4", "", "", NO_QUESTIONS_TOTAL],
         ["Erin Evans", "", "s5", "", "", ""],
-        ["Mallory Moss", "", "s6", "", "", "10"]]
+        ["Mallory Moss", "", "s6", "", "", FULL]]

@@ -417,7 +417,7 @@ def _variant_reversed(edges):
 
 def _variant_keys_only(edges):
     indeg = {u: 0 for u in edges}
-    for u, v in edge_list(edges):
+    for _, v in edge_list(edges):
         if v in indeg:
             indeg[v] += 1
     ready = [u for u in edges if indeg[u] == 0]
@@ -501,7 +501,7 @@ class TopologicalSortExercise(FunctionExercise):
         early = self.status_message(outputs, case) if status != "returned" else None
         if status == "raised" and error.get("type") == "NotImplementedError" or status not in (
                 "returned", "raised"):
-            return Verdict(False, early)
+            return Verdict(False, early, unfinished=status == "raised")
         mistake = self.find_mistake(case, outputs, wrong=True)
         if mistake is not None:
             return Verdict(False, f"Likely mistake: {mistake.message}"

@@ -129,7 +129,7 @@ def describe_exception(exc):
     desc["depth"] = depth
     if frame is not None:
         code = frame.tb_frame.f_code
-        name = _own_words(getattr(code, "co_qualname", code.co_name))
+        name = _own_words(_qualified_name(frame.tb_frame))
         line = (linecache.getline(code.co_filename, frame.tb_lineno) or "").strip()
         desc["where"] = f"line {frame.tb_lineno}, in {name}" + (f": {line}" if line else "")
         desc["function"] = name
@@ -140,6 +140,31 @@ def describe_exception(exc):
     if cycle is not None:
         desc["cycle"] = plain(cycle)
     return desc
+
+
+def _qualified_name(frame):
+    """The qualified name of the function a frame runs (``CycleError.__init__``).
+
+    Python 3.11+ keeps it on the code object (``co_qualname``); on 3.10 a method's class is
+    found from its first argument (``self`` or ``cls``): the class in its MRO whose attribute of
+    that name runs this very code.
+    """
+    code = frame.f_code
+    qualname = getattr(code, "co_qualname", None)
+    if isinstance(qualname, str):
+        return qualname
+    try:
+        if code.co_argcount:
+            first = frame.f_locals.get(code.co_varnames[0])
+            owner = first if isinstance(first, type) else type(first)
+            for klass in owner.__mro__:
+                attr = klass.__dict__.get(code.co_name)
+                func = getattr(attr, "__func__", attr)
+                if getattr(func, "__code__", None) is code:
+                    return f"{klass.__qualname__}.{code.co_name}"
+    except Exception:  # a learner's object may refuse any of this
+        pass
+    return code.co_name
 
 
 def _learners_frame(tb):
@@ -169,7 +194,8 @@ def run_limited(thunk, time_limit=None, fp_errors=None):
     """Run ``thunk()`` with floating-point warnings silenced and an optional time limit (seconds).
 
     The kinds of floating-point error numpy met (``"divide by zero"``, ``"invalid value"``,
-    ``"overflow"``) are appended to the list ``fp_errors`` when one is given. Returns ``("returned", value)``, ``("raised", exception)`` or ``("timeout", None)``. In the
+    ``"overflow"``) are appended to the list ``fp_errors`` when one is given. Returns
+    ``("returned", value)``, ``("raised", exception)`` or ``("timeout", None)``. In the
     main thread of a POSIX process an alarm interrupts a runaway loop; elsewhere the call runs in
     a daemon thread that is abandoned (it keeps running in the background) when time is up.
     """

@@ -232,7 +232,7 @@ class FunctionExercise(Exercise):
         for _ in range(repeats):
             args = self.build_args(case)
             start = time.perf_counter()
-            run_limited(lambda: self.reference_function(*args))
+            run_limited(lambda args=args: self.reference_function(*args))
             best = min(best, time.perf_counter() - start)
         return best
 
@@ -399,7 +399,9 @@ class FunctionExercise(Exercise):
             unfinished = (outputs.get("error") or {}).get("type") == "NotImplementedError"
             mistake = (self.find_mistake(case, outputs, wrong=True)
                        if outputs.get("status") == "raised" and not unfinished else None)
-            return self.failure(mistake, early)
+            verdict = self.failure(mistake, early)
+            verdict.unfinished = unfinished
+            return verdict
         got, bad_count = self.split_outputs(outputs["value"])
         if bad_count:
             return self.failure(self.find_mistake(case, outputs, wrong=True), bad_count)

@@ -133,7 +133,7 @@ class Exercise(abc.ABC):
         """``{name: function}`` of trusted functions whose source the harness must carry."""
         return {}
 
-    def preload(self):
+    def preload(self):  # noqa: B027 (an optional hook: most exercises need nothing preloaded)
         """Import whatever judging needs (called by the grader before any learner code runs)."""
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 @dataclass
 class Verdict:
     """The judgement of one case: ``passed``, a ``message``, the ``mistake`` name if one matched,
-    a ``note`` for a passing answer worth a remark (an accepted alternative), and whether the
-    answer ran out of time on it (``timed_out``)."""
+    a ``note`` for a passing answer worth a remark (an accepted alternative), whether the
+    answer ran out of time on it (``timed_out``), and whether it is not written yet
+    (``unfinished``: it raised ``NotImplementedError``, as a lesson's placeholder does)."""
 
     passed: bool
     message: str
@@ -23,6 +24,7 @@ class Verdict:
     label: str = ""
     note: str = ""
     timed_out: bool = False
+    unfinished: bool = False
 
 
 class Result:
@@ -51,6 +53,12 @@ class Result:
         self.mistake = mistake
         self.verdicts = list(verdicts)
         self.knock_on = knock_on
+
+    @property
+    def unfinished(self):
+        """Whether it failed only because the answer is not written yet (a placeholder)."""
+        failed = [v for v in self.verdicts if not v.passed]
+        return not self.passed and bool(failed) and failed[0].unfinished
 
     @property
     def headline(self):

@@ -32,11 +32,13 @@ import io
 import os
 import secrets
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from rnncourse.grading.batch.memory import measure_bare_kernel, memory_problem
 from rnncourse.grading.batch.pool import run_workers
-from rnncourse.grading.batch.progress import Progress, course_note
+from rnncourse.grading.batch.progress_bar import Progress, course_note
 from rnncourse.grading.batch.summary import summary_lines, wrong_lesson_lines
 from rnncourse.grading.judging.results import Status, SubmissionResult
 from rnncourse.grading.load.course_file import CourseFileError, find_course
@@ -115,9 +117,11 @@ def _mark_changed(results, before):
     return changed
 
 
-def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=None,
-              drop_privileges="auto", seed=None, stream=None, unsafe_same_user=False,
-              course=None):
+def grade_one(path: str | os.PathLike, *, lesson: str | None = None, timeout: float = 300.0,
+              memory_mb: int = 2048, cell_timeout: float | None = None,
+              drop_privileges: str = "auto", seed: int | None = None, stream: TextIO | None = None,
+              unsafe_same_user: bool = False, course: str | os.PathLike | None = None,
+              ) -> SubmissionResult:
     """Grade one notebook; returns its :class:`~rnncourse.grading.judging.results.SubmissionResult`.
 
     Writes nothing (pass the result to :mod:`rnncourse.grading.records.writers` for files). The
@@ -161,10 +165,13 @@ def grade_one(path, *, lesson=None, timeout=300.0, memory_mb=2048, cell_timeout=
     return result
 
 
-def grade_paths(paths, *, lesson=None, jobs=1, timeout=300.0, memory_mb=2048,
-                out="gradebook.csv", feedback=None, cell_timeout=None, drop_privileges="auto",
-                seed=None, stream=None, unsafe_same_user=False, root=None, roster=None,
-                course=None):
+def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None, jobs: int = 1,
+                timeout: float = 300.0, memory_mb: int = 2048, out: str | os.PathLike = "gradebook.csv",
+                feedback: str | os.PathLike | None = None, cell_timeout: float | None = None,
+                drop_privileges: str = "auto", seed: int | None = None, stream: TextIO | None = None,
+                unsafe_same_user: bool = False, root: str | os.PathLike | None = None,
+                roster: str | os.PathLike | None = None,
+                course: str | os.PathLike | None = None) -> int:
     """Grade every notebook under ``paths``; merge into the gradebook, write reports; return an exit code.
 
     Parameters

@@ -8,8 +8,9 @@ then starts a fresh container from it for every submission and runs ``run_autogr
   environment at :data:`VENV` and installs the course into it from the wheel beside it
   (dependencies from PyPI), then checks the installed version;
 - ``run_autograder``: a few lines of shell that call
-  ``python3 -m rnncourse.grading.platforms.gradescope_autograder`` for the exported lesson, with the time and memory limits given at export, and write a
-  ``results.json`` themselves should Python not even start;
+  ``python3 -m rnncourse.grading.platforms.gradescope_autograder`` for the exported lesson, with
+  the time and memory limits given at export, and write a ``results.json`` themselves should
+  Python not even start;
 - ``rnncourse-<version>-py3-none-any.whl``: the course as installed here
   (:mod:`rnncourse.grading.platforms.course_wheel`), so the autograder grades with exactly this version.
 

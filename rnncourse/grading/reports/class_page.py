@@ -18,8 +18,7 @@ from urllib.parse import quote
 from rnncourse._files import write_atomic
 from rnncourse.grading.reports.class_figures import class_figures
 from rnncourse.grading.reports.classview import load_class, summarise
-from rnncourse.grading.reports.feedback_pages import (notebook_path, read_notebook,
-                                                       write_feedback_pages)
+from rnncourse.grading.reports.feedback_pages import notebook_path, read_notebook, write_feedback_pages
 from rnncourse.grading.reports.htmlpage import data_image, esc, page, sortable_table
 
 FIGURE_ALTS = {

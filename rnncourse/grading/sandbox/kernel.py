@@ -4,7 +4,8 @@
 
 - its working directory, ``HOME``, ``TMPDIR`` and IPython/Jupyter/matplotlib folders inside a
   private temporary folder holding only this submission's copy;
-- a clean environment (``PATH``, locale, one BLAS thread, ``MPLBACKEND=agg``; nothing that
+- a clean environment (``PATH``, locale, one BLAS thread, ``MPLBACKEND=agg``,
+  ``RNNCOURSE_PROGRESS=off`` so the student's check cells record no progress; nothing that
   names the grader);
 - ``RLIMIT_AS`` (address space) set to the memory limit, no core files, a cap on file sizes;
 - its own session, and ``PR_SET_PDEATHSIG`` so it dies if the grading process dies;
@@ -64,6 +65,7 @@ def kernel_environment(private_dir):
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "RNNCOURSE_PROGRESS": "off",  # a graded run is not the student's progress
     }
     if "VIRTUAL_ENV" in os.environ:
         env["VIRTUAL_ENV"] = os.environ["VIRTUAL_ENV"]

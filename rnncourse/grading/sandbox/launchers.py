@@ -82,14 +82,14 @@ def open_path_to(private_dir, top=None):
         folder = os.path.dirname(folder)
 
 
-class Launcher(abc.ABC):
+class Launcher(abc.ABC):  # noqa: B024 (every method has a default; subclasses override some)
     """How to start the kernel process and share files with it (see the module docstring)."""
 
     description = ""
     sandboxed = False
     """True when the kernel runs in a sandbox (it cannot see the instructor's files)."""
 
-    def prepare(self, private_dir):
+    def prepare(self, private_dir):  # noqa: B027 (a hook: most launchers need nothing here)
         """Make ``private_dir`` (already holding the kernel's folders) ready for the kernel."""
 
     def place(self, host_path):

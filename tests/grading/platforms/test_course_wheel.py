@@ -91,7 +91,8 @@ def test_pip_installs_it_and_it_imports(wheel, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     env = dict(os.environ, PYTHONPATH=str(target))
-    check = subprocess.run([sys.executable, "-c", "import rnncourse, rnncourse.grading.platforms.gradescope_autograder; "
+    check = subprocess.run([sys.executable, "-c",
+                            "import rnncourse, rnncourse.grading.platforms.gradescope_autograder; "
                             "print(rnncourse.__version__, rnncourse.__file__)"],
                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     assert check.returncode == 0, check.stderr

@@ -17,13 +17,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_output
 
 from tests.grading.sandbox_required import require_sandbox
-from tests.grading.test_grading_corpus import (CORRECT, QUESTION_ANSWERS, WRONG_TANH,
-                                               lesson_notebook, write)
+from tests.grading.test_grading_corpus import CORRECT, QUESTION_ANSWERS, WRONG_TANH, lesson_notebook, write
 
 NOTEBOOK = "01_feedforward_backprop.ipynb"
 PWN = "window.pwned=1;fetch('http://127.0.0.1:9/pwned')"

@@ -7,8 +7,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 
-from rnncourse.grading.reports.class_figures import (FIGURES, class_figures, plot_item_outcomes,
-                                                     plot_score_distribution)
+from rnncourse.grading.reports.class_figures import FIGURES, class_figures, plot_item_outcomes, plot_score_distribution
 
 SUMMARY = {
     "scores": [{"total": 10, "possible": 10}, {"total": 4, "possible": 10},

@@ -7,8 +7,14 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from rnncourse.grading.reports.similarity import NOTICE, answer_cells, marked, similar_pairs, \
-    starter_answers, write_similarity
+from rnncourse.grading.reports.similarity import (
+    NOTICE,
+    answer_cells,
+    marked,
+    similar_pairs,
+    starter_answers,
+    write_similarity,
+)
 from tests.grading.reports.conftest import HOSTILE_CODE, OTHER_STYLE, RENAMED
 from tests.grading.test_grading_corpus import CORRECT, LESSON, lesson_notebook
 

@@ -9,7 +9,11 @@ from rnncourse.grading.sandbox.kernel import Kernel, kernel_environment
 
 def test_the_kernel_environment_names_no_grader():
     env = kernel_environment("/tmp/private")
-    assert not [k for k in env if "GRAD" in k.upper() or "RNNCOURSE" in k.upper()]
+    assert not [k for k in env if "GRAD" in k.upper()]
+    # the one course variable turns progress recording off, as any learner may do for themselves:
+    # a graded run is not the student's progress, and the setting does not say it is a grader
+    assert {k: v for k, v in env.items() if "RNNCOURSE" in k.upper()} == {
+        "RNNCOURSE_PROGRESS": "off"}
     assert env["HOME"] == "/tmp/private"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from rnncourse.grading.batch.progress import Progress, course_note
+from rnncourse.grading.batch.progress_bar import Progress, course_note
 from rnncourse.grading.load.course_file import DEFAULT_COURSE, parse_course
 
 
