@@ -12,9 +12,12 @@ answer contain HTML. Every planted script would set ``window.pwned`` and request
 
 from __future__ import annotations
 
+import ast
+import io
 import os
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -38,35 +41,25 @@ ROSTER = ("submission,student_id,name\n"
           "erin,s5,Erin Evans\nfrank,s6,Frank Fox\ngrace,s7,Grace Green\n"
           "mallory,s8,Mallory Moss\n")
 
-RENAMED = {  # alice's answers (CORRECT) with every local variable renamed
-    "affine_forward": "def affine_forward(x, W, b):\n    result = x @ W + b\n    return result, (x, W, b)\n",
-    "affine_backward": (
-        "def affine_backward(dout, cache):\n"
-        "    inp, weights, bias = cache\n"
-        "    return dout @ weights.T, inp.T @ dout, dout.sum(axis=0)\n"),
-    "tanh_backward": CORRECT["tanh_backward"],
-    "softmax_cross_entropy": (
-        "def softmax_cross_entropy(scores, y):\n"
-        "    count = scores.shape[0]\n"
-        "    shifted = scores - scores.max(axis=1, keepdims=True)\n"
-        "    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)\n"
-        "    total_loss = float(-np.log(probs[np.arange(count), y]).mean())\n"
-        "    grad = probs.copy()\n"
-        "    grad[np.arange(count), y] -= 1.0\n"
-        "    return total_loss, grad / count\n"),
-    "numerical_gradient": (
-        "def numerical_gradient(f, x, h=1e-5):\n"
-        "    out = np.zeros_like(x)\n"
-        "    for idx in np.ndindex(x.shape):\n"
-        "        saved = x[idx]\n"
-        "        x[idx] = saved + h\n"
-        "        plus = f()\n"
-        "        x[idx] = saved - h\n"
-        "        minus = f()\n"
-        "        x[idx] = saved\n"
-        "        out[idx] = (plus - minus) / (2 * h)\n"
-        "    return out\n"),
-}
+def renamed(source: str) -> str:
+    """``source`` with every local variable of its function renamed (``v0``, ``v1``, ...) and its
+    comments dropped: what a student who copied and disguised an answer hands in."""
+    tree = ast.parse(source)
+    params = {a.arg for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+              for a in node.args.args}
+    stored = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+              and isinstance(n.ctx, ast.Store) and n.id not in params]
+    names = {name: f"v{i}" for i, name in enumerate(dict.fromkeys(stored))}
+    tokens = [(t.type, names.get(t.string, t.string) if t.type == tokenize.NAME else t.string)
+              for t in tokenize.generate_tokens(io.StringIO(source).readline)
+              if t.type != tokenize.COMMENT]
+    text = tokenize.untokenize(tokens)
+    compile(text, "renamed", "exec")  # still Python
+    return text
+
+
+RENAMED = {ex: renamed(src) for ex, src in CORRECT.items()}
+"""alice's answers (the solution's) with every local variable renamed"""
 
 OTHER_STYLE = {  # right answers written independently, in another style
     "affine_forward": (
