@@ -14,6 +14,8 @@ and of the LSTM (``--cell lstm``; gate blocks i, f, g, o, c0 = 0):
   fast       rnncourse.rnn.lstm_forward_fast / lstm_backward_fast
   teaching   rnncourse.rnn.lstm_forward / lstm_backward (loops over the step functions)
   torch-lstm torch.nn.LSTM(batch_first=True), forward + autograd backward
+  gemms      the fast path's matrix products alone, same shapes and count, on preallocated
+             arrays: what the fast path would take if its elementwise work were free
 
 and a reference GEMM, (N*T, D+H) @ (D+H, G*H) in NumPy (G = 1 for the RNN, 4 for the LSTM),
 measured in the same run.
@@ -66,7 +68,10 @@ def parse_args(argv=None):
     parser.add_argument("--cell", choices=["rnn", "lstm", "both"], default="both",
                         help="which recurrent cell to time (default both)")
     parser.add_argument("--skip", default="",
-                        help="comma-separated implementations to leave out, e.g. per-ex,teaching")
+                        help="comma-separated implementations to leave out, e.g. per-ex,teaching,gemms")
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                        help="time with the wall clock (default) or this process's CPU time "
+                             "(time.process_time: less disturbed by other work on a busy machine)")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error(f"--repeats={args.repeats} must be >= 1, e.g. --repeats 5")
@@ -91,6 +96,7 @@ def parse_args(argv=None):
 
 
 ARGS = parse_args()
+CLOCK = time.perf_counter if ARGS.clock == "wall" else time.process_time
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = str(ARGS.threads)  # before NumPy (and torch) load their BLAS
 
@@ -212,6 +218,39 @@ def run_lstm_teaching(p):
     return (h,) + lstm_backward(p["dh"], cache)
 
 
+def make_lstm_gemms(p):
+    """Preallocated operands of the LSTM fast path's matrix products (see :func:`run_lstm_gemms`)."""
+    from rnncourse.rnn.fast import time_blocks
+
+    N, T, D = p["x"].shape
+    H = p["h0"].shape[1]
+    K, dt = D + 1 + H, p["x"].dtype
+    rng = np.random.default_rng(3)
+    blocks = time_blocks(T, N * 4 * H * dt.itemsize)
+    steps = max(b - a for a, b in blocks)
+    return {"WT": rng.standard_normal((4 * H, K)).astype(dt),
+            "ZT": rng.standard_normal((K, T + 1, N)).astype(dt),
+            "gates": np.empty((T, 4 * H, N), dtype=dt), "Wh": rng.standard_normal((H, 4 * H)).astype(dt),
+            "Wx": rng.standard_normal((D, 4 * H)).astype(dt), "dnext": np.empty((H, N), dtype=dt),
+            "DA": rng.standard_normal((4 * H, steps * N)).astype(dt),
+            "dxT": np.empty((D, steps * N), dtype=dt), "blocks": blocks, "N": N}
+
+
+def run_lstm_gemms(g):
+    """The products of lstm_forward_fast + lstm_backward_fast and nothing else: per step
+    (4H, D+1+H) @ (D+1+H, N) forward and (H, 4H) @ (4H, N) backward; per block of B steps
+    (D+1+H, B*N) @ (B*N, 4H) for the weight gradients and (D, 4H) @ (4H, B*N) for dx."""
+    ZT, N = g["ZT"], g["N"]
+    for t in range(g["gates"].shape[0]):
+        np.matmul(g["WT"], ZT[:, t], out=g["gates"][t])
+    for t in range(g["gates"].shape[0]):
+        np.matmul(g["Wh"], g["gates"][t], out=g["dnext"])
+    for a, b in g["blocks"]:
+        cols = g["DA"][:, :(b - a) * N]
+        ZT[:, a:b].reshape(ZT.shape[0], -1) @ cols.T
+        np.matmul(g["Wx"], cols, out=g["dxT"][:, :(b - a) * N])
+
+
 def make_torch_lstm(p):
     return make_torch_module(p, torch.nn.LSTM)
 
@@ -227,7 +266,8 @@ CELLS = {
                 "per-ex": (run_per_example, None), "torch": (run_torch_rnn, make_torch_rnn),
                 "torch-loop": (run_torch_loop, make_torch_loop)}),
     "lstm": (4, {"fast": (run_lstm_fast, None), "teaching": (run_lstm_teaching, None),
-                 "torch": (run_torch_lstm, make_torch_lstm)}),
+                 "torch": (run_torch_lstm, make_torch_lstm),
+                 "gemms": (run_lstm_gemms, make_lstm_gemms)}),
 }
 
 
@@ -260,6 +300,8 @@ def bench_size(cell, N, T, D, H, dtype, repeats, skip):
     for name, (run, make) in runs.items():
         if make is None:
             impls[name] = (run, p)
+        elif name == "gemms":
+            impls[name] = (run, make(p))
         elif torch is not None:  # torch columns only when torch is importable
             impls[name] = (run, make(p))
     impls = {k: v for k, v in impls.items() if k not in skip}
@@ -270,7 +312,7 @@ def bench_size(cell, N, T, D, H, dtype, repeats, skip):
     worst = 0.0
     for name, (fn, state) in impls.items():
         out = fn(state)
-        if name != "gemm":
+        if name not in ("gemm", "gemms"):
             worst = max(worst, max(max_rel_diff(o, r) for o, r in zip(out, reference)))
     limit = 1e-3 if dtype == "float32" else 1e-9
     if worst > limit:
@@ -280,9 +322,9 @@ def bench_size(cell, N, T, D, H, dtype, repeats, skip):
     times = {name: [] for name in impls}
     for _ in range(repeats):  # interleaved: one run of each per round
         for name, (fn, state) in impls.items():
-            start = time.perf_counter()
+            start = CLOCK()
             fn(state)
-            times[name].append(time.perf_counter() - start)
+            times[name].append(CLOCK() - start)
     return {name: statistics.median(ts) for name, ts in times.items()}, worst
 
 
@@ -309,10 +351,13 @@ def main():
     print("torch.nn.RNN for the rnn rows and torch.nn.LSTM for the lstm rows;")
     print("GFLOP/s counts 6*G*N*T*H*(D+H), G = 1 (rnn) or 4 (lstm); "
           "% GEMM = fast GFLOP/s / GFLOP/s of (N*T, D+H) @ (D+H, G*H)")
+    print("gemms = the LSTM fast path's matrix products alone; gemms/torch = their share of "
+          "torch's whole time (what is left is torch's budget for everything else)")
     print()
-    columns = ["fast", "teaching", "per-ex", "torch", "torch-loop"]
+    columns = ["fast", "teaching", "per-ex", "torch", "torch-loop", "gemms"]
     header = (f"{'cell':>5} {'N x T x D x H':>18} {'dtype':>7} " + " ".join(f"{c:>10}" for c in columns)
-              + f" {'speedup':>8} {'fast GF/s':>9} {'GEMM GF/s':>9} {'% GEMM':>7}")
+              + f" {'speedup':>8} {'fast GF/s':>9} {'GEMM GF/s':>9} {'% GEMM':>7}"
+              + (f" {'gemms/torch':>11}" if "lstm" in ARGS.cells else ""))
     print(header)
     print("-" * len(header))
     for cell in ARGS.cells:
@@ -328,8 +373,9 @@ def main():
                 gemm_gf = (2 * N * T * (D + H) * blocks * H / med["gemm"] / 1e9 if "gemm" in med
                            else float("nan"))
                 print(f"{cell:>5} {f'{N} x {T} x {D} x {H}':>18} {dtype:>7} " + " ".join(cells)
-                      + f" {speed} {fast_gf:9.1f} {gemm_gf:9.1f} {fast_gf / gemm_gf:7.0%}",
-                      flush=True)
+                      + f" {speed} {fast_gf:9.1f} {gemm_gf:9.1f} {fast_gf / gemm_gf:7.0%}"
+                      + (f" {med['gemms'] / med['torch']:11.0%}" if "gemms" in med and "torch" in med
+                         else ""), flush=True)
 
 
 if __name__ == "__main__":

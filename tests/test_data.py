@@ -332,3 +332,19 @@ def test_decode_does_not_mutate_ids():
     before = ids.copy()
     data.decode(ids)
     np.testing.assert_array_equal(ids, before)
+
+
+def test_encode_equals_a_character_by_character_lookup():
+    """The vectorised encoder gives what looking every character up in a dict gives (the last
+    position of a repeated vocabulary character wins, as in a dict), for non-ASCII text too."""
+    rng = np.random.default_rng(4)
+    for vocab in ("abc", " .abcdeghiklmnoprstu", "zéa.ü", "abca"):
+        index = {ch: i for i, ch in enumerate(vocab)}
+        text = "".join(rng.choice(list(vocab), size=300))
+        expected = [index[ch] for ch in text]
+        np.testing.assert_array_equal(data.encode(text, vocab), expected)
+    assert data.encode("", "ab").shape == (0,)
+    with pytest.raises(ValueError, match=r"character 'q' at position 3 is not in the vocabulary"):
+        data.encode("abcq", "abc")
+    with pytest.raises(TypeError, match="text must be a str, got list"):
+        data.encode(["a"], "abc")

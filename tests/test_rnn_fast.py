@@ -198,3 +198,63 @@ def test_blocked_products_give_the_same_numbers(monkeypatch, block_bytes, k):
     if k is None:
         for a, b_ in zip(lstm_backward(dh, cache), lstm_backward_fast(dh, cache_fast)):
             assert np.max(np.abs(a - b_)) < 1e-12
+
+
+# ----------------------------------------------------------------------------- float32 LSTM
+def _lstm_case(N, T, D, H, seed):
+    rng = np.random.default_rng(seed)
+    arrays = (rng.standard_normal((N, T, D)), 0.5 * rng.standard_normal((N, H)),
+              rng.standard_normal((D, 4 * H)) / np.sqrt(D), rng.standard_normal((H, 4 * H)) / np.sqrt(H),
+              0.3 * rng.standard_normal(4 * H), rng.standard_normal((N, T, H)))
+    return tuple(a.astype(np.float32) for a in arrays)  # float32 inputs, exactly representable
+
+
+def _lstm_rounding_bound(dtype, D, H, T, reference):
+    """What rounding alone may change in one output of a length-T LSTM, from the standard model:
+    a dot product of length m is off by at most ``m * u * sum |terms|`` (u = unit roundoff), and
+    the elementwise steps (tanh, the sigmoid, products) add a few u each. BPTT chains ``T`` such
+    steps and each output sums at most ``N * T`` products, so the bound is
+    ``(D + 1 + H + N * T + 10 * T) * u * max |reference|`` per output array. This assumes the
+    per-step Jacobians do not amplify errors (weights scaled by 1/sqrt(fan-in), as here)."""
+    u = np.finfo(dtype).eps / 2
+    N = reference.shape[0] if reference.ndim == 3 else 1
+    return (D + 1 + H + N * T + 10 * T) * u * float(np.max(np.abs(reference)))
+
+
+def _lstm_fast_errors(N, T, D, H, seed):
+    """Largest |fast float32 - teaching float64| of h and every gradient, and its rounding bound."""
+    from rnncourse.rnn import lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
+    x, h0, Wx, Wh, b, dh = _lstm_case(N, T, D, H, seed)
+    h32, cache32 = lstm_forward_fast(x, h0, Wx, Wh, b)
+    fast = (h32,) + lstm_backward_fast(dh, cache32)
+    args64 = [a.astype(np.float64) for a in (x, h0, Wx, Wh, b)]
+    h64, cache64 = lstm_forward(*args64)
+    ref = (h64,) + lstm_backward(dh.astype(np.float64), cache64)
+    assert all(f.dtype == np.float32 for f in fast)
+    return [(float(np.max(np.abs(f - r))), _lstm_rounding_bound(np.float32, D, H, T, r))
+            for f, r in zip(fast, ref)]
+
+
+@pytest.mark.parametrize("N,T,D,H", [(1, 25, 65, 100), (8, 30, 16, 64), (4, 12, 5, 33)])
+def test_lstm_fast_float32_is_within_rounding_error_of_float64(N, T, D, H):
+    """The float32 fast path differs from the float64 teaching path only by rounding."""
+    for (err, bound), name in zip(_lstm_fast_errors(N, T, D, H, seed=T), ("h",) + NAMES):
+        assert err <= bound, f"{name}: {err:.3g} > {bound:.3g}"
+
+
+@pytest.mark.parametrize("wrong", ["gate order", "gradient blocks"])
+def test_the_rounding_bound_catches_a_wrong_fast_path(monkeypatch, wrong):
+    """Test the tester: swapping two gates in the forward pass, or two gradient blocks when the
+    public order is restored, is far outside the rounding bound."""
+    from rnncourse.rnn import lstm_fast
+    if wrong == "gate order":
+        monkeypatch.setattr(lstm_fast, "_INTERNAL", (3, 1, 0, 2))  # i and f swapped
+    else:
+        public = lstm_fast._to_public
+        monkeypatch.setattr(lstm_fast, "_to_public",
+                            lambda W, H: np.concatenate([public(W, H)[..., H:2 * H],
+                                                         public(W, H)[..., :H],
+                                                         public(W, H)[..., 2 * H:]], axis=-1))
+    errors = _lstm_fast_errors(8, 30, 16, 64, seed=3)
+    worst = max(err / bound for err, bound in errors)
+    assert worst > 100, errors

@@ -4,10 +4,25 @@ A solution notebook already uses nbgrader's markup (:mod:`rnncourse.authoring.ma
 graded cells call ``check``, which never raises, and nbgrader gives full credit to a graded cell
 that does not raise. :func:`generate_nbgrader_source` therefore rewrites each graded cell as two:
 
-1. the learner's cell, as in the lesson: the exercise's ``check("rnn_backward", rnn_backward)``
-   (its panel, never an exception) as a read-only nbgrader cell (``grade_id`` ``<id>-check``),
-   or the question's ``check("q04_total_vs_partial", ...)`` with the answer blanked and no
-   nbgrader metadata, so the student can edit it;
+1. the learner's cell: the exercise's ``check("rnn_backward", rnn_backward)`` as in the lesson
+   (its panel, never an exception) as a read-only nbgrader cell (``grade_id`` ``<id>-check``);
+   for a question, an nbgrader solution cell (``grade_id`` ``<id>-answer``) in which a function
+   named after the question returns the answer from a solution region, and ``check`` is called
+   with that function (:func:`question_answer_source`)::
+
+       def q04_total_vs_partial():
+           '''Your answer to self-check q04_total_vs_partial: return the letter of ...'''
+           ### BEGIN SOLUTION
+           return "d"
+           ### END SOLUTION
+
+
+       check("q04_total_vs_partial", q04_total_vs_partial)
+
+   The source so holds the answers (``nbgrader validate`` passes on it), and
+   ``generate_assignment`` replaces the region with its stub, ``raise NotImplementedError()``,
+   inside the function: Run All on the released copy still reaches the end (``check`` says "not
+   answered yet"), and the released copy scores 0 until the student writes the ``return``;
 2. a graded cell (``grade: true``, ``locked: true``, ``grade_id`` the exercise id, ``points`` the
    catalogue's) whose code is an nbgrader hidden test calling
    :func:`rnncourse.checks.autograder.autograde` (or ``autograde_question``). nbgrader removes
@@ -17,8 +32,8 @@ that does not raise. :func:`generate_nbgrader_source` therefore rewrites each gr
 The solution cells keep their ``### BEGIN SOLUTION`` blocks (nbgrader's ``generate_assignment``
 replaces them), outputs and run-time metadata are removed, and ``metadata.rnncourse`` names the
 lesson as in the lessons. Steps, in order (see :data:`NBGRADER_SOURCE_STEPS`): the lesson
-pipeline's markup check, question blanking, output clearing, metadata stripping, kernelspec and
-lesson metadata, then :func:`split_graded_cells`.
+pipeline's markup check, output clearing, metadata stripping, kernelspec and lesson metadata,
+then :func:`split_graded_cells`.
 
 With a course file (``release --nbgrader-source DIR --course grading.toml``;
 :mod:`rnncourse.grading.load.course_file`) the graded cells carry its points and the hidden tests its
@@ -41,12 +56,13 @@ from rnncourse.authoring.markup import (MarkupError, MarkupProblem, cell_source,
 from rnncourse.authoring.pipeline import (check_markup, clear_outputs, default_kernelspec,
                                           read_notebook, serialize_notebook,
                                           strip_solution_metadata, write_lesson_metadata)
-from rnncourse.authoring.question_blanks import blank_question_answers
+from rnncourse.authoring.question_blanks import HINTS
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
 TEST_CELL_SUFFIX = "-autograde"
 CHECK_CELL_SUFFIX = "-check"
+ANSWER_CELL_SUFFIX = "-answer"
 
 
 def test_cell_source(item_id, points, function_name=None, knock_on="full"):
@@ -70,6 +86,38 @@ def test_cell_source(item_id, points, function_name=None, knock_on="full"):
     return (f"# Graded cell for {item_id} ({shown}): nbgrader tests {what} here when it "
             "autogrades.\n"
             f"{HIDDEN_BEGIN}\n{call}\n{HIDDEN_END}\n")
+
+
+def question_answer_source(question_id, kind, answer_source):
+    """The learner's cell of a question in the nbgrader source: a function named after the
+    question returning ``answer_source`` (the solution's answer, as written) from a solution
+    region, then ``check`` called with it."""
+    return (f"def {question_id}():\n"
+            f'    """Your answer to self-check {question_id}: return {HINTS[kind]}."""\n'
+            f"    ### BEGIN SOLUTION\n"
+            f"    return {answer_source}\n"
+            f"    ### END SOLUTION\n\n\n"
+            f'check("{question_id}", {question_id})\n')
+
+
+def _answer_source(cell, item_id):
+    """The source text of the answer in a question's ``check(item_id, <answer>)``, or None."""
+    source = cell_source(cell)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "check" and len(node.args) == 2
+                and isinstance(node.args[0], ast.Constant) and node.args[0].value == item_id):
+            text = ast.get_source_segment(source, node.args[1])
+            try:
+                ast.literal_eval(node.args[1])
+            except ValueError:
+                return None
+            return text
+    return None
 
 
 def _function_name(cell, item_id):
@@ -130,6 +178,19 @@ def split_graded_cells(nb, lesson_name, course=None):
                 continue
         learner = copy.deepcopy(cell)
         learner.metadata.pop("nbgrader", None)
+        if item_id in QUESTIONS:  # the answer in a solution region of a function
+            answer = _answer_source(cell, item_id)
+            if answer is None or answer.strip() in ("...", "None"):
+                problems.append(MarkupProblem(f"{lesson_name}.ipynb", index, summary,
+                                              "the question's check cell does not hold its "
+                                              f'answer as check("{item_id}", <literal>)',
+                                              f'write it as check("{item_id}", "b") with the '
+                                              "answer"))
+                continue
+            learner.source = question_answer_source(item_id, item.kind, answer)
+            learner.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False,
+                                            "grade_id": f"{item_id}{ANSWER_CELL_SUFFIX}",
+                                            "schema_version": 3}
         if function_name is not None:  # read-only, as the lesson's check cell is locked
             learner.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True,
                                             "grade_id": f"{item_id}{CHECK_CELL_SUFFIX}",
@@ -152,7 +213,6 @@ def split_graded_cells(nb, lesson_name, course=None):
 # The nbgrader source pipeline, in order. Each step: (nb, lesson_name) -> new nb.
 NBGRADER_SOURCE_STEPS = (
     check_markup,
-    blank_question_answers,
     clear_outputs,
     strip_solution_metadata,
     default_kernelspec,
@@ -274,5 +334,6 @@ def _resolve(name, paths, solutions_dir):
 
 
 __all__ = ["generate_nbgrader_source", "render_nbgrader_source", "write_nbgrader_source",
-           "split_graded_cells", "test_cell_source", "SourceReport", "NBGRADER_SOURCE_STEPS",
+           "split_graded_cells", "test_cell_source", "question_answer_source", "SourceReport",
+           "NBGRADER_SOURCE_STEPS",
            "HIDDEN_BEGIN", "HIDDEN_END"]

@@ -2,9 +2,11 @@
 
 It finds the exercise (or question) in the catalogue, runs it through the engine with the
 knock-on rule for the exercises it calls, and returns a :class:`~rnncourse.checks.engine.Result`;
-an unknown id fails and names the closest known ids. :func:`check` also records the verdict in
-the learner's progress file (:mod:`rnncourse.checks.recording`); :func:`judge_answer` is the same
-judging without recording, for the graders.
+an unknown id fails and names the closest known ids. An answer that calls the course's own
+implementation of the exercise fails as FLAGGED, found and worded as the grader does
+(:mod:`rnncourse.checks.reference_use`). :func:`check` also records the verdict in the
+learner's progress file (:mod:`rnncourse.checks.recording`); :func:`judge_answer` is the
+same judging without recording, for the graders.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from rnncourse.checks.catalogue import EXERCISES, QUESTIONS
 from rnncourse.checks.engine import DEFAULT_TIME_LIMIT, Result, check_with_dependencies, run_check
 from rnncourse.checks.recording import record_verdict
+from rnncourse.checks.reference_use import flag_message, reference_flag
 
 
 def check(exercise_id: str, fn: Any, *, seed: int = 0, time_limit: float = DEFAULT_TIME_LIMIT,
@@ -50,7 +53,7 @@ def check(exercise_id: str, fn: Any, *, seed: int = 0, time_limit: float = DEFAU
     if exercise is None:
         return _unknown(exercise_id)
     result = judge_answer(exercise_id, fn, seed=seed, time_limit=time_limit, knock_on=knock_on)
-    if not getattr(result, "internal_error", False):
+    if not result.internal_error:
         record_verdict(exercise, result, fn)
     return result
 
@@ -65,6 +68,9 @@ def judge_answer(exercise_id: str, fn, *, seed: int = 0, time_limit: float = DEF
     if exercise is None:
         return _unknown(exercise_id)
     try:
+        flag = reference_flag(exercise, fn)
+        if flag:
+            return Result(exercise.id, False, flag_message(flag), 0, exercise.points, flag=flag)
         return check_with_dependencies(
             exercise, fn, EXERCISES,
             lambda ex, answer: run_check(ex, answer, seed=seed, time_limit=time_limit),

@@ -141,7 +141,7 @@ def run(args):
                else "by your login name")
         print(f"A workshop's dashboard will show you {how} (saved in {path}).")
         return 0
-    lessons = LESSONS
+    lessons: tuple[str, ...] = tuple(LESSONS)
     if args.lesson is not None:
         try:
             lessons = (lesson_stem(args.lesson),)

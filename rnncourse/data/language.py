@@ -82,17 +82,24 @@ def encode(text, vocab=None):
     >>> encode("a cat.").tolist()
     [2, 0, 4, 2, 18, 1]
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}; e.g. encode(\"a cat.\")")
     vocab = vocabulary() if vocab is None else vocab
-    index = {ch: i for i, ch in enumerate(vocab)}
-    ids = np.empty(len(text), dtype=np.int64)
-    for pos, ch in enumerate(text):
-        if ch not in index:
-            raise ValueError(
-                f"character {ch!r} at position {pos} is not in the vocabulary {vocab!r}; "
-                "build a vocabulary that covers the text with vocabulary(text)"
-            )
-        ids[pos] = index[ch]
-    return ids
+    # vectorised over the text (a training loop encodes its corpus for every batch): code points,
+    # looked up in the sorted code points of the vocabulary
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)  # (L,)
+    vocab_codes = np.frombuffer(vocab.encode("utf-32-le"), dtype=np.uint32)  # (V,)
+    order = np.argsort(vocab_codes, kind="stable")
+    found = np.searchsorted(vocab_codes[order], codes, side="right") - 1  # last match, as a dict
+    known = found >= 0
+    known[known] = vocab_codes[order][found[known]] == codes[known]
+    if not known.all():
+        pos = int(np.argmin(known))
+        raise ValueError(
+            f"character {text[pos]!r} at position {pos} is not in the vocabulary {vocab!r}; "
+            "build a vocabulary that covers the text with vocabulary(text)"
+        )
+    return order[found].astype(np.int64)
 
 
 def decode(ids, vocab=None):

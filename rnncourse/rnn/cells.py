@@ -89,7 +89,7 @@ class LSTMCell:
         cache: Any
         if fast:
             h, cache = lstm_forward_fast(x, h0, p["Wx"], p["Wh"], p["b"], c0=c0)
-            c_last = cache[2][-1]  # cs, time-major: (T+1, N, H)
+            c_last = cache[2][-1].T  # cs, time- and feature-major: (T+1, H, N)
         else:
             h, cache = lstm_forward_from(x, h0, c0, p["Wx"], p["Wh"], p["b"])
             c_last = cache[-1][9]  # c_next of the last step

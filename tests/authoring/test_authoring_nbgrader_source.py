@@ -60,19 +60,24 @@ def test_each_graded_cell_is_a_hidden_test_below_the_learners_cell(sources, stem
     for index, cell in _graded(nb):
         item_id = cell.metadata["nbgrader"]["grade_id"]
         learner = nb.cells[index - 1]
-        if item_id in QUESTIONS:
-            assert "nbgrader" not in learner.metadata  # the student answers in it
+        if item_id in QUESTIONS:  # a solution cell: the student answers in it
+            assert learner.metadata["nbgrader"] == {
+                "grade": False, "solution": True, "locked": False,
+                "grade_id": f"{item_id}-answer", "schema_version": 3}
         else:  # read-only, as the lesson's locked check cell
             assert learner.metadata["nbgrader"] == {
                 "grade": False, "solution": False, "locked": True,
                 "grade_id": f"{item_id}-check", "schema_version": 3}
-        call = _calls(learner.source)[0]
-        assert call[0] == "check" and call[1][0] == item_id
+        call = next(c for c in _calls(learner.source) if c[0] == "check")
+        assert call[1][0] == item_id
         visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS\n")
         assert visible.startswith(f"# Graded cell for {item_id} (")
         assert hidden.endswith("### END HIDDEN TESTS\n")
         if item_id in QUESTIONS:
-            assert call[1][1] is Ellipsis  # the answer is blanked: the key is not released
+            # check is given the function that returns the answer from a solution region
+            assert call[1][1] == item_id
+            assert learner.source.startswith(f"def {item_id}():\n")
+            assert "    ### BEGIN SOLUTION\n    return " in learner.source
             assert ("_rnncourse_autograde", [item_id]) in _calls(hidden)
             assert "import autograde_question as _rnncourse_autograde" in hidden
         else:
@@ -83,7 +88,7 @@ def test_each_graded_cell_is_a_hidden_test_below_the_learners_cell(sources, stem
 def test_the_source_keeps_the_solutions_and_loses_outputs(sources):
     nb = sources["04_bptt"]
     text = "".join(c.source for c in nb.cells)
-    assert text.count("### BEGIN SOLUTION") == 2
+    assert text.count("### BEGIN SOLUTION") == 2 + 4  # two exercises, four questions
     assert "dh_total = dh[:, t] + dh_future" in text
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     assert "widgets" not in nb.metadata
@@ -91,6 +96,14 @@ def test_the_source_keeps_the_solutions_and_loses_outputs(sources):
     lesson = json.loads((ROOT / "lessons" / "04_bptt.ipynb").read_text())
     assert nb.metadata["rnncourse"] == lesson["metadata"]["rnncourse"]  # rnncourse grade reads it
     assert 'check("q04_total_vs_partial", "b")' not in text
+    # nbgrader's convention: the source holds every answer, in a solution region
+    assert ('def q04_total_vs_partial():\n'
+            '    """Your answer to self-check q04_total_vs_partial: return the letter of one '
+            'option, in quotes."""\n'
+            '    ### BEGIN SOLUTION\n'
+            '    return "b"\n'
+            '    ### END SOLUTION\n\n\n'
+            'check("q04_total_vs_partial", q04_total_vs_partial)\n') in text
 
 
 def test_test_cell_source_words():

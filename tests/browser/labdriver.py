@@ -403,6 +403,23 @@ class NotebookPage:
         self.page.wait_for_timeout(200)
         return editor.inner_text()
 
+    def save(self, timeout=30.0):
+        """File > Save Notebook (the learner's Ctrl+S); wait until the document is clean."""
+        self.page.evaluate("async () => { await window.jupyterapp.commands.execute("
+                           "'docmanager:save'); }")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            dirty = self.page.evaluate("""(path) => {
+                for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) {
+                  if (w.context && w.context.path === path) { return w.context.model.dirty; }
+                }
+                return null;
+            }""", self.path)
+            if dirty is False:
+                return
+            self.page.wait_for_timeout(250)
+        raise AssertionError(f"{self.path} was not saved within {timeout:.0f} s")
+
     # ---- reading what the learner sees
 
     def scroll_to(self, index):

@@ -1,11 +1,20 @@
 """A self-check question in JupyterLab: answered wrongly, then rightly, with the widget's buttons,
 the feedback panel under the widget changes from the misconception to the explanation; the code
-way (the graded cell) gives the same verdict."""
+way (the graded cell) gives the same verdict. Answered with the buttons only, saved and graded,
+the question scores what the widget said it would (nothing: the widget says plainly that the
+buttons hand nothing in); with the line the widget shows put in the graded cell, it scores its
+points."""
 
 from __future__ import annotations
 
+import csv
+import os
+import subprocess
+import sys
+
 import pytest
 
+from rnncourse.checks import QUESTIONS
 from tests.browser.labdriver import load_notebook, REPO
 
 pytestmark = pytest.mark.browser
@@ -33,7 +42,7 @@ def test_a_wrong_then_a_right_answer_changes_the_feedback(notebooks):
     cell.locator(".widget-radio-box label", has_text=f"{WRONG})").click()
     cell.locator("button", has_text="Check").click()
     feedback = cell.locator(".widget-output")
-    feedback.get_by_text("✗ FAILED").wait_for(timeout=30_000)
+    feedback.get_by_text("✗ NOT RIGHT YET").wait_for(timeout=30_000)
     wrong_text = feedback.inner_text()
     assert "Not quite: A node used by several others is fine" in wrong_text, wrong_text
     page.scroll_to(widget)
@@ -41,7 +50,7 @@ def test_a_wrong_then_a_right_answer_changes_the_feedback(notebooks):
 
     cell.locator(".widget-radio-box label", has_text=f"{RIGHT})").click()
     cell.locator("button", has_text="Check").click()
-    feedback.get_by_text("✓ PASSED").wait_for(timeout=30_000)
+    feedback.get_by_text("✓ RIGHT").wait_for(timeout=30_000)
     right_text = feedback.inner_text()
     assert "Right. delta_h needs delta_hWh" in right_text and "Not quite" not in right_text
     notebooks.shot(page, f"{QUESTION}-right")
@@ -52,3 +61,47 @@ def test_a_wrong_then_a_right_answer_changes_the_feedback(notebooks):
     page.replace_cell_text(graded, f'check("{QUESTION}", "{RIGHT}")')
     cells = page.run_cell(graded)
     assert "✓ PASSED" in cells[graded]["text"], cells[graded]["text"]
+
+
+def _grade(notebook, folder):
+    """``rnncourse grade`` the saved notebook as an instructor does; returns its gradebook row."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    done = subprocess.run([sys.executable, "-m", "rnncourse", "grade", "--seed", "0", "--out",
+                           str(folder / "gradebook.csv"), "--feedback", str(folder / "feedback"),
+                           str(notebook)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with open(folder / "gradebook.csv", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    return row
+
+
+def test_an_answer_given_with_the_buttons_only_scores_what_the_widget_said(notebooks, lab_server,
+                                                                          tmp_path):
+    imports, widget, graded = _cells()
+    page = notebooks.open(LESSON, "handed-in")
+    page.run_cell(imports)
+    page.run_cell(widget)
+    cell = page.cell(widget)
+    cell.locator(".widget-radio-box label", has_text=f"{RIGHT})").click()
+    cell.locator("button", has_text="Check").click()
+    feedback = cell.locator(".widget-output")
+    feedback.get_by_text("✓ RIGHT").wait_for(timeout=30_000)
+    said = cell.inner_text()
+    line = feedback.locator(".rnncourse-hand-in code").inner_text().strip()
+    notebooks.shot(page, f"{QUESTION}-buttons-only")
+    # what the widget says: the buttons hand nothing in, and which line does
+    assert "it hands in nothing" in said and "Not handed in yet" in said, said
+    assert "points)" not in said  # no points claimed for the buttons
+    assert line == f'check("{QUESTION}", "{RIGHT}")'
+
+    page.save()
+    saved = lab_server.root_dir / page.path
+    first = _grade(saved, tmp_path / "buttons")
+    assert float(first[QUESTION]) == 0.0  # as the widget said: nothing was handed in
+
+    page.replace_cell_text(graded, line)  # the line the widget showed, as the learner pastes it
+    cells = page.run_cell(graded)
+    assert "✓ PASSED" in cells[graded]["text"], cells[graded]["text"]
+    page.save()
+    second = _grade(saved, tmp_path / "cell")
+    assert float(second[QUESTION]) == QUESTIONS[QUESTION].points

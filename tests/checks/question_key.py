@@ -270,6 +270,7 @@ SPEC[L6] = [
   wrong={0.057: M("off_by_one_in_lag", "That is f^59: 60 steps back multiply 60 forget gates.", "section 1 (from a product of Jacobians to a sum)"),
          0.052: M("off_by_one_in_lag_long", "That is f^61: 60 steps back multiply 60 forget gates, not 61.", "section 1 (from a product of Jacobians to a sum)"),
          57: M("multiplied_not_powered", "0.95 x 60 adds the steps up; the factors multiply, so it is f to the power 60.", "section 1 (from a product of Jacobians to a sum)"),
+         0.046: M("rounded_f_first", "That is 0.95^60: f was rounded to 0.95 before the power, and 60 multiplications magnify the 0.0026 dropped (0.9526^60 = 0.054 but 0.95^60 = 0.046). Keep every digit of f until the end.", "section 1 (from a product of Jacobians to a sum)"),
          1: M("additive_means_no_decay", "The update is additive, but the old state is still scaled by f at each step: the path keeps f^60 of the gradient, not all of it.", "section 1 (from a product of Jacobians to a sum)")},
   explanation="0.9526^60 = 0.054: about 5% survives 60 steps, where a forget bias of 0 (f = 0.5) keeps 8.7e-19.",
   section="section 1 (from a product of Jacobians to a sum)", before="print(f\"{'forget bias':>12}"),

@@ -125,7 +125,11 @@ def shell():
     run = ip.run_cell
     # a kernel stores every executed cell in the input history, as nbgrader's execution does
     ip.run_cell = lambda source: run(source, store_history=True)
-    ip.run_cell("from rnncourse.checks import check\nfrom rnncourse.rnn import rnn_step_backward")
+    ip.run_cell("from rnncourse.checks import check\n"
+                "def rnn_step_backward(dh_next, cache):  # a learner's right answer\n"
+                "    x, h_prev, Wx, Wh, h_next = cache\n"
+                "    da = dh_next * (1 - h_next ** 2)\n"
+                "    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)\n")
     yield ip
     InteractiveShell.clear_instance()
 
@@ -138,6 +142,15 @@ def _graded_cell(item_id, points, function_name=None):
 def test_in_a_shell_a_right_exercise_raises_nothing_and_has_no_result(shell):
     run = shell.run_cell(_graded_cell("rnn_step_backward", 2, "rnn_step_backward"))
     assert run.error_in_exec is None and run.result is None
+
+
+def test_in_a_shell_the_librarys_own_function_is_flagged_as_rnncourse_grade_flags_it(shell):
+    shell.run_cell("from rnncourse.rnn import rnn_step_backward")
+    run = shell.run_cell(_graded_cell("rnn_step_backward", 2, "rnn_step_backward"))
+    assert isinstance(run.error_in_exec, AssertionError)
+    assert str(run.error_in_exec).startswith(
+        "✗ FLAGGED  rnn_step_backward  (0/2 points)\nFlagged, 0 points: rnn_step_backward is "
+        "the course's own rnncourse.rnn.rnn_step_backward.")
 
 
 def test_in_a_shell_redefining_check_does_not_pass_a_wrong_answer(shell):
@@ -206,7 +219,7 @@ def test_the_knock_on_policy_reaches_the_graded_cell():
     assert autograde("rnn_backward", namespace["rnn_backward"], seed=5) is None  # "full"
     with pytest.raises(AssertionError) as info:
         autograde("rnn_backward", namespace["rnn_backward"], seed=5, knock_on="none")
-    assert ("Your rnn_backward is right; it fails only because rnn_step_backward is wrong"
-            in str(info.value))
-    assert "No points for rnn_backward until it passes with your own rnn_step_backward." \
-        in str(info.value)
+    assert str(info.value).startswith(
+        "✗ FAILED  rnn_backward  (0/3 points)\nYour rnn_backward is right, but it scores 0 until "
+        "it passes with your own rnn_step_backward: its test cases fail only because the "
+        "rnn_step_backward it calls is wrong. Fix rnn_step_backward first.")

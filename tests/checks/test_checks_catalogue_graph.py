@@ -153,6 +153,7 @@ WORDING = {"topological_sort": {
         "leftover_nodes": "the CycleError's .cycle lists every node left over by Kahn's algorithm",
         "path_not_cycle": "the CycleError's .cycle includes nodes that only lead into (or out of) "
                           "the cycle",
+        "no_message": "the CycleError has no message of its own",
         "message_without_cycle": "the CycleError's message does not name the cycle",
 }}
 

@@ -17,6 +17,11 @@ STEP_WORDING = {
     "df_uses_c_next": "df uses c_next where c_prev belongs",
     "dc_prev_without_forget": "dc_prev is missing the forget gate",
     "gate_order_ifog": "the gate blocks of da are stacked in the wrong order",
+    "sigmoid_applied_again": "the sigmoid is applied again to the stored gates",
+    "no_path_through_h": "the path from h_next to the cell state is left out",
+    "tanh_c_derivative_on_c": "the derivative of tanh(c_next) is written 1 - c_next**2",
+    "do_without_tanh": "do is missing the tanh",
+    "candidate_tanh_again": "the candidate's derivative applies tanh again, 1 - tanh(g)**2",
 }
 
 WORDING = {
@@ -26,6 +31,12 @@ WORDING = {
         "h_without_tanh": "h_next = o * c_next is missing the tanh",
         "no_forget_gate": "c_prev is added without the forget gate",
         "tanh_gates": "the gates i, f, o use tanh",
+        "sigmoid_candidate": "the candidate g uses sigmoid",
+        "tanh_output_gate": "the output gate o uses tanh",
+        "no_input_gate": "the candidate is added without the input gate",
+        "cache_gate_order_ifog": "the gates in the cache are in the order i, f, o, g",
+        "cache_holds_tanh_c": "the cache holds tanh(c_next) where c_next belongs",
+        "h_c_swapped": "h_next and c_next are swapped",
     },
     "lstm_step_backward": {
         **STEP_WORDING,
@@ -39,6 +50,7 @@ WORDING = {
         "dh_future_not_added": "the hidden-state gradient from the next time step is not added",
         "overwrite_shared": "the shared-weight gradients are overwritten",
         "forward_loop": "the time loop runs forward",
+        "dc_returned_as_dh0": "returned the carried cell-state gradient as dh0",
     },
 }
 

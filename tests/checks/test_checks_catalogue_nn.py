@@ -17,10 +17,20 @@ WORDING = {
         "square_of_sum": "squared the sum instead of summing the squares",
         "no_square": "forgot to square",
         "abs_sum": "summed the absolute values |x|",
+        "mean_not_sum": "took the mean of the squares (np.mean) instead of their sum",
+        "square_root": "took the square root of the sum of squares",
+        "one_axis_only": "summed along one axis only",
+        "dot_with_itself": "x @ x (or np.dot(x, x)) is the sum of squares only for a 1-D x",
+        "zero_d_array": "returned a 0-d numpy array (one number inside np.array)",
     },
     "affine_forward": {
         "forgot_bias": "forgot to add the bias: out = x @ W + b",
         "W_transposed": "used W.T where W belongs",
+        "W_before_x": "multiplied in the wrong order, W @ x",
+        "elementwise_product": "x * W multiplies entry by entry",
+        "no_cache": "returned only out",
+        "cache_without_b": "the cache leaves b out",
+        "cache_with_out": "the cache holds out as well",
     },
     "affine_backward": {
         "mean_batch": "mean instead of sum over the batch for dW and db",
@@ -30,11 +40,15 @@ WORDING = {
         "dW_transposed": "dW is transposed",
         "dW_x_not_transposed": "dW uses x where x.T belongs: dW = x.T @ dout",
         "dx_transposed": "dx is transposed: dx = dout @ W.T",
+        "db_wrong_axis": "db is summed over the wrong axis",
+        "db_not_summed": "db is dout itself",
     },
     "tanh_backward": {
         "tanh_applied_again": "wrong tanh derivative: the cache already holds tanh(x)",
         "tanh_no_square": "wrong tanh derivative: 1 - tanh(x) without the square",
         "forgot_dout": "did not multiply by the upstream gradient",
+        "squared_the_difference": "wrong tanh derivative: (1 - h)**2 squares the difference",
+        "derivative_sign_flipped": "the tanh derivative has the wrong sign",
     },
     "softmax_cross_entropy": {
         "softmax_overflow": "softmax overflowed on large scores",
@@ -46,6 +60,8 @@ WORDING = {
         "indexed_columns_loss": "indexed p[:, y] where p[np.arange(N), y] belongs",
         "indexed_columns_grad": "indexed p[:, y] where p[np.arange(N), y] belongs",
         "gradient_sign_flipped": "dscores has the wrong sign",
+        "row_max_without_keepdims": "the row maximum lost its axis",
+        "row_sum_without_keepdims": "the row sum lost its axis",
     },
     "numerical_gradient": {
         "f_called_with_x": "f takes no arguments here: it reads x itself",
@@ -53,6 +69,7 @@ WORDING = {
         "one_sided": "used a one-sided difference",
         "missing_factor_two": "divided by h instead of 2h",
         "nudged_copy": "the gradient is all zeros, so f never saw your nudges",
+        "first_axis_only": "the loop runs over range(len(x)), the first axis only",
     },
 }
 

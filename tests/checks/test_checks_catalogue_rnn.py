@@ -22,10 +22,14 @@ WORDING = {
         "forgot_bias": "forgot the bias b",
         "forgot_h_prev": "ignored h_prev",
         "Wx_Wh_swapped": "swapped Wx and Wh",
+        "sigmoid_not_tanh": "squashed with the sigmoid 1 / (1 + exp(-a))",
+        "cached_preactivation": "the cache holds the pre-activation a",
     },
     "rnn_forward": {
         "returned_step_cache": "returned one step's cache (a 5-tuple x, h_prev, Wx, Wh, h_next) "
                                "as cache: rnn_forward's cache is the list of all T step caches",
+        "caches_reversed": "the step caches are in reverse order",
+        "x_batch_axis": "took the input of a step as x[t]",
         "h0_every_step": "the hidden state is not carried: every step used h0",
         "stored_h_prev": "off by one in time",
         "Wh_transposed": "used Wh.T where Wh belongs",
@@ -46,12 +50,13 @@ WORDING = {
         "dWh_transposed": "dWh is transposed: dWh = h_prev.T @ da",
         "dx_dh_prev_swapped": "dx and dh_prev are swapped",
         "dh_prev_zero": "dh_prev is all zeros",
+        "mean_batch_db": "db is the mean over the batch instead of the sum",
     },
     "rnn_backward": {
         "overwrite_shared": "the shared-weight gradients are overwritten at every time step "
                             "instead of summed",
         "future_not_added": "the gradient from the next time step is not added",
-        "upstream_dropped": "the upstream gradient dh[:, t] is dropped",
+        "upstream_dropped": "the upstream gradient is dropped",
         "forward_loop": "the time loop runs forward",
         "Wh_not_transposed": "used Wh where Wh.T belongs",
         "Wx_not_transposed": "used Wx where Wx.T belongs",
@@ -65,8 +70,9 @@ WORDING = {
         "dWh_transposed": "dWh is transposed: dWh = h_prev.T @ da",
         "dh0_zero": "dh0 is all zeros",
         "weights_divided_by_T": "dWx, dWh and db are divided by T",
-        "step_zero_skipped": "step 0 is skipped",
+        "step_zero_skipped": "step 1 (code index 0) is skipped",
         "last_step_counted_twice": "the last step's upstream gradient dh[:, T-1] is counted twice",
+        "cache_off_by_one": "off by one in the cache",
     },
     "rnn_backward_truncated": {
         "no_cut": "nothing is cut: this is full BPTT",
@@ -78,6 +84,10 @@ WORDING = {
         "cut_into_h0": "dh0 is zero",
         "chunks_from_end": "the chunks are counted from the end of the sequence",
         "overwrite_shared": "the shared-weight gradients are overwritten",
+        "only_last_chunk": "only the last chunk was backpropagated",
+        "only_last_k_steps": "only the last k steps were backpropagated",
+        "upstream_zeroed_at_cut": "at a chunk boundary the step's own upstream gradient was "
+                                  "zeroed as well",
     },
     "clip_gradients": {
         "divided_by_zero": "divided by zero when every gradient is zero",
@@ -113,10 +123,12 @@ def test_messages_say_which_time_steps_are_off():
                      if m.name == "future_not_added")
     r = check("rnn_backward", no_future.variant)
     assert "Case 1 of 5 (N=2, T=4, D=3, H=5)" in r.message
-    assert "dx is off at time steps t = 0, 1, 2 (of T = 4) by up to" in r.message
+    # maths steps 1..T (code index t-1), as the lessons count: only step T = 4 is right
+    assert ("dx is off at time steps t = 1, 2, 3 of T = 4 (index t-1 in code: 0, 1, 2) by up to"
+            in r.message)
     carry = next(m for m in EXERCISES["rnn_forward"].mistakes if m.name == "h0_every_step")
-    assert "h is off at time steps t = 1, 2, 3 (of T = 4)" in check("rnn_forward",
-                                                                    carry.variant).message
+    assert ("h is off at time steps t = 2, 3, 4 of T = 4 (index t-1 in code: 1, 2, 3)"
+            in check("rnn_forward", carry.variant).message)  # step 1 reads h0: right
 
 
 @pytest.mark.parametrize("ex_id, ref", [
@@ -440,7 +452,7 @@ WRONG_ANSWERS = [
     ("rnn_backward", make_rnn_backward(over_T=True), "weights_divided_by_T",
      "Likely mistake: dWx, dWh and db are divided by T"),
     ("rnn_backward", make_rnn_backward(skip_step_0=True), "step_zero_skipped",
-     "Likely mistake: step 0 is skipped"),
+     "Likely mistake: step 1 (code index 0) is skipped"),
     ("rnn_backward", make_rnn_backward(carry_last=True), "last_step_counted_twice",
      "Likely mistake: the last step's upstream gradient dh[:, T-1] is counted twice"),
     ("rnn_backward_truncated", make_rnn_backward(top_of_loop=True), "cut_at_top_of_loop",

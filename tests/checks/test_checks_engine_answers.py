@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from rnncourse.checks.engine.answers import NOT_A_LITERAL, answer_above, read_answer
+from rnncourse.checks.engine.question import NOT_RETURNED
 
 
 @pytest.mark.parametrize("source, answer", [
@@ -44,3 +45,46 @@ def test_the_answer_above_is_the_last_cell_that_calls_check_with_the_id():
     assert answer_above(['check("q04_x", b)'], "q04_x") == (None, NOT_A_LITERAL.format(id="q04_x"))
     assert answer_above(['ask("q04_x")', "not python ("], "q04_x") is None
     assert answer_above([], "q04_x") is None
+
+
+NBGRADER_FORM = ('def q04_x():\n'
+                 '    """Your answer to self-check q04_x: return the letter of one option."""\n'
+                 '{body}\n\n\n'
+                 'check("q04_x", q04_x)\n')
+
+
+@pytest.mark.parametrize("body, answer", [
+    ('    return "b"', ("b", None)),
+    ("    return {'a', 'c'}", ({"a", "c"}, None)),
+    ("    # YOUR CODE HERE\n    raise NotImplementedError()", (NOT_RETURNED, None)),  # the stub
+    ('    return __import__("os").system("touch /tmp/pwned-by-a-question")',
+     (None, NOT_A_LITERAL.format(id="q04_x"))),
+    ('    print("b")\n    return "b"', (None, NOT_A_LITERAL.format(id="q04_x"))),
+])
+def test_the_nbgrader_form_is_read_from_the_function_it_gives_check(body, answer):
+    assert read_answer(NBGRADER_FORM.format(body=body), "q04_x") == answer
+    assert not Path("/tmp/pwned-by-a-question").exists()
+
+
+def _cells(*sources, metadata=None):
+    return {"cells": [{"cell_type": "code", "source": s, "metadata": dict(metadata or {})}
+                      for s in sources]}
+
+
+def test_a_question_whose_cell_lost_its_metadata_is_read_from_its_last_check_cell():
+    from rnncourse.checks import QUESTIONS
+    from rnncourse.checks.engine.answers import read_answers
+
+    q = QUESTIONS["q04_order_forced"]
+    other_editor = {"vscode": {"languageId": "python"}}  # all another editor kept
+    nb = _cells('ask("q04_order_forced")', 'check("q04_order_forced", "a")', "x = 1",
+                'check("q04_order_forced", "c")', metadata=other_editor)
+    notes = {}
+    assert read_answers(nb, [q], notes) == {"q04_order_forced": ("c", None)}
+    assert notes == {"q04_order_forced": (
+        "The graded cell of q04_order_forced was not found by its metadata (the cell lost its "
+        "nbgrader metadata), so the answer was read from the last code cell that calls "
+        'check("q04_order_forced", ...).')}
+    nothing = read_answers(_cells("x = 1", metadata=other_editor), [q], notes := {})
+    assert nothing["q04_order_forced"][0] is None and not notes
+    assert "no graded check cell for q04_order_forced was found" in nothing["q04_order_forced"][1]

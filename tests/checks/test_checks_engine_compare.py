@@ -11,8 +11,10 @@ def test_values_off_at_some_time_steps_are_named():
     got[:, 3, :] += 0.5
     problems = compare(got, exp, "dx", rtol=1e-7, atol=1e-9, time_axes={"dx": 1})
     assert [(p.kind, p.steps, p.T) for p in problems] == [("values", [3], 5)]
-    assert summarize(problems, ("dx", "dh0")) == ("dx is off at time step t = 3 (of T = 5) by up "
-                                                  "to 0.5 (relative error 0.5). dh0 is right")
+    # code index 3 is the lessons' step t = 4 (maths counts steps from 1)
+    assert summarize(problems, ("dx", "dh0")) == ("dx is off at time step t = 4 of T = 5 (index "
+                                                  "t-1 in code: 3) by up to 0.5 (relative error "
+                                                  "0.5). dh0 is right")
 
 
 def test_structural_problems_come_with_a_sentence():

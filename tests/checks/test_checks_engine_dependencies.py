@@ -48,12 +48,19 @@ def test_a_right_sequence_calling_a_wrong_step_passes_and_names_the_step():
     result = check("rnn_backward", nb["rnn_backward"])
     assert (result.passed, result.points, result.possible) == (True, 3, 3)
     assert result.knock_on == ("rnn_step_backward",)
-    first, second, *rest = result.message.split("\n")
-    assert first == ("Your rnn_backward is right; it fails only because rnn_step_backward is "
-                     "wrong — fix rnn_step_backward first. (With the course's rnn_step_backward "
-                     "in place of yours, all 5 test cases pass.)")
-    assert second.startswith("With your rnn_step_backward: Case 1 of 5 (N=2, T=4, D=3, H=5): "
-                             "Likely mistake: used Wh where Wh.T belongs")
+    first, second, third, last = result.message.split("\n")
+    assert first == ("Credited: your rnn_backward is right and gets its points. Its test cases "
+                     "fail only because the rnn_step_backward it calls is wrong, and "
+                     "rnn_step_backward loses its own points for that: fix rnn_step_backward "
+                     "first.")
+    assert second == ("(With the course's rnn_step_backward in place of yours, all 5 test cases "
+                      "pass.)")
+    assert third.startswith("With your rnn_step_backward: Case 1 of 5 (N=2, T=4, D=3, H=5): "
+                            "Likely mistake: used Wh where Wh.T belongs")
+    # no bare "(0 of 5 cases pass.)" beside a pass: the count says whose step it is about
+    assert last == "(0 of 5 cases pass with your rnn_step_backward.)"
+    assert str(result).startswith("✓ CREDITED  rnn_backward  (3/3 points)\n")
+    assert "PASSED" not in str(result)
     assert nb["rnn_step_backward"] is mine  # the learner's globals are restored
     assert not check("rnn_step_backward", mine).passed  # the step itself still fails
 
@@ -97,9 +104,13 @@ def test_the_policy_none_gives_no_points_but_still_names_the_dependency():
     second = Result("rnn_backward", True, "All 5 test cases pass.", 3, 3, verdicts=[None] * 5)
     result = knock_on(ex, first, second, ["rnn_step_backward"], policy="none")
     assert (result.passed, result.points, result.knock_on) == (False, 0, ("rnn_step_backward",))
-    assert result.message.split("\n")[1:] == [
-        "No points for rnn_backward until it passes with your own rnn_step_backward.",
+    assert result.message.split("\n") == [
+        "Your rnn_backward is right, but it scores 0 until it passes with your own "
+        "rnn_step_backward: its test cases fail only because the rnn_step_backward it calls is "
+        "wrong. Fix rnn_step_backward first.",
+        "(With the course's rnn_step_backward in place of yours, all 5 test cases pass.)",
         "With your rnn_step_backward: Case 1 of 5 (...): wrong."]
+    assert str(result).startswith("✗ FAILED  rnn_backward  (0/3 points)\n")
     assert knock_on(ex, first, first, ["rnn_step_backward"]) is first  # no pass: unchanged
     with pytest.raises(ValueError, match="unknown knock-on policy 'half'; use one of: full, none"):
         knock_on(ex, first, second, ["rnn_step_backward"], policy="half")

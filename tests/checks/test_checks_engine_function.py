@@ -60,7 +60,7 @@ def _as_list(dh, cache):
                      "(dx, dh0, dWx, dWh, db)."),
     (_four_values, "returned 4 values, expected 5: (dx, dh0, dWx, dWh, db)"),
     (_wrong_shape, "dx has shape (2, 4, 1), expected (2, 4, 3) = (N, T, D)"),
-    (_nan, "dx contains 1 NaN of 24 entries at time step t = 3 (of T = 4)"),
+    (_nan, "dx contains 1 NaN of 24 entries at time step t = 4 of T = 4 (index t-1 in code: 3)"),
     (_mutates, "It changed its input dh in place (40 entries of dh changed"),
     (_float32, "dx has dtype float32, expected float64: keep full precision"),
     (_as_list, "dWx is 3 values; expected a numpy array of shape (3, 5) (convert with np.asarray)"),

@@ -68,7 +68,8 @@ def test_a_number_is_rounded_to_its_digits_before_hashing():
 
 @pytest.mark.parametrize("answer, message", [
     (..., "not answered yet: put your answer in place of `...`, e.g. check('q00_demo', 'a'), "
-          "then run the cell again (or use the buttons above)."),
+          "then run the cell again. This cell is what is graded; the buttons above only check an "
+          "answer."),
     (None, "not answered yet: put your answer in place of `...`"),
     ("e", "'e' is not one of the options a, b, c; answer e.g. check('q00_demo', 'a')"),
     ("ab", "'ab' is not one of the options a, b, c"),
@@ -126,3 +127,29 @@ def test_a_malformed_question_is_refused_with_the_fix(bad, message):
     args.update(bad)
     with pytest.raises(ValueError, match=message):
         QuestionExercise(**args)
+
+
+def test_a_function_answering_a_question_is_called_for_its_answer():
+    """The nbgrader form: check is given a function named after the question."""
+    from rnncourse.checks import check
+
+    def q04_order_forced():
+        return "c"
+
+    assert check("q04_order_forced", q04_order_forced).passed
+
+    def q04_order_forced():  # nbgrader's stub
+        raise NotImplementedError()
+
+    r = check("q04_order_forced", q04_order_forced)
+    assert not r.passed and r.message == (
+        "not answered yet: in the function q04_order_forced, replace the raise "
+        "NotImplementedError() line with return and your answer, e.g. return 'a', then run the "
+        "cell again.")
+
+    def q04_order_forced():
+        return {}["b"]
+
+    assert check("q04_order_forced", q04_order_forced).message == (
+        "q04_order_forced() raised KeyError: 'b'; it should only return your answer, e.g. "
+        "return 'a'")

@@ -2,7 +2,7 @@
 
 ``collect()`` runs through ``check``: every catalogue mistake's own variant, each accepted
 alternative's variant, and the learners' wrong answers kept by the catalogue tests
-(``WRONG_ANSWERS`` of test_checks_catalogue_nn/_rnn/_graph.py). Each entry keeps the result
+(``WRONG_ANSWERS`` of test_checks_catalogue_nn/_rnn/_graph/_named.py). Each entry keeps the result
 (passed, mistake, message) and every case's verdict, so two processes can be compared in full.
 ``python tests/checks/verdicts.py`` prints them as JSON: test_checks_hash_seeds.py runs it under
 several ``PYTHONHASHSEED`` values and compares.
@@ -22,7 +22,7 @@ if REPO not in sys.path:  # run as a script: the test helpers are imported as te
 from rnncourse.checks import EXERCISES, check  # noqa: E402
 
 TEST_MODULES = ("test_checks_catalogue_nn", "test_checks_catalogue_rnn",
-                "test_checks_catalogue_graph")
+                "test_checks_catalogue_graph", "test_checks_catalogue_named")
 
 
 def answers():

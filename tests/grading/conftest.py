@@ -23,6 +23,14 @@ import pytest
 from tests.grading.private_course import make_private_course
 
 
+def private_env(**extra):
+    """The environment to run the private course interpreter in: this one without
+    ``PYTHONPATH``, which would put another ``rnncourse`` (a worktree's) before the copy."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(extra)
+    return env
+
+
 @pytest.fixture(scope="session")
 def private_python():
     """The interpreter of a private course install; checks it imports the copy, not the tree
@@ -36,7 +44,7 @@ def private_python():
     try:
         python = make_private_course(root)
         where = subprocess.run([str(python), "-c", "import rnncourse, numpy, ipykernel; "
-                                "print(rnncourse.__file__)"], cwd=root,
+                                "print(rnncourse.__file__)"], cwd=root, env=private_env(),
                                capture_output=True, text=True, check=True).stdout.strip()
         assert Path(where).resolve().is_relative_to(root.resolve()), where
         yield str(python)

@@ -100,7 +100,10 @@ def write_notebook(nb, path):
 
 def grade(python, cwd, *args, timeout=300):
     """Run ``rnncourse grade ARGS`` in ``cwd``; returns ``(process, {submission: row})``."""
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    # without PYTHONPATH: the private course's interpreter imports its own copy, the one the
+    # sandboxed kernels import too (a worktree's PYTHONPATH would split them)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     proc = subprocess.run([python, "-m", "rnncourse", "grade", *args], capture_output=True,
                           text=True, timeout=timeout, env=env, cwd=cwd)
     out = Path(cwd) / "gradebook.csv"

@@ -1,8 +1,10 @@
 """Which notebook edits are safe for a student (docs/grading.md, section 7.7), on graded notebooks.
 
 One batch: a notebook with every edit the guide calls safe (full marks), one with every edit it
-calls unsafe, each on a different exercise (each of those scores 0, the rest full), and one whose
-lesson metadata was edited (graded as the lesson it names, when no --lesson is given).
+calls unsafe, each on a different exercise (each of those scores 0, the rest full), one whose
+lesson metadata was edited (graded as the lesson it names, when no --lesson is given), and one
+whose cells carry only another editor's metadata (full marks; the feedback says where each
+question's answer was read from).
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ def safe_edits():
     nb.cells[i].source = nb.cells[i].source.replace("def softmax_cross_entropy", "def my_softmax")
     nb.cells[_cell(nb, 'check("softmax_cross_entropy", softmax_cross_entropy)')].source = \
         'check("softmax_cross_entropy", my_softmax)'
+    # a self-check question's graded cell lost its metadata: read from its check cell
+    q = next(i for i, c in enumerate(nb.cells)
+             if c.metadata.get("nbgrader", {}).get("grade_id") == "q01_backprop_order")
+    nb.cells[q].metadata = {}
     # stale outputs claiming anything
     nb.cells[_cell(nb, 'check("affine_backward", affine_backward)')].outputs = [
         nbformat.v4.new_output("stream", name="stdout", text="FAILED 0/10\n")]
@@ -68,13 +74,21 @@ def unsafe_edits():
     i = _answer(nb, "affine_backward")
     nb.cells[i].source = nb.cells[i].source.replace("def affine_backward", "def affine_grad")
     nb.cells[_cell(nb, 'check("affine_backward", affine_backward)')].metadata = {}
-    # a self-check question's graded cell lost its metadata
+    # a self-check question's graded cell deleted: its answer is nowhere
     q = next(i for i, c in enumerate(nb.cells)
              if c.metadata.get("nbgrader", {}).get("grade_id") == "q01_backprop_order")
-    nb.cells[q].metadata = {}
+    del nb.cells[q]
     # the original stub of numerical_gradient pasted again below the answer
     nb.cells.insert(_answer(nb, "numerical_gradient") + 1,
                     nbformat.v4.new_code_cell(STUB["numerical_gradient"]))
+    return nb
+
+
+def other_editor():
+    """Every cell's metadata replaced by another editor's own (nbgrader's and ids are gone)."""
+    nb = lesson_notebook()
+    for cell in nb.cells:
+        cell.metadata = {"vscode": {"languageId": "python"}}
     return nb
 
 
@@ -91,7 +105,8 @@ def graded(tmp_path_factory, private_python):
     subs = tmp / "submissions"
     for folder, name, nb in [("safe", "my copy (2).ipynb", safe_edits()),
                              ("unsafe", f"{LESSON}.ipynb", unsafe_edits()),
-                             ("relabelled", f"{LESSON}.ipynb", relabelled())]:
+                             ("relabelled", f"{LESSON}.ipynb", relabelled()),
+                             ("other_editor", f"{LESSON}.ipynb", other_editor())]:
         (subs / folder).mkdir(parents=True)
         write(nb, subs / folder / name)
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
@@ -109,6 +124,22 @@ def test_the_safe_edits_keep_full_marks(graded):
     assert (row["lesson"], row["status"]) == (LESSON, "ok")
     assert {ex: row[ex] for ex in POINTS} == POINTS
     assert (row["total"], row["possible"]) == (str(POSSIBLE), str(POSSIBLE))
+    [feedback] = graded[1].glob("safe__*.txt")
+    assert ("The graded cell of q01_backprop_order was not found by its metadata (the cell lost "
+            "its nbgrader metadata), so the answer was read from the last code cell that calls "
+            'check("q01_backprop_order", ...).') in feedback.read_text(encoding="utf-8")
+
+
+def test_a_notebook_with_only_another_editors_metadata_keeps_full_marks(graded):
+    row = graded[0][f"other_editor/{LESSON}.ipynb"]
+    assert (row["status"], row["total"], row["possible"]) == ("ok", str(POSSIBLE), str(POSSIBLE))
+    assert {ex: row[ex] for ex in POINTS} == POINTS
+    [feedback] = graded[1].glob("other_editor__*.txt")
+    text = feedback.read_text(encoding="utf-8")
+    for qid in [ex for ex in POINTS if ex.startswith("q01_")]:  # each question says so
+        assert (f"The graded cell of {qid} was not found by its metadata (the cell lost its "
+                f"nbgrader metadata), so the answer was read from the last code cell that calls "
+                f'check("{qid}", ...).') in text
 
 
 def test_each_unsafe_edit_costs_its_exercise_and_nothing_else(graded):
@@ -120,8 +151,8 @@ def test_each_unsafe_edit_costs_its_exercise_and_nothing_else(graded):
     assert row["total"] == f"{kept:g}" and row["status"] == "ok"
     [feedback] = graded[1].glob("unsafe__*.txt")
     text = feedback.read_text(encoding="utf-8")
-    assert "no graded check cell for q01_backprop_order was found (it must keep its nbgrader " \
-           "metadata)" in text
+    assert ("no graded check cell for q01_backprop_order was found (it must keep its nbgrader "
+            'metadata, or call check("q01_backprop_order", <answer>))') in text
 
 
 def test_an_edited_lesson_metadata_is_graded_as_the_lesson_it_names(graded):

@@ -132,13 +132,18 @@ def test_a_right_sequence_calling_a_wrong_step_gets_full_points_and_names_the_st
     assert (row["status"], row["rnn_step_backward"], row["rnn_backward"]) == ("ok", "0", SEQUENCE)
     entry = report(tmp, "knock_on.ipynb")["exercises"]["rnn_backward"]
     assert (entry["passed"], entry["knock_on"], entry["flag"]) == (True, ["rnn_step_backward"], None)
-    assert entry["message"].split("\n")[0] == (
-        "Your rnn_backward is right; it fails only because rnn_step_backward is wrong — fix "
-        "rnn_step_backward first. (With the course's rnn_step_backward in place of yours, all 5 "
-        "test cases pass.)")
+    lines = entry["message"].split("\n")
+    assert lines[:2] == [  # the words check() gives in the notebook (tests/checks)
+        "Credited: your rnn_backward is right and gets its points. Its test cases fail only "
+        "because the rnn_step_backward it calls is wrong, and rnn_step_backward loses its own "
+        "points for that: fix rnn_step_backward first.",
+        "(With the course's rnn_step_backward in place of yours, all 5 test cases pass.)"]
+    assert lines[2].startswith("With your rnn_step_backward: Case ")
+    assert lines[-1].endswith("cases pass with your rnn_step_backward.)")
     feedback = next((tmp / "feedback").glob("knock_on*.txt")).read_text()
-    assert "[PASSED] rnn_backward (rnn_backward): 3 / 3 points\n    Your rnn_backward is right" \
-        in feedback
+    assert ("[CREDITED] rnn_backward (rnn_backward): 3 / 3 points\n    Credited: your "
+            "rnn_backward is right") in feedback
+    assert "PASSED] rnn_backward" not in feedback
 
 
 def test_other_verdicts_do_not_change(batch):

@@ -22,7 +22,8 @@ SEQ_OUTPUTS = ("dx", "dh0", "dWx", "dWh", "db")
 
 
 def step_backward_variant(Wh_not_T=False, Wx_not_T=False, deriv="right", mean=False,
-                          dWh_from_next=False, dWh_T=False, swap_dx_dh=False, zero_dh_prev=False):
+                          dWh_from_next=False, dWh_T=False, swap_dx_dh=False, zero_dh_prev=False,
+                          mean_db=False):
     """An ``rnn_step_backward`` with chosen mistakes.
 
     deriv : ``"right"`` (1 - h_next**2), ``"preactivation"`` (1 - a**2 with a the pre-activation
@@ -55,7 +56,7 @@ def step_backward_variant(Wh_not_T=False, Wx_not_T=False, deriv="right", mean=Fa
             dh_prev = np.zeros_like(h_prev)
         dWx = x.T @ da
         dWh = da.T @ h_prev if dWh_T else (h_next if dWh_from_next else h_prev).T @ da
-        db = da.sum(axis=0)
+        db = da.mean(axis=0) if mean_db else da.sum(axis=0)
         if mean:
             N = x.shape[0]
             dWx, dWh, db = dWx / N, dWh / N, db / N
@@ -87,6 +88,9 @@ MSG_DWH_T = ("dWh is transposed: dWh = h_prev.T @ da, (H, N) @ (N, H), with the 
              "index first like Wh's rows; da.T @ h_prev is its transpose.")
 MSG_SWAP = ("dx and dh_prev are swapped: return them in the order (dx, dh_prev, dWx, dWh, db), "
             "with dx = da @ Wx.T of shape (N, D) and dh_prev = da @ Wh.T of shape (N, H).")
+MSG_MEAN_DB = ("db is the mean over the batch instead of the sum: every example adds its own "
+               "contribution, so db = da.sum(axis=0), with no division by N (dWx and dWh are "
+               "right).")
 MSG_DH_PREV_ZERO = ("dh_prev is all zeros: the step's output depends on h_prev through "
                     "h_prev @ Wh, so dh_prev = da @ Wh.T; BPTT passes it back to the step before.")
 
@@ -106,6 +110,7 @@ STEP_MISTAKES = (
     Mistake("dWh_transposed", MSG_DWH_T, step_backward_variant(dWh_T=True)),
     Mistake("dx_dh_prev_swapped", MSG_SWAP, step_backward_variant(swap_dx_dh=True)),
     Mistake("dh_prev_zero", MSG_DH_PREV_ZERO, step_backward_variant(zero_dh_prev=True)),
+    Mistake("mean_batch_db", MSG_MEAN_DB, step_backward_variant(mean_db=True)),
 )
 
 
@@ -138,7 +143,7 @@ RNN_STEP_BACKWARD = FunctionExercise(
 # ----------------------------------------------------------------------------- full BPTT
 def bptt_variant(step_backward=None, accumulate=True, add_future=True, add_upstream=True,
                  forward=False, cut=None, divide_by_T=False, zero_dh0=False, skip_first=False,
-                 last_twice=False):
+                 last_twice=False, cache_shift=0, upstream_cut=None, stop=None):
     """An ``rnn_backward`` built from a step backward, with chosen mistakes.
 
     cut : callable ``(t, k, T) -> bool`` or None; when given, the function takes a third
@@ -156,13 +161,17 @@ def bptt_variant(step_backward=None, accumulate=True, add_future=True, add_upstr
         dx = np.zeros((N, T, D))
         dWx, dWh, db = np.zeros((D, H)), np.zeros((H, H)), np.zeros(H)
         future = dh[:, T - 1, :].copy() if last_twice else np.zeros((N, H))
-        steps = range(T) if forward else reversed(range(1 if skip_first else 0, T))
+        low = stop(k, T) if stop is not None else (1 if skip_first else 0)
+        steps = range(T) if forward else reversed(range(low, T))
         for t in steps:
             if not add_upstream and t != T - 1:
                 total = future  # only the gradient from the next step
+            elif upstream_cut is not None and upstream_cut(t, k, T):
+                total = np.zeros_like(future)  # the step's own upstream gradient dropped too
             else:
                 total = dh[:, t, :] + (future if add_future else 0.0)
-            dx[:, t, :], future, dWx_t, dWh_t, db_t = step_backward(total, cache[t])
+            dx[:, t, :], future, dWx_t, dWh_t, db_t = step_backward(total,
+                                                                     cache[t - cache_shift])
             if accumulate:
                 dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
             else:
@@ -173,7 +182,7 @@ def bptt_variant(step_backward=None, accumulate=True, add_future=True, add_upstr
             dWx, dWh, db = dWx / T, dWh / T, db / T
         return dx, (np.zeros_like(future) if zero_dh0 else future), dWx, dWh, db
 
-    if cut is not None:
+    if cut is not None or stop is not None:
         return run
     return lambda dh, cache: run(dh, cache)
 
@@ -196,6 +205,9 @@ def sequence_cases(rng, with_k=False):
 
 SEQ_SHAPES = {"dx": "(N, T, D)", "dh0": "(N, H)", "dWx": "(D, H)", "dWh": "(H, H)", "db": "(H,)"}
 
+SHARED_SUM = "lesson 3, section 6 (Shared weights: the gradient is the sum over the uses)"
+"""Where the lessons show that a shared weight's gradient is the sum over its uses."""
+
 RNN_BACKWARD = FunctionExercise(
     id="rnn_backward",
     lesson=LESSON,
@@ -217,15 +229,18 @@ RNN_BACKWARD = FunctionExercise(
                 "step instead of summed: Wx, Wh and b are used at every step, so accumulate "
                 "dWx += dWx_t, dWh += dWh_t, db += db_t over time.",
                 bptt_variant(accumulate=False),
-                section="lesson 3, section 6 (Shared weights: the gradient is the sum over the uses)"),
-        Mistake("future_not_added", "the gradient from the next time step is not added: step t "
-                "needs dh[:, t] + dh_prev (from step t+1).", bptt_variant(add_future=False)),
-        Mistake("upstream_dropped", "the upstream gradient dh[:, t] is dropped: only the "
-                "gradient from the next step was used. Step t needs dh[:, t] + dh_prev from "
-                "step t+1.", bptt_variant(add_upstream=False)),
-        Mistake("forward_loop", "the time loop runs forward: BPTT must go from t = T-1 down to "
-                "0 (for t in reversed(range(T))) because step t needs the gradient from t+1.",
-                bptt_variant(forward=True)),
+                section=SHARED_SUM),
+        Mistake("future_not_added", "the gradient from the next time step is not added: each "
+                "step's total gradient is its upstream gradient plus the dh_prev returned by the "
+                "step after it; in the loop for t in reversed(range(T)), dh[:, t] + dh_prev.",
+                bptt_variant(add_future=False)),
+        Mistake("upstream_dropped", "the upstream gradient is dropped: only the gradient from "
+                "the next step was used. In the loop for t in reversed(range(T)), each step "
+                "needs dh[:, t] + dh_prev, dh_prev from the step after it.",
+                bptt_variant(add_upstream=False)),
+        Mistake("forward_loop", "the time loop runs forward: BPTT goes from step T down to step "
+                "1 (for t in reversed(range(T)) in code) because each step needs the gradient "
+                "from the step after it.", bptt_variant(forward=True)),
         Mistake("Wh_not_transposed", MSG_WH,
                 bptt_variant(step_backward_variant(Wh_not_T=True))),
         Mistake("Wx_not_transposed", MSG_WX,
@@ -243,21 +258,26 @@ RNN_BACKWARD = FunctionExercise(
         Mistake("tanh_applied_again", MSG_TANH_AGAIN,
                 bptt_variant(step_backward_variant(deriv="tanh_again"))),
         Mistake("dWh_transposed", MSG_DWH_T, bptt_variant(step_backward_variant(dWh_T=True))),
-        Mistake("dh0_zero", "dh0 is all zeros: h0 feeds step 0 through h0 @ Wh, so dh0 is the "
-                "dh_prev that step 0's backward pass returns (the gradient carried out of the "
-                "loop).", bptt_variant(zero_dh0=True)),
+        Mistake("dh0_zero", "dh0 is all zeros: h0 feeds step 1 through h0 @ Wh, so dh0 is the "
+                "dh_prev that step 1's backward pass (on cache[0]) returns, the gradient carried "
+                "out of the loop.", bptt_variant(zero_dh0=True)),
         Mistake("weights_divided_by_T", "dWx, dWh and db are divided by T: a shared weight's "
                 "gradient is the SUM of its contributions at every step, not their mean.",
                 bptt_variant(divide_by_T=True),
-                section="lesson 3, section 6 (Shared weights: the gradient is the sum over the uses)"),
-        Mistake("step_zero_skipped", "step 0 is skipped: the loop must run t = T-1, ..., 1, 0 "
-                "(for t in reversed(range(T))); range(T - 1, 0, -1) stops before 0, so dx[:, 0] "
-                "and step 0's share of the weight gradients are missing and dh0 is wrong.",
-                bptt_variant(skip_first=True)),
+                section=SHARED_SUM),
+        Mistake("step_zero_skipped", "step 1 (code index 0) is skipped: the loop must visit "
+                "t = T-1, ..., 1, 0 (for t in reversed(range(T))); range(T - 1, 0, -1) stops "
+                "before 0, so dx[:, 0] and step 1's share of the weight gradients are missing "
+                "and dh0 is wrong.", bptt_variant(skip_first=True)),
         Mistake("last_step_counted_twice", "the last step's upstream gradient dh[:, T-1] is "
                 "counted twice: the gradient carried from the future starts at zero (nothing "
-                "comes after step T-1), and every step, the last included, adds its own dh[:, t] "
-                "once.", bptt_variant(last_twice=True)),
+                "comes after step T), and every step, the last included, adds its own upstream "
+                "gradient once.", bptt_variant(last_twice=True)),
+        Mistake("cache_off_by_one", "off by one in the cache: in the loop for t in "
+                "reversed(range(T)), t is the code index, so the step that gets dh[:, t] uses "
+                "cache[t]. The lesson's cache[t-1] is step t's cache with t counted from 1, as "
+                "in the maths; cache[t - 1] in the loop pairs each gradient with the step before "
+                "(and index 0 with cache[-1], the last step).", bptt_variant(cache_shift=1)),
     ),
 )
 

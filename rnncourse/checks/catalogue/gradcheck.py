@@ -97,6 +97,32 @@ def _variant(one_sided=False, no_two=False, restore=True, on_copy=False, pass_x=
     return numerical_gradient
 
 
+def _first_axis_loop(f, x, h=1e-5):
+    """``for i in range(len(x))``: on a 2-D x, x[i] is a whole row (and ``old`` a view of it)."""
+    grad = np.zeros_like(x)
+    for i in range(len(x)):
+        old = x[i]
+        x[i] = old + h
+        fp = f()
+        x[i] = old - h
+        fm = f()
+        x[i] = old
+        grad[i] = (fp - fm) / (2 * h)
+    return grad
+
+
+def _rows_nudged_whole(case, outputs):
+    """On an x with two or more axes, every row of the gradient is one repeated number: each
+    x[i] nudged was a whole row (a loop over range(len(x)) instead of every entry)."""
+    value = outputs.get("value")
+    if (len(case["dims"]["shape"]) < 2 or outputs.get("status") != "returned"
+            or not isinstance(value, np.ndarray) or list(value.shape) != case["dims"]["shape"]
+            or value.dtype.kind != "f"):
+        return False
+    rows = value.reshape(value.shape[0], -1)
+    return bool(np.all(rows == rows[:, :1]) and np.any(rows != 0))
+
+
 def _f_called_with_arguments(case, outputs):
     error = outputs.get("error") or {}
     return (error.get("type") == "TypeError"
@@ -124,6 +150,7 @@ NUMERICAL_GRADIENT = NumericalGradientExercise(
     reference="rnncourse.gradcheck:numerical_gradient",
     arg_names=("f", "x", "h"),
     output_names=("grad",),
+    returns="the numerical gradient, an array shaped like x",
     cases=_cases,
     arg_builders={"f": ArgBuilder(make_test_function, reads="x")},
     shapes={"grad": "the shape of x"},
@@ -142,6 +169,11 @@ NUMERICAL_GRADIENT = NumericalGradientExercise(
                 _variant(one_sided=True)),
         Mistake("missing_factor_two", "divided by h instead of 2h: the central difference spans "
                 "from x-h to x+h, a distance of 2h.", _variant(no_two=True)),
+        Mistake("first_axis_only", "the loop runs over range(len(x)), the first axis only: "
+                "when x has two or more axes, x[i] is a whole row, so each nudge moves a whole "
+                "row at once and every entry of a row gets the same number. Visit every entry: "
+                "for i in np.ndindex(x.shape), then x[i] is one number.", _first_axis_loop,
+                detect=_rows_nudged_whole),
         Mistake("nudged_copy", "the gradient is all zeros, so f never saw your nudges: f reads "
                 "x itself, so change x in place (x[i] = old + h), not a copy of it.",
                 _variant(on_copy=True)),

@@ -345,6 +345,17 @@ def _path_not_cycle(case, outputs):
     return False
 
 
+def _no_message(case, outputs):
+    """The learner's CycleError has no message of its own: empty, or only the list it was given
+    (an ``__init__`` that never passes a message on to ValueError prints its arguments)."""
+    error = _named_cycle_error(case, outputs)
+    if error is None or not isinstance(error.get("cycle"), list) or _reported_cycle(case, outputs):
+        return False
+    message = str(error.get("message") or "").strip()
+    cycle = error["cycle"]
+    return message in ("", str(cycle), str(tuple(cycle)), f"({cycle!r},)")
+
+
 def _message_without_cycle(case, outputs):
     error = _named_cycle_error(case, outputs)
     if error is None or not isinstance(error.get("cycle"), list) or _reported_cycle(case, outputs):
@@ -356,10 +367,13 @@ def _message_without_cycle(case, outputs):
 
 # variants (wrong on purpose) used by the tests to prove each message is reachable
 def _error_class(base=ValueError, attribute=True, message=True):
-    """A learner-style ``CycleError`` class (named so), with chosen faults."""
+    """A learner-style ``CycleError`` class (named so), with chosen faults; ``message=None``
+    never passes a message on to the base class."""
     def __init__(self, cycle):
         if attribute:
             self.cycle = list(cycle)
+        if message is None:
+            return
         text = " -> ".join(str(n) for n in list(cycle) + list(cycle)[:1])
         base.__init__(self, f"the graph has a cycle: {text}" if message else "the graph has a cycle")
 
@@ -477,7 +491,7 @@ class TopologicalSortExercise(FunctionExercise):
         if "cycle" not in error:
             return ""
         cycle = error["cycle"]
-        if mistake.detect is _message_without_cycle:
+        if mistake.detect in (_message_without_cycle, _no_message):
             return f" Details: .cycle is {cycle!r} and the message is {error.get('message')!r}."
         why = cycle_problem(edges, cycle)
         return f" Details: .cycle is {cycle!r}" + (f": {why}." if why else ".")
@@ -542,6 +556,7 @@ TOPOLOGICAL_SORT = TopologicalSortExercise(
     reference="rnncourse.graph:topological_sort",
     arg_names=("edges",),
     output_names=("order",),
+    returns="a list holding every node once, each after the nodes that feed it",
     cases=_cases,
     mistakes=(
         Mistake("reversed_order", "the order is reversed: every edge u -> v must have u first. "
@@ -589,6 +604,12 @@ TOPOLOGICAL_SORT = TopologicalSortExercise(
                 "visit of the node that repeats (in a DFS: from the node the back edge reaches to "
                 "the end of the current path), with each node feeding the next.",
                 _variant_full_path, detect=_path_not_cycle),
+        Mistake("no_message", "the CycleError has no message of its own: its __init__ stores "
+                ".cycle but never passes a message on to ValueError, so the error shows only "
+                "the bare list (or nothing). Call super().__init__ with a message naming the "
+                "cycle, e.g. super().__init__(f\"the graph has a cycle: "
+                "{' -> '.join(map(str, cycle))}\"), as the lesson shows.",
+                _variant(message=None), detect=_no_message),
         Mistake("message_without_cycle", "the CycleError's message does not name the cycle: "
                 "pass a message listing its nodes on to ValueError, e.g. super().__init__("
                 "f\"the graph has a cycle: {' -> '.join(map(str, cycle))}\"), as the lesson "

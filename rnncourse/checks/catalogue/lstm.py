@@ -33,24 +33,38 @@ def lstm_params(rng, N, T, D, H):
 
 
 # ----------------------------------------------------------------------------- step forward
-def step_forward_variant(order="ifgo", tanh_c=True, forget=True, gate_fn="sigmoid"):
+def step_forward_variant(order="ifgo", tanh_c=True, forget=True, gate_fn="sigmoid",
+                         g_fn="tanh", o_fn=None, input_gate=True, cache_order="ifgo",
+                         cache_tanh_c=False, swap_outputs=False):
     """An ``lstm_step_forward`` with chosen mistakes.
 
     order : the order in which the four blocks of ``a`` are read (the right one is ``"ifgo"``)
     tanh_c : False computes ``h = o * c`` (no tanh on the cell state)
     forget : False computes ``c = c_prev + i * g`` (no forget gate)
     gate_fn : ``"sigmoid"`` or ``"tanh"`` for the gates i, f, o
+    g_fn : ``"tanh"`` or ``"sigmoid"`` for the candidate g; o_fn : the output gate's own
+        function when it differs from ``gate_fn``
+    input_gate : False computes ``c = f * c_prev + g`` (no input gate)
+    cache_order : the order of the four gates in the cache (right: ``"ifgo"``)
+    cache_tanh_c : the cache holds ``tanh(c_next)`` where ``c_next`` belongs
+    swap_outputs : returns ``(c_next, h_next, cache)``
     """
+    functions = {"sigmoid": _sigmoid, "tanh": np.tanh}
+
     def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
         H = h_prev.shape[1]
         a = x @ Wx + h_prev @ Wh + b  # (N, 4H)
         blocks = {name: a[:, k * H:(k + 1) * H] for k, name in enumerate(order)}
-        gate = _sigmoid if gate_fn == "sigmoid" else np.tanh
-        i, f, o = gate(blocks["i"]), gate(blocks["f"]), gate(blocks["o"])
-        g = np.tanh(blocks["g"])
-        c_next = (f * c_prev if forget else c_prev) + i * g
+        gate = functions[gate_fn]
+        i, f = gate(blocks["i"]), gate(blocks["f"])
+        o = functions[o_fn or gate_fn](blocks["o"])
+        g = functions[g_fn](blocks["g"])
+        c_next = (f * c_prev if forget else c_prev) + (i * g if input_gate else g)
         h_next = o * (np.tanh(c_next) if tanh_c else c_next)
-        return h_next, c_next, (x, h_prev, c_prev, Wx, Wh, i, f, g, o, c_next)
+        gates = {"i": i, "f": f, "g": g, "o": o}
+        cache = ((x, h_prev, c_prev, Wx, Wh) + tuple(gates[name] for name in cache_order)
+                 + (np.tanh(c_next) if cache_tanh_c else c_next,))
+        return (c_next, h_next, cache) if swap_outputs else (h_next, c_next, cache)
     return lstm_step_forward
 
 
@@ -92,16 +106,37 @@ LSTM_STEP_FORWARD = FunctionExercise(
         Mistake("tanh_gates", "the gates i, f, o use tanh: they are sigmoids, values in (0, 1) "
                 "that scale what passes; only the candidate g uses tanh.",
                 step_forward_variant(gate_fn="tanh")),
+        Mistake("sigmoid_candidate", "the candidate g uses sigmoid: g = tanh(a_g), values in "
+                "(-1, 1), so the cell state can be lowered as well as raised; only the gates "
+                "i, f, o are sigmoids.", step_forward_variant(g_fn="sigmoid")),
+        Mistake("tanh_output_gate", "the output gate o uses tanh: like i and f it is a sigmoid, "
+                "o = sigmoid(a_o), a share in (0, 1) of tanh(c_next) that reaches h_next.",
+                step_forward_variant(o_fn="tanh")),
+        Mistake("no_input_gate", "the candidate is added without the input gate: "
+                "c_next = f * c_prev + i * g; the input gate i decides how much of g is "
+                "written.", step_forward_variant(input_gate=False)),
+        Mistake("cache_gate_order_ifog", "the gates in the cache are in the order i, f, o, g "
+                "(as in CS231n): this course's cache is (x, h_prev, c_prev, Wx, Wh, i, f, g, o, "
+                "c_next), the gates in the order of a's blocks, i, f, g, o.",
+                step_forward_variant(cache_order="ifog")),
+        Mistake("cache_holds_tanh_c", "the cache holds tanh(c_next) where c_next belongs: its "
+                "last item is the cell state c_next itself (the backward pass computes "
+                "tanh(c_next) from it).", step_forward_variant(cache_tanh_c=True)),
+        Mistake("h_c_swapped", "h_next and c_next are swapped: return them in the order "
+                "(h_next, c_next, cache), with c_next = f * c_prev + i * g and "
+                "h_next = o * tanh(c_next).", step_forward_variant(swap_outputs=True)),
     ),
 )
 
 
 # ----------------------------------------------------------------------------- step backward
 def step_backward_variant(sigmoid_deriv="right", tanh_c_deriv=True, add_dc_next=True,
-                          df_from="c_prev", dc_prev_rule="right", order="ifgo"):
+                          df_from="c_prev", dc_prev_rule="right", order="ifgo",
+                          through_h="right", do_from="tanh_c", g_deriv="right"):
     """An ``lstm_step_backward`` with chosen mistakes.
 
-    sigmoid_deriv : ``"right"`` (s (1 - s)) or ``"tanh"`` (1 - s**2, the tanh rule)
+    sigmoid_deriv : ``"right"`` (s (1 - s)), ``"tanh"`` (1 - s**2, the tanh rule) or ``"again"``
+        (sigmoid(s) (1 - sigmoid(s)): the sigmoid applied once more to the stored gate output)
     tanh_c_deriv : False drops ``1 - tanh(c_next)**2`` on the path from h_next to c_next
     add_dc_next : False ignores the cell-state gradient arriving from the next step
     df_from : ``"c_prev"`` (right) or ``"c_next"`` (df = dc * c_next)
@@ -109,18 +144,25 @@ def step_backward_variant(sigmoid_deriv="right", tanh_c_deriv=True, add_dc_next=
         dc_next only, before the path through h is added), ``"no_f"`` (dc), ``"incoming"``
         (returns the argument dc_next unchanged)
     order : the order of the blocks of da (right: ``"ifgo"``)
+    through_h : ``"right"``, ``"none"`` (dc = dc_next: the path from h_next through tanh(c_next)
+        left out) or ``"c_squared"`` (its derivative written 1 - c_next**2)
+    do_from : ``"tanh_c"`` (right, do = dh_next * tanh(c_next)) or ``"c"`` (dh_next * c_next)
+    g_deriv : ``"right"`` (1 - g**2) or ``"tanh_again"`` (1 - tanh(g)**2)
     """
     def lstm_step_backward(dh_next, dc_next, cache):
         x, h_prev, c_prev, Wx, Wh, i, f, g, o, c_next = cache
         tanh_c = np.tanh(c_next)
-        do = dh_next * tanh_c
-        through_h = dh_next * o * ((1.0 - tanh_c**2) if tanh_c_deriv else 1.0)
-        dc = (dc_next if add_dc_next else 0.0) + through_h
+        do = dh_next * (tanh_c if do_from == "tanh_c" else c_next)
+        slope = {"right": 1.0 - tanh_c**2, "none": 0.0, "c_squared": 1.0 - c_next**2}[through_h]
+        through_h_path = dh_next * o * (slope if tanh_c_deriv else 1.0)
+        dc = (dc_next if add_dc_next else 0.0) + through_h_path
         grads = {"i": dc * g, "f": dc * (c_prev if df_from == "c_prev" else c_next),
                  "g": dc * i, "o": do}
         for name, s in (("i", i), ("f", f), ("o", o)):
-            grads[name] = grads[name] * (s * (1.0 - s) if sigmoid_deriv == "right" else 1.0 - s**2)
-        grads["g"] = grads["g"] * (1.0 - g**2)
+            if sigmoid_deriv == "again":
+                s = _sigmoid(s)
+            grads[name] = grads[name] * (1.0 - s**2 if sigmoid_deriv == "tanh" else s * (1.0 - s))
+        grads["g"] = grads["g"] * (1.0 - (np.tanh(g) if g_deriv == "tanh_again" else g) ** 2)
         da = np.concatenate([grads[name] for name in order], axis=1)  # (N, 4H)
         dc_prev = {"right": dc * f, "dc_next_times_f": dc_next * f, "no_f": dc,
                    "incoming": dc_next}[dc_prev_rule]
@@ -160,6 +202,17 @@ MSG_NO_F = ("dc_prev is missing the forget gate: c_next = f * c_prev + ..., so "
             "dc_prev = dc * f, not dc.")
 MSG_INCOMING = ("dc_prev returned as dc_next: the argument passed through unchanged. The "
                 "gradient for the previous cell is dc_prev = dc * f.")
+MSG_SIGMOID_AGAIN = ("the sigmoid is applied again to the stored gates: the cache holds the "
+                     "gate outputs i, f, o themselves, so sigma'(a) = i * (1 - i) (and so on); "
+                     "sigmoid(i) * (1 - sigmoid(i)) squashes them a second time.")
+MSG_NO_PATH_H = ("the path from h_next to the cell state is left out: h_next = o * tanh(c_next), "
+                 "so dc gets dh_next * o * (1 - tanh(c_next)**2) on top of dc_next.")
+MSG_C_SQUARED = ("the derivative of tanh(c_next) is written 1 - c_next**2: it is "
+                 "1 - tanh(c_next)**2, since the cache holds c_next itself, not its tanh.")
+MSG_DO_WITHOUT_TANH = ("do is missing the tanh: h_next = o * tanh(c_next), so "
+                       "do = dh_next * tanh(c_next), not dh_next * c_next.")
+MSG_G_TANH_AGAIN = ("the candidate's derivative applies tanh again, 1 - tanh(g)**2: the cache "
+                    "holds g = tanh(a_g) itself, so tanh'(a_g) = 1 - g**2.")
 MSG_ORDER_BACKWARD = ("the gate blocks of da are stacked in the wrong order: they must follow "
                       "the forward pass's columns, i, f, g, o.")
 
@@ -172,6 +225,11 @@ STEP_MISTAKES = (
     ("dc_prev_without_forget", MSG_NO_F, {"dc_prev_rule": "no_f"}),
     ("dc_prev_is_dc_next", MSG_INCOMING, {"dc_prev_rule": "incoming"}),
     ("gate_order_ifog", MSG_ORDER_BACKWARD, {"order": "ifog"}),
+    ("sigmoid_applied_again", MSG_SIGMOID_AGAIN, {"sigmoid_deriv": "again"}),
+    ("no_path_through_h", MSG_NO_PATH_H, {"through_h": "none"}),
+    ("tanh_c_derivative_on_c", MSG_C_SQUARED, {"through_h": "c_squared"}),
+    ("do_without_tanh", MSG_DO_WITHOUT_TANH, {"do_from": "c"}),
+    ("candidate_tanh_again", MSG_G_TANH_AGAIN, {"g_deriv": "tanh_again"}),
 )
 
 STEP_SHAPES = {"dx": "(N, D)", "dh_prev": "(N, H)", "dc_prev": "(N, H)", "dWx": "(D, 4H)",
@@ -200,8 +258,9 @@ LSTM_STEP_BACKWARD = FunctionExercise(
 SAME_AS_DC_FUTURE = ("dc_next_not_added", "forget_on_dc_next_only", "dc_prev_is_dc_next")
 
 def backward_variant(step_backward=None, add_dc_future=True, add_dh_future=True,
-                     accumulate=True, forward=False):
-    """An ``lstm_backward`` that loops over ``step_backward``, with chosen mistakes."""
+                     accumulate=True, forward=False, dc_as_dh0=False):
+    """An ``lstm_backward`` that loops over ``step_backward``, with chosen mistakes
+    (``dc_as_dh0``: returns the carried cell-state gradient where dh0 belongs)."""
     step_backward = step_backward or step_backward_variant()
 
     def lstm_backward(dh, cache):
@@ -218,7 +277,7 @@ def backward_variant(step_backward=None, add_dc_future=True, add_dh_future=True,
                 dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
             else:
                 dWx, dWh, db = dWx_t, dWh_t, db_t
-        return dx, dh_future, dWx, dWh, db
+        return dx, (dc_future if dc_as_dh0 else dh_future), dWx, dWh, db
     return lstm_backward
 
 
@@ -258,14 +317,19 @@ LSTM_BACKWARD = FunctionExercise(
                 "dc = dc_next + dh_next * o * (1 - tanh(c_next)**2); return dc_prev = dc * f.",
                 backward_variant(add_dc_future=False)),
         Mistake("dh_future_not_added", "the hidden-state gradient from the next time step is "
-                "not added: step t needs dh[:, t] + dh_prev (from step t+1).",
+                "not added: each step needs its upstream gradient plus the dh_prev returned by "
+                "the step after it; in the loop for t in reversed(range(T)), dh[:, t] + dh_prev.",
                 backward_variant(add_dh_future=False)),
         Mistake("overwrite_shared", "the shared-weight gradients are overwritten at every time "
                 "step instead of summed: accumulate dWx += dWx_t, dWh += dWh_t, db += db_t.",
                 backward_variant(accumulate=False)),
-        Mistake("forward_loop", "the time loop runs forward: BPTT must go from t = T-1 down to 0 "
-                "(for t in reversed(range(T))) because step t needs the gradients from t+1.",
-                backward_variant(forward=True)),
+        Mistake("forward_loop", "the time loop runs forward: BPTT goes from step T down to step "
+                "1 (for t in reversed(range(T)) in code) because each step needs the gradients "
+                "from the step after it.", backward_variant(forward=True)),
+        Mistake("dc_returned_as_dh0", "returned the carried cell-state gradient as dh0: dh0 is "
+                "the dh_prev that step 1's backward pass returns. The dc_prev it returns goes to "
+                "c0, which is fixed at zero, so it is not returned at all.",
+                backward_variant(dc_as_dh0=True)),
     ) + tuple(Mistake(name, msg, backward_variant(step_backward_variant(**kw)))
               for name, msg, kw in STEP_MISTAKES if name not in SAME_AS_DC_FUTURE),
 )

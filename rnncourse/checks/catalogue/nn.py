@@ -37,6 +37,27 @@ def _affine_forward_W_T(x, W, b):
     return x @ W.T + b, (x, W, b)
 
 
+def _affine_forward_W_first(x, W, b):
+    return W @ x + b, (x, W, b)
+
+
+def _affine_forward_elementwise(x, W, b):
+    return x * W + b, (x, W, b)
+
+
+def _affine_forward_no_cache(x, W, b):
+    return x @ W + b
+
+
+def _affine_forward_cache_without_b(x, W, b):
+    return x @ W + b, (x, W)
+
+
+def _affine_forward_cache_out(x, W, b):
+    out = x @ W + b
+    return out, (x, W, b, out)
+
+
 AFFINE_FORWARD = FunctionExercise(
     id="affine_forward",
     lesson=LESSON,
@@ -53,6 +74,17 @@ AFFINE_FORWARD = FunctionExercise(
         Mistake("forgot_bias", "forgot to add the bias: out = x @ W + b.", _affine_forward_no_bias),
         Mistake("W_transposed", "used W.T where W belongs: W has shape (D, M), so out = x @ W + b.",
                 _affine_forward_W_T),
+        Mistake("W_before_x", "multiplied in the wrong order, W @ x: the examples are the rows "
+                "of x, so out = x @ W + b, (N, D) @ (D, M) -> (N, M).", _affine_forward_W_first),
+        Mistake("elementwise_product", "x * W multiplies entry by entry; the layer needs the "
+                "matrix product, out = x @ W + b (or np.dot(x, W) + b).",
+                _affine_forward_elementwise),
+        Mistake("no_cache", "returned only out: return the output and the cache, "
+                "out, (x, W, b); affine_backward needs the cache.", _affine_forward_no_cache),
+        Mistake("cache_without_b", "the cache leaves b out: return the cache (x, W, b), all "
+                "three inputs, as the lesson asks.", _affine_forward_cache_without_b),
+        Mistake("cache_with_out", "the cache holds out as well: return the cache (x, W, b), "
+                "exactly the three inputs, as the lesson asks.", _affine_forward_cache_out),
     ),
 )
 
@@ -68,7 +100,9 @@ def _affine_backward_cases(rng):
 
 
 def _affine_backward_variant(mean_dW=False, mean_db=False, dx_W=False, dW_T=False,
-                             dW_x_not_T=False, dx_T=False):
+                             dW_x_not_T=False, dx_T=False, db_axis=0):
+    """An ``affine_backward`` with chosen mistakes; ``db_axis`` is the axis db sums over (1: over
+    the outputs, one number per example; None: not summed at all, db = dout)."""
     def variant(dout, cache):
         x, W, b = cache
         N = x.shape[0]
@@ -76,7 +110,7 @@ def _affine_backward_variant(mean_dW=False, mean_db=False, dx_W=False, dW_T=Fals
         if dx_T:
             dx = W @ dout.T  # (D, M) @ (M, N) -> (D, N): dx transposed
         dW = (dout.T @ x) if dW_T else (x @ dout) if dW_x_not_T else (x.T @ dout)
-        db = dout.sum(axis=0)
+        db = dout if db_axis is None else dout.sum(axis=db_axis)
         return dx, (dW / N if mean_dW else dW), (db / N if mean_db else db)
     return variant
 
@@ -111,6 +145,12 @@ AFFINE_BACKWARD = FunctionExercise(
                 "wrong values.", _affine_backward_variant(dW_x_not_T=True)),
         Mistake("dx_transposed", "dx is transposed: dx = dout @ W.T, (N, M) @ (M, D) -> (N, D), "
                 "the shape of x.", _affine_backward_variant(dx_T=True)),
+        Mistake("db_wrong_axis", "db is summed over the wrong axis: b has one entry per output "
+                "column, so sum dout over the examples, the rows: db = dout.sum(axis=0), shape "
+                "(M,).", _affine_backward_variant(db_axis=1)),
+        Mistake("db_not_summed", "db is dout itself: b is added to every row, so its gradient "
+                "adds up the rows of dout, db = dout.sum(axis=0), shape (M,) like b.",
+                _affine_backward_variant(db_axis=None)),
     ),
 )
 
@@ -137,6 +177,14 @@ def _tanh_no_dout(dout, cache):
     return 1.0 - cache**2
 
 
+def _tanh_square_outside(dout, cache):
+    return dout * (1.0 - cache) ** 2
+
+
+def _tanh_sign_flipped(dout, cache):
+    return dout * (cache**2 - 1.0)
+
+
 TANH_BACKWARD = FunctionExercise(
     id="tanh_backward",
     lesson=LESSON,
@@ -155,6 +203,12 @@ TANH_BACKWARD = FunctionExercise(
                 "1 - tanh(x)**2, i.e. dx = dout * (1 - cache**2).", _tanh_no_square),
         Mistake("forgot_dout", "did not multiply by the upstream gradient: dx = dout * "
                 "(1 - cache**2) (chain rule).", _tanh_no_dout),
+        Mistake("squared_the_difference", "wrong tanh derivative: (1 - h)**2 squares the "
+                "difference; the square belongs on h alone, 1 - h**2, so dx = dout * "
+                "(1 - cache**2).", _tanh_square_outside),
+        Mistake("derivative_sign_flipped", "the tanh derivative has the wrong sign: h**2 - 1 is "
+                "negative, while tanh only rises, 1 - h**2 >= 0; dx = dout * (1 - cache**2).",
+                _tanh_sign_flipped),
     ),
 )
 
@@ -162,8 +216,10 @@ TANH_BACKWARD = FunctionExercise(
 # ----------------------------------------------------------------------------- softmax + CE
 def _softmax_cases(rng):
     cases = []
+    # the last is square (N = C): a row max or row sum without keepdims=True then runs, and
+    # each gives its own wrong values instead of the same broadcasting error
     for N, C, offset, note in [(4, 5, 0.0, ""), (1, 3, 0.0, ""), (3, 4, 1000.0, "large"),
-                               (6, 2, 0.0, "")]:
+                               (6, 2, 0.0, ""), (3, 3, 0.0, "")]:
         scores = 2.0 * rng.standard_normal((N, C))
         if offset:  # rows around +1000 and -1000: exp overflows or underflows without a shift
             scores = scores + offset * np.where(np.arange(N) % 2 == 0, 1.0, -1.0)[:, None]
@@ -175,14 +231,16 @@ def _softmax_cases(rng):
 
 
 def _softmax_variant(naive=False, loss_sum=False, grad_sum=False, no_minus_one=False,
-                     columns_in_loss=False, columns_in_grad=False, sign=1.0):
+                     columns_in_loss=False, columns_in_grad=False, sign=1.0, max_keepdims=True,
+                     sum_keepdims=True):
     """A ``softmax_cross_entropy`` with chosen mistakes; ``columns_in_*`` index ``p[:, y]`` (whole
-    columns: an (N, N) block) where ``p[np.arange(N), y]`` (one entry per row) belongs."""
+    columns: an (N, N) block) where ``p[np.arange(N), y]`` (one entry per row) belongs;
+    ``max_keepdims``/``sum_keepdims`` False drop ``keepdims=True`` from the row max / row sum."""
     def variant(scores, y):
         N = scores.shape[0]
-        shifted = scores if naive else scores - scores.max(axis=1, keepdims=True)
+        shifted = scores if naive else scores - scores.max(axis=1, keepdims=max_keepdims)
         e = np.exp(shifted)
-        p = e / e.sum(axis=1, keepdims=True)
+        p = e / e.sum(axis=1, keepdims=sum_keepdims)
         losses = -np.log(p[:, y] if columns_in_loss else p[np.arange(N), y])
         loss = float(losses.sum() if loss_sum else losses.mean())
         d = p.copy()
@@ -243,6 +301,14 @@ SOFTMAX_CROSS_ENTROPY = FunctionExercise(
                 "is (softmax(scores) - one_hot(y)) / N, probabilities minus the one-hot, so "
                 "gradient descent lowers the wrong classes' scores and raises the true one's.",
                 _softmax_variant(sign=-1.0)),
+        Mistake("row_max_without_keepdims", "the row maximum lost its axis: scores.max(axis=1) "
+                "has shape (N,), which numpy lines up with the columns, not the rows. Keep it "
+                "as a column, scores.max(axis=1, keepdims=True) of shape (N, 1), so each row "
+                "subtracts its own maximum.", _softmax_variant(max_keepdims=False)),
+        Mistake("row_sum_without_keepdims", "the row sum lost its axis: e.sum(axis=1) has shape "
+                "(N,), which numpy lines up with the columns, not the rows. Keep it as a column, "
+                "e.sum(axis=1, keepdims=True) of shape (N, 1), so each row is divided by its own "
+                "sum.", _softmax_variant(sum_keepdims=False)),
     ),
 )
 

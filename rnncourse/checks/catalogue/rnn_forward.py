@@ -23,20 +23,40 @@ def _sequence_cases(rng):
     return cases
 
 
-def _forward_variant(carry=True, store_prev=False, Wh_T=False, swap=False, last_cache=False):
+def _forward_variant(carry=True, store_prev=False, Wh_T=False, swap=False, last_cache=False,
+                     reverse_cache=False, x_first_axis=False):
+    """An ``rnn_forward`` with chosen mistakes; ``reverse_cache`` returns the step caches last
+    step first, ``x_first_axis`` takes step t's input as ``x[t]`` (a batch row) for ``x[:, t]``."""
     def rnn_forward(x, h0, Wx, Wh, b):
         N, T, _ = x.shape
         h = np.zeros((N, T, h0.shape[1]))
         cache, h_prev = [], h0
         A, B = (Wh, Wx) if swap else (Wx, Wh)
         for t in range(T):
-            h_next = np.tanh(x[:, t, :] @ A + h_prev @ (B.T if Wh_T else B) + b)
-            cache.append((x[:, t, :], h_prev, Wx, Wh, h_next))
+            x_t = x[t] if x_first_axis else x[:, t, :]
+            h_next = np.tanh(x_t @ A + h_prev @ (B.T if Wh_T else B) + b)
+            cache.append((x_t, h_prev, Wx, Wh, h_next))
             h[:, t, :] = h_prev if store_prev else h_next
             if carry:
                 h_prev = h_next
-        return h, (cache[-1] if last_cache else cache)
+        if last_cache:
+            return h, cache[-1]
+        return h, (cache[::-1] if reverse_cache else cache)
     return rnn_forward
+
+
+def _indexed_batch_axis(case, outputs):
+    """``x[t]`` where ``x[:, t]`` belongs: a (T, D) slice meets the (N, H) state and numpy
+    refuses, naming a (T, D) or (T, H) shape, or ``x[t]`` runs past the N rows."""
+    error = outputs.get("error") or {}
+    dims = case["dims"]
+    N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
+    if outputs.get("status") != "raised" or N == T:
+        return False
+    text = str(error.get("message", ""))
+    if error.get("type") == "IndexError":
+        return f"out of bounds for axis 0 with size {N}" in text
+    return error.get("type") == "ValueError" and (f"({T},{D})" in text or f"({T},{H})" in text)
 
 
 def _returned_step_cache(case, outputs):
@@ -67,16 +87,25 @@ RNN_FORWARD = FunctionExercise(
     mistakes=(
         Mistake("returned_step_cache", "returned one step's cache (a 5-tuple x, h_prev, Wx, Wh, "
                 "h_next) as cache: rnn_forward's cache is the list of all T step caches, in time "
-                "order (cache[t] is step t's 5-tuple). Append each step's cache to a list and "
+                "order (cache[t-1] is step t's 5-tuple). Append each step's cache to a list and "
                 "return the list.", _forward_variant(last_cache=True),
                 detect=_returned_step_cache),
         Mistake("h0_every_step", "the hidden state is not carried: every step used h0 instead of "
                 "the previous step's state. Set h_prev = h_next at the end of each step.",
                 _forward_variant(carry=False)),
-        Mistake("stored_h_prev", "off by one in time: h[:, t] must be the state after step t "
-                "(h_next), not the one before it.", _forward_variant(store_prev=True)),
+        Mistake("stored_h_prev", "off by one in time: h[:, t-1] must be h_t, the state after "
+                "step t (the h_next that step returns), not h_{t-1}, the one before it.",
+                _forward_variant(store_prev=True)),
         Mistake("Wh_transposed", MSG_WH_T_FORWARD, _forward_variant(Wh_T=True)),
         Mistake("Wx_Wh_swapped", MSG_SWAPPED_FORWARD, _forward_variant(swap=True)),
+        Mistake("caches_reversed", "the step caches are in reverse order: cache must be in time "
+                "order, cache[t-1] is step t's (cache[0] is step 1's, cache[-1] step T's). "
+                "Append each step's cache as you go, without reversing the list or inserting at "
+                "its front.", _forward_variant(reverse_cache=True)),
+        Mistake("x_batch_axis", "took the input of a step as x[t], which is example t of the "
+                "batch (all its time steps, shape (T, D)): x has shape (N, T, D), so step t's "
+                "input is x[:, t-1, :], shape (N, D); in a loop for t in range(T), x[:, t, :].",
+                _forward_variant(x_first_axis=True), detect=_indexed_batch_axis),
     ),
 )
 

@@ -26,7 +26,11 @@ def _step_cases(rng):
     return cases
 
 
-def _step_variant(Wh_T=False, Wx_T=False, tanh=True, bias=True, recur=True, swap=False):
+def _step_variant(Wh_T=False, Wx_T=False, tanh=True, bias=True, recur=True, swap=False,
+                  sigmoid=False, cache_a=False):
+    """An ``rnn_step_forward`` with chosen mistakes; ``sigmoid`` squashes with the logistic
+    sigmoid instead of tanh, ``cache_a`` puts the pre-activation in the cache where h_next
+    belongs."""
     def rnn_step_forward(x, h_prev, Wx, Wh, b):
         if swap:
             Wx, Wh = Wh, Wx
@@ -35,8 +39,8 @@ def _step_variant(Wh_T=False, Wx_T=False, tanh=True, bias=True, recur=True, swap
             a = a + h_prev @ (Wh.T if Wh_T else Wh)
         if bias:
             a = a + b
-        h_next = np.tanh(a) if tanh else a
-        return h_next, (x, h_prev, Wx, Wh, h_next)
+        h_next = (1.0 / (1.0 + np.exp(-a))) if sigmoid else np.tanh(a) if tanh else a
+        return h_next, (x, h_prev, Wx, Wh, a if cache_a else h_next)
     return rnn_step_forward
 
 
@@ -62,6 +66,13 @@ RNN_STEP_FORWARD = FunctionExercise(
         Mistake("forgot_h_prev", "ignored h_prev: without the h_prev @ Wh term there is no "
                 "recurrence.", _step_variant(recur=False)),
         Mistake("Wx_Wh_swapped", MSG_SWAPPED_FORWARD, _step_variant(swap=True)),
+        Mistake("sigmoid_not_tanh", "squashed with the sigmoid 1 / (1 + exp(-a)) where the "
+                "vanilla RNN uses tanh: h_next = np.tanh(x @ Wx + h_prev @ Wh + b), with values "
+                "in (-1, 1).", _step_variant(sigmoid=True)),
+        Mistake("cached_preactivation", "the cache holds the pre-activation a = x @ Wx + "
+                "h_prev @ Wh + b where h_next belongs: the cache is (x, h_prev, Wx, Wh, h_next), "
+                "because the backward pass needs tanh's output, 1 - h_next**2.",
+                _step_variant(cache_a=True)),
     ),
 )
 

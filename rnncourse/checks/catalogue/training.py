@@ -23,9 +23,38 @@ def _truncated_cases(rng):
     return sequence_cases(rng, with_k=True)
 
 
-_CUT_MSG = ("the truncation cuts in the wrong place (one step off): chunks are [0, k), [k, 2k), "
-            "...; drop the gradient passed from step t to step t-1 exactly when t % k == 0 "
-            "(and t > 0).")
+_CUT_MSG = ("the truncation cuts in the wrong place (one step off): chunks are the code indices "
+            "[0, k), [k, 2k), ...; in the backward loop over t = T-1, ..., 0, pass zeros to "
+            "index t-1 instead of dh_prev exactly when t % k == 0 (and t > 0).")
+
+
+def _right_cut(t, k, T):
+    return t > 0 and t % k == 0
+
+
+def _last_chunk_start(k, T):
+    return ((T - 1) // k) * k
+
+
+def _last_k_start(k, T):
+    return max(T - k, 0)
+
+
+def _backpropagated_from(start):
+    """A detector: dx is zero at every code index before ``start(k, T)`` (> 0) and not after it,
+    whatever dh0 and the weight gradients hold: the loop never visited the earlier steps."""
+    def detect(case, outputs):
+        value = outputs.get("value")
+        if outputs.get("status") != "returned" or not isinstance(value, list) or not value:
+            return False
+        k, T = case["inputs"]["k"], case["dims"]["T"]
+        first = start(k, T)
+        dx = value[0]
+        if first <= 0 or not isinstance(dx, np.ndarray) or dx.ndim != 3 or dx.shape[1] != T:
+            return False
+        return bool(np.all(dx[:, :first] == 0) and np.any(dx[:, first:] != 0))
+    return detect
+
 
 RNN_BACKWARD_TRUNCATED = FunctionExercise(
     id="rnn_backward_truncated",
@@ -43,14 +72,14 @@ RNN_BACKWARD_TRUNCATED = FunctionExercise(
     equivalents=("rnncourse.rnn.fast:rnn_backward_fast",),
     depends_on=("rnn_step_backward",),  # of lesson 4: no knock-on re-judge across lessons
     mistakes=(
-        Mistake("no_cut", "nothing is cut: this is full BPTT. At every chunk start (t % k == 0, "
-                "t > 0) pass a zero gradient on to step t-1 instead of dh_prev.",
-                bptt_variant(cut=lambda t, k, T: False)),
+        Mistake("no_cut", "nothing is cut: this is full BPTT. At every chunk start (code index "
+                "t with t % k == 0 and t > 0) pass a zero gradient on to index t-1 instead of "
+                "dh_prev.", bptt_variant(cut=lambda t, k, T: False)),
         Mistake("cut_at_top_of_loop", "the carried gradient is zeroed at the top of the loop "
-                "when t % k == 0, before step t's backward pass: that drops what step t+1 sends "
-                "to step t, one step late (and cuts h0's chunk off from the next). Drop what "
-                "step t sends to step t-1: after step t's backward pass, when t % k == 0 and "
-                "t > 0 (at the top of the loop that is when (t + 1) % k == 0).",
+                "when t % k == 0, before index t's backward pass: that drops what index t+1 "
+                "sends to index t, one step late (and cuts h0's chunk off from the next). Drop "
+                "what index t sends to index t-1: after index t's backward pass, when "
+                "t % k == 0 and t > 0 (at the top of the loop that is when (t + 1) % k == 0).",
                 bptt_variant(cut=lambda t, k, T: t >= 1 and (t - 1) % k == 0)),
         Mistake("cut_off_by_one_early", _CUT_MSG,
                 bptt_variant(cut=lambda t, k, T: t > 0 and (t + 1) % k == 0)),
@@ -62,12 +91,30 @@ RNN_BACKWARD_TRUNCATED = FunctionExercise(
                 "h0; cut only between chunks (t % k == 0 with t > 0).",
                 bptt_variant(cut=lambda t, k, T: t % k == 0)),
         Mistake("chunks_from_end", "the chunks are counted from the end of the sequence: they "
-                "start at step 0, [0, k), [k, 2k), ..., so the cuts are where t % k == 0 "
+                "start at code index 0, [0, k), [k, 2k), ..., so the cuts are where t % k == 0 "
                 "(t > 0), and only the LAST chunk may be shorter than k.",
                 bptt_variant(cut=lambda t, k, T: t > 0 and (T - t) % k == 0)),
         Mistake("overwrite_shared", "the shared-weight gradients are overwritten at every time "
                 "step instead of summed: accumulate dWx, dWh and db over all steps.",
-                bptt_variant(accumulate=False, cut=lambda t, k, T: t > 0 and t % k == 0)),
+                bptt_variant(accumulate=False, cut=_right_cut)),
+        Mistake("only_last_chunk", "only the last chunk was backpropagated: truncation cuts the "
+                "gradient between chunks, it does not skip them. Run the backward loop over "
+                "every code index t = T-1, ..., 0, so every chunk's steps get dx and add to "
+                "dWx, dWh and db, and cut only the gradient passed back across a chunk start.",
+                bptt_variant(cut=_right_cut, stop=_last_chunk_start),
+                detect=_backpropagated_from(_last_chunk_start)),
+        Mistake("only_last_k_steps", "only the last k steps were backpropagated: truncation "
+                "cuts the gradient between chunks [0, k), [k, 2k), ..., it does not skip steps. "
+                "Run the backward loop over every code index t = T-1, ..., 0, and at each chunk "
+                "start (t % k == 0, t > 0) pass zeros to index t-1 instead of dh_prev.",
+                bptt_variant(cut=lambda t, k, T: False, stop=_last_k_start),
+                detect=_backpropagated_from(_last_k_start)),
+        Mistake("upstream_zeroed_at_cut", "at a chunk boundary the step's own upstream gradient "
+                "was zeroed as well: the cut drops only the gradient carried across the "
+                "boundary (the dh_prev of the chunk's first step); the last step of the chunk "
+                "before still gets its dh[:, t], so it runs on dh[:, t] + zeros.",
+                bptt_variant(cut=_right_cut,
+                             upstream_cut=lambda t, k, T: t + 1 < T and (t + 1) % k == 0)),
     ),
 )
 

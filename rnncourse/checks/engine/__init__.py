@@ -28,11 +28,11 @@ from rnncourse.checks.engine.function import (Alternative, ArgBuilder, FunctionE
 from rnncourse.checks.engine.plaindata import from_bytes, pack, to_bytes, unpack
 from rnncourse.checks.engine.protocol import (DEFAULT_TIME_LIMIT, Exercise, derive_seed,
                                               lesson_number)
-from rnncourse.checks.engine.result import Result, Verdict
+from rnncourse.checks.engine.result import Result, Verdict, verdict_mark
 from rnncourse.checks.engine.runner import aggregate, judge_cases, run_check
 
 __all__ = ["Exercise", "FunctionExercise", "Mistake", "Alternative", "ArgBuilder", "Result", "Verdict",
            "run_check", "judge_cases", "aggregate", "exception_message", "label",
            "load_function", "derive_seed", "lesson_number", "DEFAULT_TIME_LIMIT", "pack",
            "unpack", "to_bytes", "from_bytes", "KNOCK_ON_POLICIES", "check_with_dependencies",
-           "knock_on", "same_lesson_dependencies", "swapped_globals"]
+           "knock_on", "same_lesson_dependencies", "swapped_globals", "verdict_mark"]

@@ -13,11 +13,20 @@ the graded cell holds nbgrader's hidden test instead, and the student answers in
 cell above it; there, when the graded cell does not call ``check(id, ...)``, the answer is read
 from the last code cell above the graded cell that does (:func:`answer_above`, which the hidden
 test also uses when nbgrader autogrades, :func:`rnncourse.checks.autograder.autograde_question`).
+That cell gives ``check`` a function named after the question, ``def q04_x(): return "b"``: the
+literal it returns is the answer, and while its body is nbgrader's stub
+``raise NotImplementedError()`` the question is not answered yet.
+
+A notebook whose cells lost their metadata (a cell deleted and re-typed, an editor that drops
+unknown metadata) has no graded cell to find: the answer is then read from the last code cell
+that calls ``check("<question id>", <literal>)``, and the feedback says so.
 """
 
 from __future__ import annotations
 
 import ast
+
+from rnncourse.checks.engine.question import NOT_RETURNED
 
 
 MAX_SOURCE_CHARS = 10_000
@@ -31,6 +40,12 @@ _NO_CALL = 'the graded cell does not call check("{id}", <answer>)'
 def _source(cell):
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _code_sources(notebook):
+    """The sources of the notebook's code cells, in order."""
+    return [_source(cell) for cell in notebook.get("cells", [])
+            if isinstance(cell, dict) and cell.get("cell_type") == "code"]
 
 
 def _graded_sources(notebook):
@@ -62,6 +77,32 @@ def answer_above(sources_above, question_id):
     return None
 
 
+def _returned_literal(tree, name):
+    """``(answer, problem)`` for ``check(id, name)`` where ``name`` is a function defined in the
+    same cell (the nbgrader source's form, ``def q04_x(): return "b"``): the literal it returns,
+    :data:`~rnncourse.checks.engine.question.NOT_RETURNED` while its body is still the stub
+    ``raise NotImplementedError()``, or None when the cell defines no such function."""
+    defs = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name]
+    if not defs:
+        return None
+    body = list(defs[-1].body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None),
+                                                              ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]  # the docstring
+    if len(body) == 1 and isinstance(body[0], ast.Raise):
+        exc = body[0].exc
+        called = exc.func if isinstance(exc, ast.Call) else exc
+        if isinstance(called, ast.Name) and called.id == "NotImplementedError":
+            return NOT_RETURNED, None
+    if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+        try:
+            return ast.literal_eval(body[0].value), None
+        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+            pass
+    return None
+
+
 def read_answer(source, question_id):
     """``(answer, problem)`` from one cell's source: the literal second argument of
     ``check(question_id, ...)``; ``problem`` is None when an answer (maybe ``...``) was read."""
@@ -75,6 +116,10 @@ def read_answer(source, question_id):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id == "check" and len(node.args) >= 2
                 and isinstance(node.args[0], ast.Constant) and node.args[0].value == question_id):
+            if isinstance(node.args[1], ast.Name):  # the nbgrader form: a function returns it
+                found = _returned_literal(tree, node.args[1].id)
+                if found is not None:
+                    return found
             try:
                 return ast.literal_eval(node.args[1]), None
             except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
@@ -82,14 +127,33 @@ def read_answer(source, question_id):
     return None, _NO_CALL.format(id=question_id)
 
 
-def read_answers(notebook, questions):
-    """``{question id: (answer, problem)}`` for every question, from the graded check cells."""
+def without_metadata_note(question_id):
+    """What the feedback says when a question's answer was read without its cell's metadata."""
+    return (f"The graded cell of {question_id} was not found by its metadata (the cell lost its "
+            f"nbgrader metadata), so the answer was read from the last code cell that calls "
+            f'check("{question_id}", ...).')
+
+
+def read_answers(notebook, questions, notes=None):
+    """``{question id: (answer, problem)}`` for every question, from the graded check cells.
+
+    A question whose graded cell cannot be found by its metadata (a cell deleted and re-typed,
+    an editor that drops unknown metadata) is read from the last code cell of the notebook that
+    calls ``check("<question id>", <literal>)``; ``notes`` (a dict, if given) then gets
+    :func:`without_metadata_note` for it, for the feedback.
+    """
     sources = _graded_sources(notebook)
     answers = {}
     for q in questions:
         if q.id not in sources:
+            found = answer_above(_code_sources(notebook), q.id)
+            if found is not None:
+                answers[q.id] = found
+                if notes is not None:
+                    notes[q.id] = without_metadata_note(q.id)
+                continue
             answers[q.id] = (None, f"no graded check cell for {q.id} was found (it must keep its "
-                                   "nbgrader metadata)")
+                                   "nbgrader metadata, or call check(\"" + q.id + "\", <answer>))")
         else:
             graded, above = sources[q.id]
             answers[q.id] = read_answer(graded, q.id)
@@ -98,4 +162,5 @@ def read_answers(notebook, questions):
     return answers
 
 
-__all__ = ["read_answer", "read_answers", "MAX_SOURCE_CHARS", "NOT_A_LITERAL", "answer_above"]
+__all__ = ["read_answer", "read_answers", "MAX_SOURCE_CHARS", "NOT_A_LITERAL", "answer_above",
+           "without_metadata_note"]

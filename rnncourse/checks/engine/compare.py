@@ -16,6 +16,7 @@ import numpy as np
 from rnncourse.checks.engine.plaindata import is_opaque
 
 STRUCTURAL = ("type", "count", "keys", "shape", "dtype")
+SMALL_FLOAT = ": keep full precision (don't cast to a smaller float)"
 
 
 @dataclass
@@ -145,8 +146,8 @@ def _compare_array(got, exp, path, rtol, atol, symbolic, time_axis, equal_nan):
             return [Problem(path, "dtype", f"{path} has dtype {got.dtype}, expected floating point "
                                            f"numbers ({exp.dtype})")]
         if got.dtype.itemsize < exp.dtype.itemsize:
-            return [Problem(path, "dtype", f"{path} has dtype {got.dtype}, expected {exp.dtype}: "
-                                           "keep full precision (don't cast to a smaller float)")]
+            return [Problem(path, "dtype", f"{path} has dtype {got.dtype}, expected {exp.dtype}"
+                                           + SMALL_FLOAT)]
     elif got.dtype.kind != exp.dtype.kind:
         return [Problem(path, "dtype", f"{path} has dtype {got.dtype}, expected {exp.dtype}")]
     if exp.dtype.kind not in "fc":
@@ -185,10 +186,30 @@ def _compare_array(got, exp, path, rtol, atol, symbolic, time_axis, equal_nan):
 
 
 def _steps_text(steps, T):
+    """The time steps that are off, in the lessons' convention: maths steps t = 1, ..., T, which
+    code stores at index t-1 (``steps`` holds the code indices)."""
     if len(steps) == T:
         return f"at every time step (T = {T})"
-    shown = ", ".join(map(str, steps[:8])) + (", ..." if len(steps) > 8 else "")
-    return f"at time step{'s' if len(steps) > 1 else ''} t = {shown} (of T = {T})"
+    more = ", ..." if len(steps) > 8 else ""
+    maths = ", ".join(str(t + 1) for t in steps[:8]) + more
+    code = ", ".join(map(str, steps[:8])) + more
+    return (f"at time step{'s' if len(steps) > 1 else ''} t = {maths} of T = {T} "
+            f"(index t-1 in code: {code})")
+
+
+def merge_dtypes(problems):
+    """``problems`` with every output of the same too-small float dtype said in one sentence
+    that lists them all ("dx, dW and db have dtype float32, expected float64: ...")."""
+    small = [p for p in problems if p.kind == "dtype" and p.text.endswith(SMALL_FLOAT)]
+    if len(small) < 2:
+        return problems
+    names = [p.path for p in small]
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    dtype = small[0].text.split(" has dtype ", 1)[1]
+    merged = Problem(small[0].path, "dtype", f"{listed} have dtype {dtype}")
+    first = problems.index(small[0])
+    rest = [p for p in problems if p not in small]
+    return rest[:first] + [merged] + rest[first:]
 
 
 def summarize(problems, all_names=()):

@@ -8,11 +8,12 @@ lesson) fails too, it is judged again with the course's reference for those depe
 in place of the learner's functions, in the namespace the learner's function resolves its
 globals in (``fn.__globals__``; :func:`swapped_globals` restores it afterwards). If it then
 passes, :func:`knock_on` turns the first result into one that says so — "your rnn_backward is
-right; it fails only because rnn_step_backward is wrong — fix rnn_step_backward first" — with
-``result.knock_on`` naming the dependencies and the points the policy gives:
+right and gets its points; its test cases fail only because the rnn_step_backward it calls
+is wrong, and rnn_step_backward loses its own points for that" — with ``result.knock_on``
+naming the dependencies and the points the policy gives:
 
-- ``"full"`` (the default): full points, and the result passes (the mistake is counted once,
-  in the dependency);
+- ``"full"`` (the default): full points, and the result passes as *credited* (the mistake is
+  counted once, in the dependency);
 - ``"none"``: 0 points; the result still fails, but the message says where the mistake is.
 
 The same steps run in ``check`` (the dependencies are the learner's globals of those names,
@@ -83,6 +84,11 @@ def knock_on(exercise, first, rejudged, dependency_ids, policy="full"):
     course's reference for ``dependency_ids`` in place of the learner's; ``first`` itself when
     ``rejudged`` did not pass.
 
+    Its words never contradict its verdict: with ``"full"`` the exercise is *credited* (its
+    headline says CREDITED, not PASSED) because the failures come from a dependency that loses
+    its own points, and the cases that fail are counted "with your <dependency>"; with
+    ``"none"`` it fails with 0 points and says so.
+
     Raises
     ------
     ValueError
@@ -94,17 +100,35 @@ def knock_on(exercise, first, rejudged, dependency_ids, policy="full"):
     if first.passed or not rejudged.passed or not dependency_ids:
         return first
     deps = _names(dependency_ids)
-    verb = "is" if len(dependency_ids) == 1 else "are"
+    one = len(dependency_ids) == 1
+    verb, loses, its = ("is", "loses", "its") if one else ("are", "lose", "their")
     n_cases = len(rejudged.verdicts)
-    lines = [f"Your {exercise.id} is right; it fails only because {deps} {verb} wrong — fix "
-             f"{deps} first. (With the course's {deps} in place of yours, all {n_cases} test "
-             "cases pass.)"]
-    if policy == "none":
-        lines.append(f"No points for {exercise.id} until it passes with your own {deps}.")
-    lines.append(f"With your {deps}: {first.message}")
     full = policy == "full"
+    if full:
+        lines = [f"Credited: your {exercise.id} is right and gets its points. Its test cases "
+                 f"fail only because the {deps} it calls {verb} wrong, and {deps} {loses} {its} "
+                 f"own points for that: fix {deps} first."]
+    else:
+        lines = [f"Your {exercise.id} is right, but it scores 0 until it passes with your own "
+                 f"{deps}: its test cases fail only because the {deps} it calls {verb} wrong. "
+                 f"Fix {deps} first."]
+    lines.append(f"(With the course's {deps} in place of yours, all {n_cases} test cases pass.)")
+    body, count = _split_count(first.message)
+    lines.append(f"With your {deps}: {body}")
+    if count is not None:
+        lines.append(f"({count[0]} of {count[1]} cases pass with your {deps}.)")
     return Result(exercise.id, full, "\n".join(lines), exercise.points if full else 0,
                   exercise.points, first.mistake, first.verdicts, knock_on=tuple(dependency_ids))
+
+
+def _split_count(message):
+    """``message`` without its last line ``"(n of m cases pass.)"``, and ``(n, m)`` (or None)."""
+    head, _, last = str(message).rpartition("\n")
+    words = last.strip().strip("().").split()
+    if head and len(words) == 5 and words[1] == "of" and words[3:] == ["cases", "pass"] \
+            and words[0].isdigit() and words[2].isdigit():
+        return head, (int(words[0]), int(words[2]))
+    return message, None
 
 
 def check_with_dependencies(exercise, fn, registry, run, policy="full"):

@@ -23,7 +23,8 @@ from typing import Callable
 import numpy as np
 
 from rnncourse.checks.engine.calls import build_args, describe_exception, invoke, run_limited
-from rnncourse.checks.engine.compare import STRUCTURAL, compare, describe, summarize
+from rnncourse.checks.engine.compare import (STRUCTURAL, compare, describe, merge_dtypes,
+                                             summarize)
 from rnncourse.checks.engine.plaindata import plain
 from rnncourse.checks.engine.protocol import DEFAULT_TIME_LIMIT, Exercise
 from rnncourse.checks.engine.result import Verdict
@@ -131,6 +132,8 @@ class FunctionExercise(Exercise):
         compute the same thing (calling one counts as calling the reference)
     depends_on : tuple of exercise ids whose functions the answer calls (knock-on failures:
         :mod:`~rnncourse.checks.engine.dependencies`)
+    returns : str, what the function returns in the lesson's words (for "returned None"); by
+        default the output names, ``"(h, cache)"``
     rtol, atol : float, tolerances of every comparison
     section : str, the lesson section that teaches what the exercise asks, e.g. ``"lesson 4,
         section 4 (Full BPTT: upstream gradient plus gradient from the future)"``; a
@@ -154,6 +157,7 @@ class FunctionExercise(Exercise):
     arg_builders: dict = field(default_factory=dict)
     equivalents: tuple = ()
     depends_on: tuple = ()
+    returns: str = ""
     rtol: float = 1e-7
     atol: float = 1e-9
     section: str = ""
@@ -284,6 +288,15 @@ class FunctionExercise(Exercise):
 
     @property
     def returns_text(self):
+        """What the function returns, in the lesson's words."""
+        if self.returns:
+            return self.returns
+        names = self.output_names
+        return names[0] if len(names) == 1 else f"({', '.join(names)})"
+
+    @property
+    def outputs_text(self):
+        """The output names, ``"(dx, dW, db)"``, as the lesson writes the returned tuple."""
         names = self.output_names
         return names[0] if len(names) == 1 else f"({', '.join(names)})"
 
@@ -297,10 +310,10 @@ class FunctionExercise(Exercise):
             return [value], None
         if not isinstance(value, list):
             return None, (f"returned {describe(value)}, expected {len(names)} values: "
-                          f"return {self.returns_text} as a tuple")
+                          f"return {self.outputs_text} as a tuple")
         if len(value) != len(names):
             return None, (f"returned {len(value)} values, expected {len(names)}: "
-                          f"{self.returns_text}")
+                          f"{self.outputs_text}")
         return value, None
 
     def compare_outputs(self, got, exp, equal_nan=False):
@@ -407,7 +420,7 @@ class FunctionExercise(Exercise):
             return self.failure(self.find_mistake(case, outputs, wrong=True), bad_count)
         exp, _ = self.split_outputs(self.expected(case))
         problems = self.compare_outputs(got, exp)
-        structural = [p for p in problems if p.kind in STRUCTURAL]
+        structural = merge_dtypes([p for p in problems if p.kind in STRUCTURAL])
         mutation = self.mutation_text(outputs)
         mistake = self.find_mistake(case, outputs, wrong=bool(problems))
         if structural:

@@ -41,7 +41,22 @@ QUESTION_POINTS = 0.5
 """Default points of one question (a catalogue entry may set its own ``points``)."""
 
 KINDS = ("choice", "choices", "number")
-UNANSWERED = (None, Ellipsis)
+class _NotReturnedYet:
+    """The answer of a function that answers a question (the nbgrader form) while its body is
+    still the stub ``raise NotImplementedError()``: not answered yet."""
+
+    def __repr__(self):
+        return "..."
+
+
+NOT_RETURNED = _NotReturnedYet()
+
+ANSWER_TIME_LIMIT = 2.0
+"""Seconds a function answering a question gets to return its answer."""
+"""What a question's function answer gives while it only raises NotImplementedError (the
+notebook's ``check`` and the static reader of the graded notebook alike)."""
+
+UNANSWERED = (None, Ellipsis, NOT_RETURNED)
 DIGEST_CHARS = 24
 
 
@@ -91,8 +106,12 @@ class Misconception:
     sealed: str
     section: str
 
+    def words(self, salt, answer_text):
+        """The unsealed text, without the section."""
+        return unseal(salt, answer_text, self.sealed)
+
     def message(self, salt, answer_text):
-        return f"{unseal(salt, answer_text, self.sealed)} See {self.section}."
+        return f"{self.words(salt, answer_text)} See {self.section}."
 
 
 def _shown(answer):
@@ -170,11 +189,39 @@ class QuestionExercise(Exercise):
         """A sample answer of the right kind (never the key), for messages."""
         return {"choice": "'a'", "choices": "{'b', 'd'}", "number": "0.25"}[self.kind]
 
+    def returned_by(self, answer):
+        """``(value, problem)``: a function answering the question (the nbgrader form,
+        ``def q04_x(): return "b"`` handed to ``check``) is called and its returned value is the
+        answer; any other answer is itself. ``problem`` says why a function gave none."""
+        if not callable(answer) or isinstance(answer, type):
+            return answer, None
+        from rnncourse.checks.engine.calls import run_limited
+
+        name = getattr(answer, "__name__", "your function")
+        status, value = run_limited(answer, ANSWER_TIME_LIMIT)
+        if status == "returned":
+            return value, None
+        if status == "timeout":
+            return None, (f"{name}() did not return within {ANSWER_TIME_LIMIT:g} s; it should "
+                          f"only return your answer, e.g. return {self.example()}")
+        if isinstance(value, NotImplementedError):
+            return NOT_RETURNED, None
+        return None, (f"{name}() raised {type(value).__name__}: {value}; it should only return "
+                      f"your answer, e.g. return {self.example()}")
+
     def accepts(self, answer):
+        answer, problem = self.returned_by(answer)
+        if problem:
+            return problem
         how = f"check({self.id!r}, {self.example()})"
+        if answer is NOT_RETURNED:
+            return (f"not answered yet: in the function {self.id}, replace the raise "
+                    f"NotImplementedError() line with return and your answer, e.g. return "
+                    f"{self.example()}, then run the cell again.")
         if any(answer is u for u in UNANSWERED):
             return (f"not answered yet: put your answer in place of `...`, e.g. {how}, then run "
-                    "the cell again (or use the buttons above).")
+                    "the cell again. This cell is what is graded; the buttons above only check "
+                    "an answer.")
         if self.kind == "number":
             if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
                 return f"{_shown(answer)} is not a number; answer with a number, e.g. {how}"
@@ -222,10 +269,12 @@ class QuestionExercise(Exercise):
         return [{"label": "your answer", "question": self.id}]
 
     def call(self, answer, case, time_limit=None):
-        """Record the answer as plain data (nothing is run)."""
+        """Record the answer as plain data (nothing is run, except a function that returns the
+        answer: :meth:`returned_by`)."""
         problem = self.accepts(answer)
         if problem:
             return {"status": "unanswerable", "problem": problem, "mutated": []}
+        answer, _ = self.returned_by(answer)
         return {"status": "returned", "value": self.normalise(answer), "mutated": []}
 
     def judge_outputs(self, case, outputs):
@@ -241,9 +290,11 @@ class QuestionExercise(Exercise):
             return Verdict(False, f"Not quite: {known.message(self.full_salt, text)}", known.name)
         if self.kind == "choices":
             notes = self._option_notes(text)
-            if notes:
+            if notes:  # each option's words, then each section once
+                sections = " and ".join(dict.fromkeys(m.section for _, m in notes))
                 return Verdict(False, "Not quite: " + " ".join(
-                    m.message(self.full_salt, key) for key, m in notes), notes[0][1].name)
+                    m.words(self.full_salt, key) for key, m in notes) + f" See {sections}.",
+                    notes[0][1].name)
         return Verdict(False, f"Not quite. Think it through again with {self.section}.",
                        "unrecognised")
 

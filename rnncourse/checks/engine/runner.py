@@ -41,7 +41,9 @@ def aggregate(exercise, verdicts, n_cases):
     Passing needs one passing verdict for each of ``n_cases`` (> 0) cases: no cases, or fewer
     verdicts than cases, is a failure whose message says so. A passing result lists the notes of
     its verdicts (each once) after "All N test cases pass.". A question (``answer_kind ==
-    "value"``) with its one case judged says just that verdict's message.
+    "value"``) with its one case judged says just that verdict's message. A failing result
+    reports its first failing case, or a later one that tells apart the known mistakes the first
+    one's error fits alike.
     """
     failed = [(i, v) for i, v in enumerate(verdicts) if not v.passed]
     if exercise.answer_kind == "value" and n_cases == 1 and len(verdicts) == 1:
@@ -63,10 +65,23 @@ def aggregate(exercise, verdicts, n_cases):
                       f"only {len(verdicts)} of {n_cases} cases were judged: case "
                       f"{len(verdicts) + 1} has no outputs, and every case must pass.\n"
                       f"({n_pass} of {n_cases} cases pass.)", 0, exercise.points, None, verdicts)
-    i, first = failed[0]
+    i, first = _telling_failure(failed)
     message = (f"Case {i + 1} of {n_cases} ({first.label}): {first.message}\n"
                f"({n_pass} of {n_cases} cases pass.)")
     return Result(exercise.id, False, message, 0, exercise.points, first.mistake, verdicts)
+
+
+def _telling_failure(failed):
+    """The failing ``(index, verdict)`` to report: the first one, unless its error fits several
+    known mistakes (``"A or B"``) and a later case names exactly one of them, which then tells
+    the learner which it is."""
+    i, first = failed[0]
+    if first.mistake and " or " in first.mistake:
+        candidates = set(first.mistake.split(" or "))
+        for j, later in failed[1:]:
+            if later.mistake in candidates:
+                return j, later
+    return i, first
 
 
 __all__ = ["run_check", "judge_cases", "aggregate"]

@@ -53,11 +53,16 @@ from rnncourse.grading.sandbox.launcher_choice import choose_launcher
 
 # ----------------------------------------------------------------------------- entry points
 def _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, keep, unsafe_same_user,
-              course):
+              course, bare=None):
     return {"jobs": int(jobs), "timeout": float(timeout), "memory_mb": int(memory_mb),
             "cell_timeout": float(cell_timeout or timeout), "drop_privileges": drop_privileges,
             "keep": keep, "sandbox": not unsafe_same_user,
-            "knock_on": {stem: p.knock_on for stem, p in course.lessons.items()}}
+            "knock_on": {stem: p.knock_on for stem, p in course.lessons.items()},
+            "kernel_files": bare.kernel_files if bare is not None else ()}
+
+
+#: Settings that are the batch's machinery, not choices: left out of the reports
+_NOT_RECORDED = ("keep", "kernel_files")
 
 
 NO_SANDBOX = "NO SANDBOX (--unsafe-same-user): "
@@ -150,12 +155,13 @@ def grade_one(path: str | os.PathLike, *, lesson: str | None = None, timeout: fl
     launcher = choose_launcher(drop_privileges, sandbox=not unsafe_same_user)
     containment.set_subreaper()
     existing = set(containment.children(os.getpid()))
-    problem = memory_problem(int(memory_mb), measure_bare_kernel(launcher))
+    bare = measure_bare_kernel(launcher)
+    problem = memory_problem(int(memory_mb), bare)
     if problem:
         raise ValueError(problem)
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(1, timeout, memory_mb, cell_timeout, drop_privileges, existing,
-                         unsafe_same_user, course_settings)
+                         unsafe_same_user, course_settings, bare)
     progress = Progress(1, stream or io.StringIO())
     result = _grade_submissions(submissions, forced, settings, seed, progress,
                                 course_settings)[0]
@@ -260,7 +266,7 @@ def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None
         return 2
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     settings = _settings(jobs, timeout, memory_mb, cell_timeout, drop_privileges, existing,
-                         unsafe_same_user, course_settings)
+                         unsafe_same_user, course_settings, bare)
     lessons = sorted({stem for sub in submissions if sub.valid
                       for stem in [lesson_of(sub, forced)[0]] if stem})
     if len(lessons) > 1:
@@ -274,7 +280,7 @@ def grade_paths(paths: Sequence[str | os.PathLike], *, lesson: str | None = None
     done = writers.write_all(  # merged into the gradebook as read before any student code ran
         results, writers.exercise_columns(results),
         {"seed": seed, "root": root_column, "course_files_changed": changed,
-         "settings": {k: v for k, v in settings.items() if k != "keep"},
+         "settings": {k: v for k, v in settings.items() if k not in _NOT_RECORDED},
          "memory_check": bare.as_dict() if bare else None,
          "course_file": course_settings.to_dict()},
         {"out": Path(out), "feedback": Path(feedback) if feedback else None,

@@ -18,6 +18,7 @@ import stat
 
 from rnncourse.checks.engine import aggregate, judge_cases
 from rnncourse.checks.engine.plaindata import MAX_ARRAY_ITEMS, from_untrusted_bytes
+from rnncourse.checks.reference_use import flag_message
 
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 
@@ -141,6 +142,5 @@ def result_entry(exercise, result, flag=None, n_cases=None):
     }
     if flag:
         entry.update(points=0, passed=False, flag=flag, knock_on=None,
-                     message=f"Flagged, 0 points: {flag}. Write the computation yourself; the "
-                             f"library's version is there to check against, not to call.")
+                     message=flag_message(flag))
     return entry

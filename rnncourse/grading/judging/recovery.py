@@ -55,15 +55,16 @@ def rerun_before(kernel, cells, crash_position, deadline, cell_timeout):
 
 
 def recovered_kernel(workdir, submission_bytes, memory_mb, launcher, submission_file,
-                     folder="rerun"):
+                     folder="rerun", files=()):
     """A fresh :class:`~rnncourse.grading.sandbox.kernel.Kernel` (not started) in ``workdir/folder``,
-    whose private folder holds only the submission's copy; returns ``(kernel, private folder)``.
+    whose private folder holds only the submission's copy (and ``files``, as for
+    :class:`~rnncourse.grading.sandbox.kernel.Kernel`); returns ``(kernel, private folder)``.
     """
     private = os.path.join(workdir, folder)
     os.makedirs(private)
     with open(os.path.join(private, submission_file), "wb") as fh:
         fh.write(submission_bytes)
-    return Kernel(private, memory_mb, launcher=launcher), private
+    return Kernel(private, memory_mb, launcher=launcher, files=files), private
 
 
 def rerun_note(crash_name, ran, stopped):

@@ -140,7 +140,8 @@ def grade_submission(sub, lesson, settings, seed, launcher=None, workdir=None):
     try:
         with contextlib.ExitStack() as kernels:  # the first kernel, and any revived one
             kernel = kernels.enter_context(Kernel(private, settings["memory_mb"],
-                                                  launcher=launcher))
+                                                  launcher=launcher,
+                                                  files=settings.get("kernel_files", ())))
             with open(os.path.join(private, SUBMISSION_FILE), "wb") as fh:
                 fh.write(sub.data)
             started = kernel.start()
@@ -220,7 +221,8 @@ def _judge_after_crash(sub, lesson, crash, settings, run_start, launcher, workdi
     cells = code_cells(sub.notebook)
     crash_name = cell_name(sub.notebook, cells[crash][0], lesson)
     kernel, private = recovery.recovered_kernel(workdir, sub.data, settings["memory_mb"],
-                                                launcher, SUBMISSION_FILE)
+                                                launcher, SUBMISSION_FILE,
+                                                files=settings.get("kernel_files", ()))
     with contextlib.ExitStack() as kernels:
         kernels.enter_context(kernel)
         ran, stopped = 0, "the fresh kernel did not start"
@@ -251,7 +253,8 @@ def _reviver(kernels, sub, upto, settings, run_start, launcher, workdir, result)
         used.append(exercise_id)
         kernel, private = recovery.recovered_kernel(workdir, sub.data, settings["memory_mb"],
                                                     launcher, SUBMISSION_FILE,
-                                                    folder=f"revived-{len(used)}")
+                                                    folder=f"revived-{len(used)}",
+                                                    files=settings.get("kernel_files", ()))
         kernels.enter_context(kernel)
         ran, stopped = 0, "the fresh kernel did not start"
         if kernel.start():

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from rnncourse._files import write_atomic
 from rnncourse.checks import EXERCISES, QUESTIONS
+from rnncourse.checks.engine import verdict_mark
 from rnncourse.grading.judging.results import Status
 from rnncourse.grading.load.submissions import safe_file_stem
 from rnncourse.grading.records import gradebook_csv
@@ -74,7 +75,7 @@ def feedback_text(r):
             where = c.get("name") or f"cell {c['cell']}"  # a result made without cell names
             lines.append(f"  - {where}: {c.get('ename')}: {(c.get('evalue') or '')[:200]}")
     for ex_id, entry in r.exercises.items():
-        mark = "PASSED" if entry.get("passed") else ("FLAGGED" if entry.get("flag") else "FAILED")
+        mark = verdict_mark(entry.get("passed"), entry.get("knock_on"), entry.get("flag"))
         fn = entry.get("function") or ex_id
         lines += ["", f"[{mark}] {ex_id} ({fn}): {entry['points']} / {entry['possible']} points"]
         for text_line in str(entry.get("message", "")).splitlines():

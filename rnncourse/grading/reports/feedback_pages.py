@@ -24,6 +24,7 @@ from pathlib import Path
 import bleach
 import nbformat
 
+from rnncourse.checks.engine import verdict_mark
 from rnncourse.grading.reports.htmlpage import esc, page
 
 ALLOWED_TAGS = {
@@ -58,8 +59,8 @@ def clean_html(text: str) -> str:
 
 
 def _verdict_html(item: str, entry: dict) -> str:
-    passed, flagged = bool(entry.get("passed")), bool(entry.get("flag"))
-    word = "Passed" if passed else ("Flagged" if flagged else "Not yet")
+    passed = bool(entry.get("passed")) and not entry.get("flag")
+    word = verdict_mark(entry.get("passed"), entry.get("knock_on"), entry.get("flag"))
     kind = "pass" if passed else "fail"
     what = entry.get("function") or item
     parts = [f'<div class="verdict {kind}" id="verdict-{esc(item)}" role="status">'
@@ -146,8 +147,8 @@ def feedback_body(report: dict, nb) -> str:
     rows = "".join(
         f'<tr><td><a href="#verdict-{esc(k)}"><code>{esc(k)}</code></a></td>'
         f'<td class="num">{esc(_points(v.get("points")))} / {esc(_points(v.get("possible")))}</td>'
-        f'<td>{"passed" if v.get("passed") else ("flagged" if v.get("flag") else "not yet")}'
-        "</td></tr>" for k, v in exercises.items())
+        f'<td>{verdict_mark(v.get("passed"), v.get("knock_on"), v.get("flag"))}</td></tr>'
+        for k, v in exercises.items())
     head.append('<table id="points"><thead><tr><th>exercise or question</th>'
                 '<th class="num">points</th><th>verdict</th></tr></thead>'
                 f"<tbody>{rows}</tbody></table></header>")

@@ -94,12 +94,15 @@ class Kernel:
     private_dir : str, the submission's private folder (the kernel's cwd and HOME)
     memory_mb : int, the address-space limit
     launcher : :class:`~rnncourse.grading.sandbox.launchers.Launcher` or None (the grader's own user)
+    files : iterable of (path relative to ``private_dir``, bytes), written there before the
+        kernel starts (e.g. matplotlib's font list, :mod:`rnncourse.grading.batch.memory`)
     """
 
-    def __init__(self, private_dir, memory_mb, launcher=None):
+    def __init__(self, private_dir, memory_mb, launcher=None, files=()):
         self.private_dir = private_dir
         self.memory_mb = memory_mb
         self.launcher = launcher or SameUserLauncher()
+        self.files = tuple(files)
         self.process = None
         self.client = None
         self.start_error = None
@@ -123,6 +126,11 @@ class Kernel:
     def _prepare_dirs(self):
         for sub in ("tmp", ".ipython", ".jupyter", ".matplotlib"):
             os.makedirs(os.path.join(self.private_dir, sub), exist_ok=True)
+        for name, data in self.files:  # before prepare(), which hands everything to the kernel's user
+            path = os.path.join(self.private_dir, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as fh:
+                fh.write(data)
         self.launcher.prepare(self.private_dir)
 
     def _connection_files(self):

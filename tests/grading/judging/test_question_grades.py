@@ -50,9 +50,13 @@ def test_a_wrong_answer_gets_its_misconception_in_the_gradebook_and_feedback():
     assert (wrong["points"], wrong["mistake"], wrong["function"]) == (
         0, "partial_instead_of_total", "answered 'a'")
     assert "the roads through h_(t+1) into every later loss are missing" in wrong["message"]
-    assert entries["q04_predict_total"]["message"] == (
-        "Could not judge: no graded check cell for q04_predict_total was found (it must keep its "
-        "nbgrader metadata).")
+    assert entries["q04_predict_total"]["message"] == (  # read from the cell, and said so
+        "The graded cell of q04_predict_total was not found by its metadata (the cell lost its "
+        "nbgrader metadata), so the answer was read from the last code cell that calls "
+        'check("q04_predict_total", ...).\n'
+        "not answered yet: put your answer in place of `...`, e.g. check('q04_predict_total', "
+        "0.25), then run the cell again. This cell is what is graded; the buttons above only "
+        "check an answer.")
     result = SubmissionResult(name="bob.ipynb", lesson="04_bptt", exercises=dict(entries)).score()
     assert (result.total, result.possible) == (0, points_for_lesson("04_bptt"))
     columns = exercise_columns([result])
@@ -75,9 +79,26 @@ def test_half_points_add_up_in_the_gradebook():
     assert SubmissionResult.from_dict(result.to_dict()).total == 1.5
 
 
+def _released(source):
+    """``source`` with each solution region replaced by nbgrader's default stub, indented as
+    the region (what generate_assignment's ClearSolutions does)."""
+    out, inside = [], False
+    for line in source.split("\n"):
+        if "### BEGIN SOLUTION" in line:
+            indent = line[:len(line) - len(line.lstrip())]
+            out += [indent + "# YOUR CODE HERE", indent + "raise NotImplementedError()"]
+            inside = True
+        elif "### END SOLUTION" in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _nbgrader_copy(answers):
-    """A student's copy from an nbgrader source folder: each question answered in the ungraded
-    cell above its graded cell, whose hidden test nbgrader has removed."""
+    """A student's copy from an nbgrader source folder: solution regions replaced by nbgrader's
+    stub, each question of ``answers`` answered by the student's own source for the cell above
+    its graded cell, whose hidden test nbgrader has removed."""
     from rnncourse.authoring.nbgrader_source import generate_nbgrader_source
     from rnncourse.authoring.pipeline import read_notebook
 
@@ -86,8 +107,9 @@ def _nbgrader_copy(answers):
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade"):
             cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+        cell.source = _released(cell.source)
         for qid, answer in answers.items():
-            if not meta and cell.source.startswith(f'check("{qid}", ...)'):
+            if meta.get("grade_id") == f"{qid}-answer":
                 cell.source = answer
     return json.loads(json.dumps(nb))
 
@@ -103,7 +125,28 @@ def test_in_an_nbgrader_copy_the_answer_is_read_from_the_cell_above_the_graded_o
         0, "answered 'a'")
     assert entries["q04_predict_total"]["message"] == (
         f"Could not judge: {NOT_A_LITERAL.format(id='q04_predict_total')}.")
-    assert entries["q04_first_term_zero"]["message"].startswith("not answered yet")
+    # the words check gives the released copy's untouched function in the notebook
+    from rnncourse.checks import check
+
+    def q04_first_term_zero():
+        raise NotImplementedError()
+
+    assert entries["q04_first_term_zero"]["message"] == check(
+        "q04_first_term_zero", q04_first_term_zero).message == (
+        "not answered yet: in the function q04_first_term_zero, replace the raise "
+        "NotImplementedError() line with return and your answer, e.g. return 'a', then run the "
+        "cell again.")
+
+
+def test_in_an_nbgrader_copy_the_function_form_is_read():
+    """The released copy's question cell: a function returning the answer, given to check."""
+    nb = _nbgrader_copy({"q04_order_forced": 'def q04_order_forced():\n    return "c"\n\n'
+                                             'check("q04_order_forced", q04_order_forced)'})
+    entries = grade_questions(nb, "04_bptt")
+    assert (entries["q04_order_forced"]["points"], entries["q04_order_forced"]["function"]) == (
+        0.5, "answered 'c'")
+    untouched = [entries[q] for q in ("q04_predict_total", "q04_total_vs_partial")]
+    assert [(e["points"], e["function"]) for e in untouched] == [(0, "not answered")] * 2
 
 
 def test_a_check_below_the_graded_cell_is_not_the_answer():

@@ -128,7 +128,7 @@ def test_the_lines_in_the_report_say_what_was_rerun_and_why_it_stopped():
 def _reviver(monkeypatch, tmp_path, upto=None, starts=True):
     made = []
 
-    def fresh(workdir, data, memory_mb, launcher, submission_file, folder="rerun"):
+    def fresh(workdir, data, memory_mb, launcher, submission_file, folder="rerun", files=()):
         made.append(folder)
         kernel = _Kernel(starts=starts)
         return kernel, f"{workdir}/{folder}"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.grading.conftest import private_env
 from tests.grading.sandbox_required import require_sandbox
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -81,8 +82,8 @@ def _student(released, answers=None, questions=None, early_cell=None):
         source = "".join(cell["source"])
         if meta.get("solution") and answers and meta["grade_id"] in answers:
             cell["source"] = answers[meta["grade_id"]]
-        for qid, line in (questions or {}).items():
-            if cell["cell_type"] == "code" and source.startswith(f'check("{qid}", ...)'):
+        for qid, line in (questions or {}).items():  # the student rewrites the answer cell
+            if meta.get("grade_id") == f"{qid}-answer":
                 cell["source"] = line
     if early_cell is not None:
         imports = next(i for i, c in enumerate(nb["cells"])
@@ -119,7 +120,12 @@ def make_class(released):
         "knock_on": (_student(released, {"rnn_step_backward-answer": no_tanh_derivative,
                                          "rnn_backward-answer": full}),
                      {**zero, "rnn_backward": 3}),
-        "untouched": (_student(released), zero),
+        "untouched": (_student(released), zero),  # the released copy as it is: 0 everywhere
+        # questions answered in the released form: the function returns the answer
+        "function_form": (_student(released, questions={
+            qid: f"def {qid}():\n    return {line.split(', ', 1)[1].rstrip().rstrip(')')}\n\n"
+                 f'check("{qid}", {qid})' for qid, line in questions.items()}),
+            {**zero, **dict.fromkeys(ITEMS[2:], 0.5)}),
         # the kernel exits before any answer is defined; rnncourse grade still reads the
         # questions' literal answers (statically), nbgrader cannot run their tests
         "crash_exit": (_student(released, code, right_questions,
@@ -180,7 +186,7 @@ def _rnncourse_points(private_python, course, tmp, students):
     proc = subprocess.run([private_python, "-m", "rnncourse", "grade", "--jobs", "2",
                            "--timeout", "60", "--lesson", LESSON, "--out", str(out), *files],
                           cwd=tmp, capture_output=True, text=True, timeout=600,
-                          env=dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1"))
+                          env=private_env(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1"))
     assert proc.returncode == 0, proc.stderr[-3000:]
     with open(out, newline="") as fh:
         rows = {row["submission"].split("/")[0]: row for row in csv.DictReader(fh)}
@@ -205,8 +211,15 @@ def round_trip(tmp_path_factory, private_python):
                  str(ROOT / "solutions"), "--nbgrader-source", "source", "--lesson", LESSON],
                 course, 120)
     assert f"wrote      source/{LESSON}/{LESSON}.ipynb" in made.stdout
+    # nbgrader's own test of the source: every graded cell passes with the answers it holds
+    validated = _run([str(NBGRADER_BIN / "nbgrader"), "validate",
+                      str(course / "source" / LESSON / f"{LESSON}.ipynb")], course, 300)
     _run([str(NBGRADER_BIN / "nbgrader"), "generate_assignment", LESSON, "--create"], course, 300)
     released = json.loads((course / "release" / LESSON / f"{LESSON}.ipynb").read_text())
+    # Run All on the released copy, as a student first does: no cell may stop it
+    run_all = _run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                    "--ExecutePreprocessor.timeout=60", "--output", str(tmp / "run_all.ipynb"),
+                    str(course / "release" / LESSON / f"{LESSON}.ipynb")], course, 300)
     students = make_class(released)
     for name, (nb, _) in students.items():
         folder = course / "submitted" / name / LESSON
@@ -217,7 +230,26 @@ def round_trip(tmp_path_factory, private_python):
     theirs = _nbgrader_points(course, students)
     ours, rows = _rnncourse_points(private_python, course, tmp, students)
     return {"released": released, "students": students, "nbgrader": theirs, "rnncourse": ours,
-            "rows": rows, "course": course, "log": autograde.stderr}
+            "rows": rows, "course": course, "log": autograde.stderr,
+            "validate": validated.stdout + validated.stderr,
+            "run_all": json.loads((tmp / "run_all.ipynb").read_text()), "run_all_log": run_all}
+
+
+def test_nbgrader_validate_passes_on_the_source(round_trip):
+    """nbgrader's convention: the source holds the answers (questions included), so its own
+    validation passes on it."""
+    assert "Success! Your notebook passes all the tests." in round_trip["validate"], \
+        round_trip["validate"][-3000:]
+    assert "not answered yet" not in round_trip["validate"]
+
+
+def test_run_all_on_the_released_copy_reaches_the_end_and_says_not_answered(round_trip):
+    cells = [c for c in round_trip["run_all"]["cells"] if c["cell_type"] == "code"]
+    assert not [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    shown = "".join(_text(o.get("data", {}).get("text/plain", "")) for c in cells
+                    for o in c.get("outputs", []))
+    assert ("not answered yet: in the function q04_order_forced, replace the raise "
+            "NotImplementedError() line with return and your answer") in shown
 
 
 def test_the_released_copy_hides_the_tests_and_the_answers(round_trip):
@@ -225,7 +257,13 @@ def test_the_released_copy_hides_the_tests_and_the_answers(round_trip):
     text = "".join("".join(c["source"]) for c in cells)
     assert "_rnncourse_autograde" not in text and "HIDDEN TESTS" not in text
     assert "BEGIN SOLUTION" not in text and "dh_total = dh[:, t] + dh_future" not in text
-    assert 'check("q04_total_vs_partial", ...)' in text
+    # a question's cell: the function's stub in place of the answer, and check given it
+    assert ('def q04_total_vs_partial():\n'
+            '    """Your answer to self-check q04_total_vs_partial: return the letter of one '
+            'option, in quotes."""\n'
+            '    # YOUR CODE HERE\n'
+            '    raise NotImplementedError()\n\n\n'
+            'check("q04_total_vs_partial", q04_total_vs_partial)') in text
     graded = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
               for c in cells if c["metadata"].get("nbgrader", {}).get("grade")}
     assert graded == {"rnn_step_backward": 2, "rnn_backward": 3, "q04_predict_total": 0.5,
@@ -235,7 +273,7 @@ def test_the_released_copy_hides_the_tests_and_the_answers(round_trip):
 
 @pytest.mark.parametrize("student", ["right", "step_no_tanh_derivative",
                                      "backward_future_not_added", "knock_on", "untouched",
-                                     "crash_raise", "questions"])
+                                     "function_form", "crash_raise", "questions"])
 def test_nbgrader_and_rnncourse_grade_agree(round_trip, student):
     expected = round_trip["students"][student][1]
     ours = round_trip["rnncourse"][student]

@@ -46,6 +46,28 @@ def test_feedback_names_the_lesson_section_of_a_failed_exercise_only():
     assert "Read again" not in writers.feedback_text(passed)
 
 
+def test_feedback_marks_are_the_notebooks_words():
+    """A knock-on pass is CREDITED and a flagged answer FLAGGED, as check's headline says, and
+    Gradescope's per-test blocks keep the mark."""
+    from rnncourse.grading.platforms.gradescope_autograder import feedback_blocks
+
+    row = SubmissionResult(name="k.ipynb", lesson="04_bptt", exercises={
+        "rnn_step_backward": {"points": 0, "possible": 2, "passed": False, "flag": None,
+                              "knock_on": None, "message": "Case 1 of 4 (...): wrong."},
+        "rnn_backward": {"points": 3, "possible": 3, "passed": True, "flag": None,
+                         "knock_on": ["rnn_step_backward"], "message": "Credited: ..."}}).score()
+    text = writers.feedback_text(row)
+    assert "[CREDITED] rnn_backward (rnn_backward): 3 / 3 points\n    Credited: ..." in text
+    assert "[FAILED] rnn_step_backward (rnn_step_backward): 0 / 2 points" in text
+    blocks, _ = feedback_blocks(text)
+    assert blocks["rnn_backward"].startswith("[CREDITED] rnn_backward (rnn_backward): 3 / 3")
+    flagged = SubmissionResult(name="f.ipynb", lesson="00_welcome", exercises={
+        "warmup_sum_of_squares": {"points": 0, "possible": 1, "passed": False,
+                                  "flag": "warmup_sum_of_squares is the course's own ...",
+                                  "message": "Flagged, 0 points: ..."}}).score()
+    assert "[FLAGGED] warmup_sum_of_squares" in writers.feedback_text(flagged)
+
+
 def test_the_registry_runs_every_wanted_writer(tmp_path):
     assert list(writers.WRITERS) == ["gradebook", "json", "feedback"]
     rows = [_row("a.ipynb"), SubmissionResult.invalid("empty file", name="b.ipynb").score()]

@@ -62,6 +62,10 @@ Q06_FORGET_PRODUCT = QuestionExercise(
             "multiplied_not_powered",
             "0ORthrc8SKTAk/lN9XgKf81SLXp410aqVPNs2OPGiJSCVOEfupkTm7ilrooqzNHIH2QwP6ZCcj7R+RxmS1ZqdYxVjmBwrHk/0Z+aJf17",
             'section 1 (from a product of Jacobians to a sum)'),
+        "91928d32821da3bd2f301c80": Misconception(
+            "rounded_f_first",
+            "/hniafwyCh0DcSrYDh8bguY6+IOjTDz5dNbYvtFcA4zPSclIWSu6o1b0T2tH1wupFa+uExf/NufcFldw7rhc4BHanvwUfGxPcrDubVTOLVOBI7OqeHFJynSbgOSpKb01RTYdKSehKM9Pt1Reb+k2qRKiONRUQjASHRvFPF1C4WUtOb7ZqPBFyeaqed7r5lyNSgCLjAb/b6mCt1lY1ABCoksikqJFgB7z/yGKFE8D/1yG5Kysyt5K0A==",
+            'section 1 (from a product of Jacobians to a sum)'),
         "c84be0b725e21a49525e84eb": Misconception(
             "additive_means_no_decay",
             "qOf2lPqLXJ/YcaVPZ9QE2mZqG+EdG9IY+lS5QvyRgEt9U5Me9iLLIjPVfo3c3T+xo9K8ny6QuCp6PMxqa96sWrqyxTIQ+C+qhoHBHZgD9GJFn8eM1HgJ4i7rU0P5gQlBiirJ3w06ktA3faFExp3ftfK2w+irx1e/wmFebYkORK0=",
