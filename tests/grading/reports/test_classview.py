@@ -107,3 +107,12 @@ def test_a_mistake_standing_for_several_shows_each_message():
     a, b = ex.mistakes[0], ex.mistakes[1]
     assert mistake_message("rnn_backward", f"{a.name} or {b.name}") == f"{a.message} Or: {b.message}"
     assert mistake_message("rnn_backward", "no_such_mistake") == ""
+
+
+def test_late_and_superseded_in_the_status_count_too(tmp_path):
+    rows = [f"a/n.ipynb,s1,A,{L4},ok; late,1,subs,2,3,5,5",
+            f"b/n.ipynb,s2,B,{L4},ok; superseded,1,subs,0,0,0,5",
+            f"c/n.ipynb,s3,C,{L4},ok,1,subs,2,0,2,5"]
+    s = summarise(load_class(_write(tmp_path, rows, [])))
+    assert [(a["name"], a["kind"]) for a in s["attention"]] == [("A", "late"), ("B", "superseded")]
+    assert s["students"]["counted"] == 2 and s["mean"] == 3.5  # b's superseded row not counted
