@@ -21,7 +21,7 @@ from rnncourse.cli import build_parser, doctor, lab, main
 from rnncourse.cli.doctor import CheckResult
 from rnncourse.cli.lab import copy_lessons
 
-COMMANDS = ("lab", "progress", "doctor", "release", "execute", "grade", "gradebook", "export", "hub")
+COMMANDS = ("lab", "progress", "doctor", "release", "execute", "grade", "gradebook", "export", "hub", "report")
 
 
 @pytest.fixture

@@ -55,8 +55,8 @@ def test_readme_quick_start_and_ci_agree():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "pip install -e . && rnncourse lab" in readme
-    assert 'pip install -e ".[test,nbgrader,hub]" && pytest' in readme
-    assert 'pip install -q -e ".[test,nbgrader,hub]"' in ci and re.search(r"^pytest\s*$", ci, re.M)
+    assert 'pip install -e ".[test,nbgrader,hub,report]" && pytest' in readme
+    assert 'pip install -q -e ".[test,nbgrader,hub,report]"' in ci and re.search(r"^pytest\s*$", ci, re.M)
 
 
 def test_the_nbgrader_extra_and_the_readme_say_the_same():

@@ -21,7 +21,7 @@ import rnncourse
 
 PACKAGE = Path(rnncourse.__file__).resolve().parent
 
-GRADING_PHASES = ("load", "sandbox", "judging", "records", "batch", "platforms")
+GRADING_PHASES = ("load", "sandbox", "judging", "records", "reports", "batch", "platforms")
 """``rnncourse.grading``'s subpackages in import order: each may import only from those before it."""
 
 BELOW_THE_GRADER = ("checks", "nn", "rnn", "graph", "gradcheck", "optim", "data")

@@ -3,7 +3,7 @@
 Commands, one module each: ``lab`` and ``progress`` (learners), ``doctor`` (everyone),
 ``release`` and ``execute`` (lesson writers), ``grade``, ``gradebook export``, ``gradebook
 choose``, ``adjust`` and ``history`` (the term, :mod:`rnncourse.cli.term_commands`) and
-``export gradescope`` (instructors), ``hub`` (instructors running a workshop room).
+``report`` and ``export gradescope`` (instructors), ``hub`` (instructors running a workshop room).
 ``rnncourse --help`` lists them and ``rnncourse COMMAND --help`` explains each option. Usage
 errors exit with code 2.
 """
@@ -17,6 +17,7 @@ import rnncourse
 from rnncourse.cli import doctor, export, grade, lab, learner_progress, workshop
 from rnncourse.cli import gradebook as gradebook_commands
 from rnncourse.cli import release as release_commands
+from rnncourse.cli import report as report_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     gradebook_commands.add_parser(subparsers)
     export.add_parser(subparsers)
     workshop.add_parser(subparsers)
+    report_command.add_parser(subparsers)
     return parser
 
 
@@ -52,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.error("choose a command: lab, progress, doctor, release, execute, grade, gradebook, "
-                         "export or hub "
+                         "report, export or hub "
                          "(rnncourse --help describes them)")
         return int(args.run(args) or 0)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)

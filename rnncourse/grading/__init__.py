@@ -1,4 +1,5 @@
-"""The homework autograder behind ``rnncourse grade``: load -> sandboxed kernel -> judge -> records.
+"""The homework autograder behind ``rnncourse grade``: load -> sandboxed kernel -> judge -> records
+-> reports.
 
 The submission is treated as hostile. Its notebook runs in a separate ipykernel inside a
 bubblewrap sandbox (its own mount, PID and network namespaces; only the system, Python and the
@@ -50,6 +51,16 @@ Calls to the course's reference implementation are found statically by
   the history of every grading; :mod:`~rnncourse.grading.records.late`: late penalties
 - :mod:`~rnncourse.grading.records.writers`: the registry of writers: gradebook CSV, JSON reports, feedback
 
+``reports/``: what an instructor reads after a batch (from the gradebook and JSON reports)
+
+- :mod:`~rnncourse.grading.reports.classview`: the class as numbers (``summary.json``)
+- :mod:`~rnncourse.grading.reports.class_figures`: the report's figures (each takes an ``ax``)
+- :mod:`~rnncourse.grading.reports.htmlpage`: self-contained pages: escaping, a strict CSP, sortable tables
+- :mod:`~rnncourse.grading.reports.feedback_pages`: a student's notebook rendered (nbconvert,
+  sanitized) with each verdict beside its cell
+- :mod:`~rnncourse.grading.reports.similarity`: similar answers per exercise (copydetect), evidence for a person
+- :mod:`~rnncourse.grading.reports.class_page`: ``rnncourse report``'s page, figures, summary, feedback pages
+
 ``batch/``: a class graded end to end
 
 - :mod:`~rnncourse.grading.batch.memory`: the least ``--memory`` a bare kernel needs here, measured
@@ -62,6 +73,7 @@ Calls to the course's reference implementation are found statically by
 ``platforms/``: other systems
 
 - :mod:`~rnncourse.grading.platforms.lms`: Canvas, Moodle and CSV exports (``rnncourse gradebook export``)
+- :mod:`~rnncourse.grading.platforms.moodle_feedback`: the feedback pages as a zip for Moodle's feedback upload
 - :mod:`~rnncourse.grading.platforms.gradescope_autograder`: what runs inside Gradescope's container
 - :mod:`~rnncourse.grading.platforms.gradescope_export`,
   :mod:`~rnncourse.grading.platforms.course_wheel`: building the Gradescope autograder (``rnncourse export``)

@@ -127,6 +127,7 @@ def _step_cases(rng):
 RNN_STEP_BACKWARD = FunctionExercise(
     id="rnn_step_backward",
     lesson=LESSON,
+    section="lesson 4, section 3 (The backward pass of one step)",
     points=2,
     signature="rnn_step_backward(dh_next, cache) -> (dx, dh_prev, dWx, dWh, db)",
     reference="rnncourse.rnn:rnn_step_backward",
@@ -204,9 +205,13 @@ def sequence_cases(rng, with_k=False):
 
 SEQ_SHAPES = {"dx": "(N, T, D)", "dh0": "(N, H)", "dWx": "(D, H)", "dWh": "(H, H)", "db": "(H,)"}
 
+SHARED_SUM = "lesson 3, section 6 (Shared weights: the gradient is the sum over the uses)"
+"""Where the lessons show that a shared weight's gradient is the sum over its uses."""
+
 RNN_BACKWARD = FunctionExercise(
     id="rnn_backward",
     lesson=LESSON,
+    section="lesson 4, section 4 (Full BPTT: upstream gradient plus gradient from the future)",
     points=3,
     signature="rnn_backward(dh, cache) -> (dx, dh0, dWx, dWh, db)",
     reference="rnncourse.rnn:rnn_backward",
@@ -223,7 +228,8 @@ RNN_BACKWARD = FunctionExercise(
         Mistake("overwrite_shared", "the shared-weight gradients are overwritten at every time "
                 "step instead of summed: Wx, Wh and b are used at every step, so accumulate "
                 "dWx += dWx_t, dWh += dWh_t, db += db_t over time.",
-                bptt_variant(accumulate=False)),
+                bptt_variant(accumulate=False),
+                section=SHARED_SUM),
         Mistake("future_not_added", "the gradient from the next time step is not added: each "
                 "step's total gradient is its upstream gradient plus the dh_prev returned by the "
                 "step after it; in the loop for t in reversed(range(T)), dh[:, t] + dh_prev.",
@@ -257,7 +263,8 @@ RNN_BACKWARD = FunctionExercise(
                 "out of the loop.", bptt_variant(zero_dh0=True)),
         Mistake("weights_divided_by_T", "dWx, dWh and db are divided by T: a shared weight's "
                 "gradient is the SUM of its contributions at every step, not their mean.",
-                bptt_variant(divide_by_T=True)),
+                bptt_variant(divide_by_T=True),
+                section=SHARED_SUM),
         Mistake("step_zero_skipped", "step 1 (code index 0) is skipped: the loop must visit "
                 "t = T-1, ..., 1, 0 (for t in reversed(range(T))); range(T - 1, 0, -1) stops "
                 "before 0, so dx[:, 0] and step 1's share of the weight gradients are missing "

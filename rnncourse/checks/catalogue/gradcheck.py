@@ -144,6 +144,7 @@ class NumericalGradientExercise(FunctionExercise):
 NUMERICAL_GRADIENT = NumericalGradientExercise(
     id="numerical_gradient",
     lesson=LESSON,
+    section="lesson 1, section 5 (Backpropagation layer by layer)",
     points=2,
     signature="numerical_gradient(f, x, h=1e-5) -> array shaped like x",
     reference="rnncourse.gradcheck:numerical_gradient",

@@ -550,6 +550,7 @@ _OWN_CLASS = ("the exception class you define as the lesson shows: class CycleEr
 TOPOLOGICAL_SORT = TopologicalSortExercise(
     id="topological_sort",
     lesson=LESSON,
+    section="lesson 2, section 4 (What backprop needs: an order)",
     points=2,
     signature="topological_sort(edges) -> list    (raises CycleError with .cycle on a cycle)",
     reference="rnncourse.graph:topological_sort",

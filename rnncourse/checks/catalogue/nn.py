@@ -61,6 +61,7 @@ def _affine_forward_cache_out(x, W, b):
 AFFINE_FORWARD = FunctionExercise(
     id="affine_forward",
     lesson=LESSON,
+    section="lesson 1, section 5 (Backpropagation layer by layer)",
     points=1,
     signature="affine_forward(x, W, b) -> (out, cache)",
     reference="rnncourse.nn:affine_forward",
@@ -117,6 +118,7 @@ def _affine_backward_variant(mean_dW=False, mean_db=False, dx_W=False, dW_T=Fals
 AFFINE_BACKWARD = FunctionExercise(
     id="affine_backward",
     lesson=LESSON,
+    section="lesson 1, section 5 (Backpropagation layer by layer)",
     points=2,
     signature="affine_backward(dout, cache) -> (dx, dW, db)",
     reference="rnncourse.nn:affine_backward",
@@ -186,6 +188,7 @@ def _tanh_sign_flipped(dout, cache):
 TANH_BACKWARD = FunctionExercise(
     id="tanh_backward",
     lesson=LESSON,
+    section="lesson 1, section 5 (Backpropagation layer by layer)",
     points=1,
     signature="tanh_backward(dout, cache) -> dx    (cache holds tanh(x))",
     reference="rnncourse.nn:tanh_backward",
@@ -267,6 +270,7 @@ def _overflowed(case, outputs):
 SOFTMAX_CROSS_ENTROPY = FunctionExercise(
     id="softmax_cross_entropy",
     lesson=LESSON,
+    section="lesson 1, section 5 (Backpropagation layer by layer)",
     points=2,
     signature="softmax_cross_entropy(scores, y) -> (loss, dscores)",
     reference="rnncourse.nn:softmax_cross_entropy",

@@ -72,6 +72,7 @@ def _returned_step_cache(case, outputs):
 RNN_FORWARD = FunctionExercise(
     id="rnn_forward",
     lesson=LESSON,
+    section="lesson 3, section 4 (Exercise: rnn_forward)",
     points=2,
     signature="rnn_forward(x, h0, Wx, Wh, b) -> (h, cache)",
     reference="rnncourse.rnn:rnn_forward",

@@ -47,6 +47,7 @@ def _step_variant(Wh_T=False, Wx_T=False, tanh=True, bias=True, recur=True, swap
 RNN_STEP_FORWARD = FunctionExercise(
     id="rnn_step_forward",
     lesson=LESSON,
+    section="lesson 2, section 2 (The RNN cell)",
     points=1,
     signature="rnn_step_forward(x, h_prev, Wx, Wh, b) -> (h_next, cache)",
     reference="rnncourse.rnn:rnn_step_forward",

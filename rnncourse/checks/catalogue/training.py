@@ -59,6 +59,7 @@ def _backpropagated_from(start):
 RNN_BACKWARD_TRUNCATED = FunctionExercise(
     id="rnn_backward_truncated",
     lesson=LESSON,
+    section="lesson 5, section 1 (Truncated backpropagation through time)",
     points=2,
     signature="rnn_backward_truncated(dh, cache, k) -> (dx, dh0, dWx, dWh, db)",
     reference="rnncourse.rnn.truncated:rnn_backward_truncated",
@@ -235,6 +236,7 @@ _EPS_NOTE = ("Note: you scale by max_norm / (total_norm + eps) with a tiny eps, 
 CLIP_GRADIENTS = FunctionExercise(
     id="clip_gradients",
     lesson=LESSON,
+    section="lesson 5, section 4 (Gradient clipping)",
     points=1,
     signature="clip_gradients(grads, max_norm) -> (clipped, total_norm)",
     reference="rnncourse.optim:clip_gradients",

@@ -90,6 +90,7 @@ def _make_cases(rng):
 WARMUP = FunctionExercise(
     id="warmup_sum_of_squares",
     lesson=LESSON,
+    section="lesson 0 (Your first exercise: a warm-up)",
     points=1,
     signature="warmup_sum_of_squares(x) -> float",
     reference="rnncourse.checks.catalogue.warmup:warmup_sum_of_squares",

@@ -58,12 +58,15 @@ class Mistake:
     detect : callable ``(case, outputs) -> bool`` for mistakes recognised from the outputs
         themselves (a mutated input, NaN on large scores, an invalid order) rather than by
         comparing with ``variant``; ``variant`` is then only used by the tests
+    section : str, where the lessons explain what this mistake gets wrong, when that is not the
+        exercise's own ``section`` (e.g. a shared weight's gradient summed over time, lesson 3)
     """
 
     name: str
     message: str
     variant: Callable | None = None
     detect: Callable | None = None
+    section: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,9 @@ class FunctionExercise(Exercise):
     returns : str, what the function returns in the lesson's words (for "returned None"); by
         default the output names, ``"(h, cache)"``
     rtol, atol : float, tolerances of every comparison
+    section : str, the lesson section that teaches what the exercise asks, e.g. ``"lesson 4,
+        section 4 (Full BPTT: upstream gradient plus gradient from the future)"``; a
+        :class:`Mistake` may name a section of its own (:meth:`section_for`)
     """
 
     id: str
@@ -154,6 +160,7 @@ class FunctionExercise(Exercise):
     returns: str = ""
     rtol: float = 1e-7
     atol: float = 1e-9
+    section: str = ""
 
     # ---------------------------------------------------------------- the protocol
     def make_cases(self, seed):
@@ -167,6 +174,12 @@ class FunctionExercise(Exercise):
 
     def reference_names(self):
         return (self.reference,) + tuple(self.equivalents)
+
+    def section_for(self, mistake):
+        for known in self.mistakes:
+            if known.name == mistake and known.section:
+                return known.section
+        return self.section
 
     def harness_spec(self):
         return {"arg_names": list(self.arg_names),

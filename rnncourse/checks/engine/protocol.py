@@ -85,6 +85,12 @@ class Exercise(abc.ABC):
     def lesson_number(self):
         return lesson_number(self.lesson)
 
+    def section_for(self, mistake: str | None) -> str:
+        """Where the lesson explains the named ``mistake`` (or, for None or a mistake without a
+        section of its own, this exercise): e.g. ``"lesson 4, section 4 (Full BPTT)"``; ``""``
+        when unknown. Reports show it next to the mistake's message."""
+        return getattr(self, "section", "") or ""
+
     def case_seed(self, seed):
         """The seed of this exercise's random cases for the run seed ``seed``."""
         return derive_seed(seed, self.id)

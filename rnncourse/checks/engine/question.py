@@ -298,6 +298,12 @@ class QuestionExercise(Exercise):
         return Verdict(False, f"Not quite. Think it through again with {self.section}.",
                        "unrecognised")
 
+    def section_for(self, mistake):
+        for known in self.wrong.values():
+            if known.name == mistake:
+                return known.section
+        return self.section
+
     def _option_notes(self, text):
         chosen = set(text.split(","))
         notes = []

@@ -129,7 +129,9 @@ def judge_exercise(exercise, cases, report, problem, flag=None):
 def result_entry(exercise, result, flag=None, n_cases=None):
     """The report's plain dict of one exercise's result.
 
-    Keys: ``points``, ``possible``, ``passed``, ``message``, ``mistake``, ``flag``, ``knock_on``
+    Keys: ``points``, ``possible``, ``passed``, ``message``, ``mistake`` (the named mistake of the
+    first failing case, or None), ``section`` (where the lesson explains that mistake, or the
+    exercise; None when it passed), ``flag``, ``knock_on``
     (the dependencies whose mistakes alone made it fail, or None), ``n_cases`` (the cases made,
     for partial credit) and ``cases`` (one ``{"label", "passed", "message"}`` per case that was
     judged: judging stops at the first timeout). A ``flag`` means 0 points.
@@ -137,7 +139,9 @@ def result_entry(exercise, result, flag=None, n_cases=None):
     knock = getattr(result, "knock_on", None)
     entry = {
         "points": result.points, "possible": exercise.points, "passed": result.passed,
-        "message": result.message, "mistake": result.mistake, "flag": None,
+        "message": result.message, "mistake": result.mistake,
+        "section": None if result.passed else (exercise.section_for(result.mistake) or None),
+        "flag": None,
         "knock_on": list(knock) if knock else None, "n_cases": n_cases,
         "cases": [{"label": v.label, "passed": v.passed, "message": v.message}
                   for v in result.verdicts],

@@ -116,6 +116,8 @@ def feedback_text(r, adjustments=None, row=None):
         lines += ["", f"[{mark}] {ex_id} ({fn}): {entry['points']} / {entry['possible']} points"]
         for text_line in str(entry.get("message", "")).splitlines():
             lines.append(f"    {text_line}")
+        if entry.get("section") and not entry.get("passed") and ex_id not in QUESTIONS:
+            lines.append(f"    Read again: {entry['section']}.")  # a question's message says it
     if r.status in (Status.INVALID, Status.WRONG_LESSON):
         lines += ["", "Your notebook was not run, so none of its code was tested; the points "
                   "above are 0 for that reason alone."]

@@ -35,6 +35,17 @@ def test_feedback_names_what_passed_and_what_failed():
     assert "could not be graded" in writers.feedback_text(invalid)
 
 
+def test_feedback_names_the_lesson_section_of_a_failed_exercise_only():
+    failed = _row("a.ipynb", points=0)
+    failed.exercises["warmup_sum_of_squares"].update(
+        message="Likely mistake: ...", section="lesson 0 (Your first exercise: a warm-up)")
+    assert "    Read again: lesson 0 (Your first exercise: a warm-up).\n" in \
+        writers.feedback_text(failed)
+    passed = _row("b.ipynb")
+    passed.exercises["warmup_sum_of_squares"]["section"] = "lesson 0 (x)"
+    assert "Read again" not in writers.feedback_text(passed)
+
+
 def test_feedback_marks_are_the_notebooks_words():
     """A knock-on pass is CREDITED and a flagged answer FLAGGED, as check's headline says, and
     Gradescope's per-test blocks keep the mark."""

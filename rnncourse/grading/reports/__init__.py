@@ -1,0 +1,1 @@
+"""After a batch: the class report, students' HTML feedback and the similarity check."""
