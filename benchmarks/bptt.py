@@ -102,9 +102,16 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-from rnncourse.rnn import (lstm_backward, lstm_backward_fast, lstm_forward,  # noqa: E402
-                           lstm_forward_fast, rnn_backward, rnn_backward_fast, rnn_forward,
-                           rnn_forward_fast)
+from rnncourse.rnn import (  # noqa: E402
+    lstm_backward,
+    lstm_backward_fast,
+    lstm_forward,
+    lstm_forward_fast,
+    rnn_backward,
+    rnn_backward_fast,
+    rnn_forward,
+    rnn_forward_fast,
+)
 
 try:
     import torch  # noqa: E402

@@ -44,9 +44,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "hub"))  # hubdriver: starting `rnncourse hub` on loopback
 
 import nbformat  # noqa: E402
+from hubdriver import Hub, learner_python, processes_of, remove_learners, require_hub_tools  # noqa: E402
 
-from hubdriver import (Hub, learner_python, processes_of, remove_learners,  # noqa: E402
-                       require_hub_tools)
 from rnncourse.hub import accounts, services  # noqa: E402
 
 DASHBOARD = f"/services/{services.DASHBOARD}/api/room"

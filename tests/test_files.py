@@ -17,7 +17,7 @@ def _mode(path):
 def test_text_is_utf8_with_line_endings_as_given_and_private_by_default(tmp_path):
     path = write_atomic(tmp_path / "new" / "gradebook.csv", "naïve,1\r\nb,2\n")
     assert path == tmp_path / "new" / "gradebook.csv"
-    assert path.read_bytes() == "naïve,1\r\nb,2\n".encode("utf-8")
+    assert path.read_bytes() == "naïve,1\r\nb,2\n".encode()
     assert _mode(path) == 0o600
     assert os.listdir(tmp_path / "new") == ["gradebook.csv"]  # no temporary file left
 

@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 
 from rnncourse.gradcheck import gradient_check, rel_error
-from rnncourse.rnn import (rnn_backward, rnn_backward_fast, rnn_backward_truncated, rnn_forward,
-                           rnn_forward_fast)
 from rnncourse.rnn import fast as fast_module
+from rnncourse.rnn import rnn_backward, rnn_backward_fast, rnn_backward_truncated, rnn_forward, rnn_forward_fast
 
 NAMES = ("dx", "dh0", "dWx", "dWh", "db")
 SHAPES = [(1, 1, 3, 4), (1, 6, 5, 3), (4, 1, 2, 6), (3, 7, 4, 5), (8, 12, 6, 10)]
@@ -177,8 +176,14 @@ def test_lstm_fast_keeps_float32_and_its_inputs_and_takes_c0():
 def test_blocked_products_give_the_same_numbers(monkeypatch, block_bytes, k):
     """Input projections and weight gradients are computed per block of steps; any block size
     gives the teaching path's numbers, for both cells."""
-    from rnncourse.rnn import fast, lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
-    from rnncourse.rnn import rnn_backward_truncated
+    from rnncourse.rnn import (
+        fast,
+        lstm_backward,
+        lstm_backward_fast,
+        lstm_forward,
+        lstm_forward_fast,
+        rnn_backward_truncated,
+    )
     monkeypatch.setattr(fast, "BLOCK_BYTES", block_bytes)
     assert len(fast.time_blocks(7, 100)) == {1: 7, 200: 4, 10**9: 1}[block_bytes]
     rng = np.random.default_rng(5)

@@ -11,8 +11,16 @@ import numpy as np
 import pytest
 
 from rnncourse.gradcheck import gradient_check
-from rnncourse.rnn import (gru_forward, gru_step_forward, lstm_backward, lstm_forward,
-                           lstm_forward_from, lstm_step_backward, lstm_step_forward, sigmoid)
+from rnncourse.rnn import (
+    gru_forward,
+    gru_step_forward,
+    lstm_backward,
+    lstm_forward,
+    lstm_forward_from,
+    lstm_step_backward,
+    lstm_step_forward,
+    sigmoid,
+)
 
 SHAPES = [(1, 1, 3, 4), (1, 5, 2, 3), (3, 1, 4, 2), (2, 4, 5, 3), (3, 6, 3, 5)]  # (N, T, D, H)
 

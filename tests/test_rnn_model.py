@@ -6,10 +6,15 @@ import pytest
 from rnncourse.gradcheck import gradient_check, rel_error
 from rnncourse.nn import softmax_cross_entropy
 from rnncourse.rnn import rnn_forward
-from rnncourse.rnn.model import (SequenceModel, one_hot, sample, temporal_affine_backward,
-                                 temporal_affine_forward, temporal_mse,
-                                 temporal_softmax_cross_entropy)
-
+from rnncourse.rnn.model import (
+    SequenceModel,
+    one_hot,
+    sample,
+    temporal_affine_backward,
+    temporal_affine_forward,
+    temporal_mse,
+    temporal_softmax_cross_entropy,
+)
 
 
 def assert_gradients(loss_fn, params, grads, f_scale):

@@ -10,9 +10,15 @@ import pytest  # noqa: E402
 
 from rnncourse.gradcheck import gradient_check  # noqa: E402
 from rnncourse.rnn import rnn_forward  # noqa: E402
-from rnncourse.viz.bptt_explorer import (LOSS_PLACEMENTS, BPTTTrace, bptt_explorer,  # noqa: E402
-                                         bptt_trace, describe_trace, example_problem,
-                                         plot_gradient_parts)
+from rnncourse.viz.bptt_explorer import (  # noqa: E402
+    LOSS_PLACEMENTS,
+    BPTTTrace,
+    bptt_explorer,
+    bptt_trace,
+    describe_trace,
+    example_problem,
+    plot_gradient_parts,
+)
 
 N, T, D, H = 2, 5, 3, 4
 

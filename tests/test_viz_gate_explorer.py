@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from rnncourse.data import delayed_echo
 from rnncourse.gradcheck import gradient_check
 from rnncourse.rnn import SequenceModel, lstm_forward, lstm_step_forward
-from rnncourse.data import delayed_echo
-from rnncourse.viz.gate_explorer import (draw_gradient_by_lag, explorer_line, forget_bias_explorer,
-                                         gradient_by_lag)
+from rnncourse.viz.gate_explorer import draw_gradient_by_lag, explorer_line, forget_bias_explorer, gradient_by_lag
 
 
 def assert_norms_by_lag_match(norms, loss, x, f_scale):

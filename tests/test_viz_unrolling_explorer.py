@@ -7,8 +7,7 @@ import ipywidgets as widgets
 import pytest
 
 from rnncourse.graph import Delayed, Graph, rnn_cell_graph
-from rnncourse.viz.unrolling_explorer import (describe_unrolled, render_unrolled_png,
-                                              unrolling_explorer)
+from rnncourse.viz.unrolling_explorer import describe_unrolled, render_unrolled_png, unrolling_explorer
 
 
 def _png_size(png):

@@ -51,11 +51,16 @@ from pathlib import Path
 import nbformat
 
 from rnncourse._files import UMASK, write_atomic
-from rnncourse.authoring.markup import (MarkupError, MarkupProblem, cell_source, exercise_id,
-                                        is_check_cell)
-from rnncourse.authoring.pipeline import (check_markup, clear_outputs, default_kernelspec,
-                                          read_notebook, serialize_notebook,
-                                          strip_solution_metadata, write_lesson_metadata)
+from rnncourse.authoring.markup import MarkupError, MarkupProblem, cell_source, exercise_id, is_check_cell
+from rnncourse.authoring.pipeline import (
+    check_markup,
+    clear_outputs,
+    default_kernelspec,
+    read_notebook,
+    serialize_notebook,
+    strip_solution_metadata,
+    write_lesson_metadata,
+)
 from rnncourse.authoring.question_blanks import HINTS
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"

@@ -27,9 +27,6 @@ from pathlib import Path
 import nbformat
 from nbformat.v4.rwbase import rejoin_lines
 
-from rnncourse.authoring.question_blanks import blank_question_answers
-from rnncourse.checks.unfinished import placeholder as placeholder_line
-
 from rnncourse.authoring.markup import (
     MarkupError,
     MarkupProblem,
@@ -41,7 +38,8 @@ from rnncourse.authoring.markup import (
     marker_kind,
     validate_markup,
 )
-
+from rnncourse.authoring.question_blanks import blank_question_answers
+from rnncourse.checks.unfinished import placeholder as placeholder_line
 
 # The template of the placeholder line (kept for callers that format it themselves).
 PLACEHOLDER = placeholder_line("{exercise_id}")

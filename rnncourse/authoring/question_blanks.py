@@ -14,8 +14,7 @@ import ast
 import copy
 import re
 
-from rnncourse.authoring.markup import (MarkupError, MarkupProblem, cell_source, exercise_id,
-                                        is_check_cell)
+from rnncourse.authoring.markup import MarkupError, MarkupProblem, cell_source, exercise_id, is_check_cell
 
 QUESTION_ID = re.compile(r"^q\d{2}_[a-z0-9_]+$")
 HINTS = {"choice": "the letter of one option, in quotes",

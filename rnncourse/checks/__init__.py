@@ -68,11 +68,29 @@ from __future__ import annotations
 from typing import Any
 
 from rnncourse.checks.autograder import autograde, autograde_question
-from rnncourse.checks.catalogue import (EXERCISES, LESSONS, QUESTIONS, exercises_for_lesson,
-                                        graded_for_lesson, points_for_lesson, questions_for_lesson)
+from rnncourse.checks.catalogue import (
+    EXERCISES,
+    LESSONS,
+    QUESTIONS,
+    exercises_for_lesson,
+    graded_for_lesson,
+    points_for_lesson,
+    questions_for_lesson,
+)
 from rnncourse.checks.checking import check, judge_answer
-from rnncourse.checks.engine import (Exercise, FunctionExercise, Mistake, Result, Verdict, aggregate,
-                                     from_bytes, pack, run_check, to_bytes, unpack)
+from rnncourse.checks.engine import (
+    Exercise,
+    FunctionExercise,
+    Mistake,
+    Result,
+    Verdict,
+    aggregate,
+    from_bytes,
+    pack,
+    run_check,
+    to_bytes,
+    unpack,
+)
 from rnncourse.checks.unfinished import skip_if_unfinished
 
 
@@ -84,7 +102,8 @@ def ask(question_id: str) -> Any:
     return _ask(question_id)
 
 
-__all__ = ["check", "judge_answer", "ask", "skip_if_unfinished", "autograde", "autograde_question", "EXERCISES", "QUESTIONS", "LESSONS",
+__all__ = ["check", "judge_answer", "ask", "skip_if_unfinished", "autograde", "autograde_question",
+           "EXERCISES", "QUESTIONS", "LESSONS",
            "exercises_for_lesson", "questions_for_lesson", "graded_for_lesson", "points_for_lesson",
            "Exercise", "FunctionExercise", "Mistake",
            "Result", "Verdict", "aggregate", "run_check", "pack", "unpack", "to_bytes",

@@ -12,8 +12,15 @@ import sys
 
 from rnncourse.checks import LESSONS, graded_for_lesson
 from rnncourse.checks.mistakes import is_known, state_of
-from rnncourse.progress import (PROGRESS_FILE, ReadResult, is_anonymous, latest_attempts,
-                                progress_dir, read_progress, set_anonymous)
+from rnncourse.progress import (
+    PROGRESS_FILE,
+    ReadResult,
+    is_anonymous,
+    latest_attempts,
+    progress_dir,
+    read_progress,
+    set_anonymous,
+)
 
 SYMBOL = {"passed": "✓", "failing": "✗", "not started": "·"}
 

@@ -20,8 +20,8 @@ from .language import (
     split_sentences,
     vocabulary,
 )
-from .sequences import BLANK, adding_problem, delayed_echo, parity, sine_waves
 from .planar import spirals
+from .sequences import BLANK, adding_problem, delayed_echo, parity, sine_waves
 
 __all__ = [
     "BLANK",

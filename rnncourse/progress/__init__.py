@@ -18,8 +18,16 @@ catalogue: which ids and mistakes exist is checked by its readers.
 
 from rnncourse.progress.record_format import Record, make_record, parse_line
 from rnncourse.progress.state import Attempt, latest_attempts
-from rnncourse.progress.store import (PROGRESS_FILE, ReadResult, is_anonymous, progress_dir,
-                                      read_progress, record, recording_enabled, set_anonymous)
+from rnncourse.progress.store import (
+                                      PROGRESS_FILE,
+                                      ReadResult,
+                                      is_anonymous,
+                                      progress_dir,
+                                      read_progress,
+                                      record,
+                                      recording_enabled,
+                                      set_anonymous,
+)
 
 __all__ = ["Record", "make_record", "parse_line", "Attempt", "latest_attempts", "PROGRESS_FILE",
            "ReadResult", "is_anonymous", "progress_dir", "read_progress", "record",

@@ -8,13 +8,19 @@ re-exported here.
 """
 
 from rnncourse.rnn.core import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
-from rnncourse.rnn.truncated import rnn_backward_truncated
 from rnncourse.rnn.fast import rnn_backward_fast, rnn_forward_fast
-from rnncourse.rnn.lstm import (lstm_backward, lstm_forward, lstm_forward_from, lstm_step_backward,
-                                lstm_step_forward, sigmoid)
-from rnncourse.rnn.lstm_fast import lstm_backward_fast, lstm_forward_fast
 from rnncourse.rnn.gru import gru_forward, gru_step_forward
+from rnncourse.rnn.lstm import (
+                                lstm_backward,
+                                lstm_forward,
+                                lstm_forward_from,
+                                lstm_step_backward,
+                                lstm_step_forward,
+                                sigmoid,
+)
+from rnncourse.rnn.lstm_fast import lstm_backward_fast, lstm_forward_fast
 from rnncourse.rnn.model import SequenceModel, one_hot, sample
+from rnncourse.rnn.truncated import rnn_backward_truncated
 
 __all__ = ["rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
            "rnn_backward_truncated", "rnn_forward_fast", "rnn_backward_fast",

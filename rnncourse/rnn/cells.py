@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 import numpy.typing as npt
 
 from rnncourse.rnn.core import rnn_backward, rnn_forward, rnn_step_forward

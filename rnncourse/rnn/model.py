@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 import numpy.typing as npt
 
 from rnncourse._validate import whole_number

@@ -22,7 +22,6 @@ from rnncourse.graph import CycleError, Graph, unroll
 from rnncourse.graph.toposort import topological_sort
 from rnncourse.viz.palette import OKABE_ITO
 
-
 KIND_COLORS = {"input": OKABE_ITO["sky blue"], "param": OKABE_ITO["orange"], "op": OKABE_ITO["bluish green"]}
 HIGHLIGHT = OKABE_ITO["vermillion"]
 EDGE_COLOR = "#444444"

@@ -10,7 +10,6 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from rnncourse.authoring import generate_lesson
 
-
 REPO = Path(__file__).resolve().parent.parent.parent
 
 

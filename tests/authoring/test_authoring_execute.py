@@ -6,7 +6,6 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from rnncourse.authoring import read_notebook
-
 from tests.authoring.authoring_notebooks import write_nb
 
 

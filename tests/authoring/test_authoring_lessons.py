@@ -8,10 +8,8 @@ import os
 import nbformat
 import pytest
 
-from rnncourse.authoring import (check_lessons, find_lessons_dir, find_solutions_dir, read_notebook,
-                                 release)
+from rnncourse.authoring import check_lessons, find_lessons_dir, find_solutions_dir, read_notebook, release
 from rnncourse.cli import main
-
 from tests.authoring.authoring_notebooks import REPO, write_nb
 
 

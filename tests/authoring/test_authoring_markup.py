@@ -8,9 +8,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from rnncourse.authoring import MarkupError, generate_lesson, render_lesson
 from rnncourse.cli import main
-
 from tests.authoring.authoring_notebooks import _with_cell, check_cell, good_notebook, solution_cell, write_nb
-
 
 MARKUP_CASES = {
     "begin never closed": (

@@ -10,9 +10,13 @@ import nbformat
 import pytest
 
 from rnncourse.authoring.markup import MarkupError
-from rnncourse.authoring.nbgrader_source import (generate_nbgrader_source, render_nbgrader_source,
-                                                 split_graded_cells, test_cell_source,
-                                                 write_nbgrader_source)
+from rnncourse.authoring.nbgrader_source import (
+    generate_nbgrader_source,
+    render_nbgrader_source,
+    split_graded_cells,
+    test_cell_source,
+    write_nbgrader_source,
+)
 from rnncourse.authoring.pipeline import read_notebook
 from rnncourse.checks import EXERCISES, QUESTIONS, graded_for_lesson
 from rnncourse.cli import main

@@ -10,7 +10,6 @@ import nbformat
 import pytest
 
 from rnncourse.authoring import generate_lesson, render_lesson
-
 from tests.authoring.authoring_notebooks import PLACEHOLDER_LINE, good_notebook, lesson_of
 
 

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.labdriver import (CHROMIUM, CHROMIUM_ARGS, LabServer, NotebookPage, is_external,
-                       require_browser_tools)
+from tests.browser.labdriver import CHROMIUM, CHROMIUM_ARGS, LabServer, NotebookPage, is_external, require_browser_tools
 
 _CONTEXT_KEY = pytest.StashKey()
 _SHOTS_KEY = pytest.StashKey()

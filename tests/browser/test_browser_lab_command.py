@@ -14,8 +14,17 @@ import sys
 
 import pytest
 
-from tests.browser.labdriver import (REPO, NotebookPage, api_json, free_port, load_notebook, notebooks_in,
-                       scratch_environment, stop_process_group, wait_for_server)
+from tests.browser.labdriver import (
+    REPO,
+    NotebookPage,
+    api_json,
+    free_port,
+    load_notebook,
+    notebooks_in,
+    scratch_environment,
+    stop_process_group,
+    wait_for_server,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.browser.labdriver import load_notebook, notebooks_in, REPO
+from tests.browser.labdriver import REPO, load_notebook, notebooks_in
 
 pytestmark = pytest.mark.browser
 

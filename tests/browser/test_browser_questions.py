@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from rnncourse.checks import QUESTIONS
-from tests.browser.labdriver import load_notebook, REPO
+from tests.browser.labdriver import REPO, load_notebook
 
 pytestmark = pytest.mark.browser
 

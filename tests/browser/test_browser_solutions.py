@@ -11,8 +11,13 @@ import re
 
 import pytest
 
-from tests.browser.labdriver import (cell_errors, cells_meant_to_raise, cells_with_stored_widgets, load_notebook,
-                       notebooks_in)
+from tests.browser.labdriver import (
+    cell_errors,
+    cells_meant_to_raise,
+    cells_with_stored_widgets,
+    load_notebook,
+    notebooks_in,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: import tests.checks.*
 
-from tests.checks.question_key import SPEC, SPEC_PENDING  # noqa: E402
-
 from rnncourse.checks.engine.question import QuestionExercise  # noqa: E402
+from tests.checks.question_key import SPEC, SPEC_PENDING  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "rnncourse" / "checks" / "catalogue" / "questions"

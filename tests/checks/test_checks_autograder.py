@@ -10,8 +10,7 @@ import pytest
 
 from rnncourse.authoring.nbgrader_source import test_cell_source
 from rnncourse.checks import EXERCISES, check
-from rnncourse.checks.autograder import (AUTOGRADE_TIME_LIMIT, answer_from_history, autograde,
-                                         autograde_question)
+from rnncourse.checks.autograder import AUTOGRADE_TIME_LIMIT, answer_from_history, autograde, autograde_question
 from rnncourse.checks.engine.answers import NOT_A_LITERAL
 from rnncourse.rnn import rnn_backward, rnn_step_backward
 

@@ -5,11 +5,17 @@ and CycleErrors that break the lesson's contract fail with named messages."""
 from collections import deque
 
 import pytest
-from tests.checks.named_mistakes import assert_fails_as, assert_no_internal_names
 
 from rnncourse.checks import EXERCISES, check
-from rnncourse.checks.catalogue.graph import (all_nodes, cycle_problem, cycle_through, find_cycle,
-                                              kahn_leftovers, order_problem)
+from rnncourse.checks.catalogue.graph import (
+    all_nodes,
+    cycle_problem,
+    cycle_through,
+    find_cycle,
+    kahn_leftovers,
+    order_problem,
+)
+from tests.checks.named_mistakes import assert_fails_as, assert_no_internal_names
 
 
 class CycleError(ValueError):

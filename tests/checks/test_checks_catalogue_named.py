@@ -10,11 +10,11 @@
 
 import numpy as np
 import pytest
-from tests.checks.named_mistakes import assert_fails_as, assert_no_internal_names
 
 from rnncourse import rnn
 from rnncourse.checks import EXERCISES, check
 from rnncourse.checks.engine import load_function
+from tests.checks.named_mistakes import assert_fails_as, assert_no_internal_names
 
 FUNCTION_EXERCISES = [ex_id for ex_id, ex in EXERCISES.items() if ex.answer_kind == "function"]
 MISTAKES = [(ex_id, m.name) for ex_id in FUNCTION_EXERCISES for m in EXERCISES[ex_id].mistakes

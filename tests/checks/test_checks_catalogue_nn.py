@@ -6,11 +6,14 @@ import numpy as np
 import pytest
 
 from rnncourse import gradcheck, nn
-from tests.checks.named_mistakes import (assert_fails_as, assert_mistake_is_named,
-                            assert_wording_covers_every_mistake, mistake_cases)
-
 from rnncourse.checks import EXERCISES, check
 from rnncourse.checks.catalogue.warmup import warmup_sum_of_squares
+from tests.checks.named_mistakes import (
+    assert_fails_as,
+    assert_mistake_is_named,
+    assert_wording_covers_every_mistake,
+    mistake_cases,
+)
 
 WORDING = {
     "warmup_sum_of_squares": {

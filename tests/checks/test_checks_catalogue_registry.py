@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rnncourse.checks import QUESTIONS, EXERCISES, LESSONS, exercises_for_lesson, points_for_lesson
+from rnncourse.checks import EXERCISES, LESSONS, QUESTIONS, exercises_for_lesson, points_for_lesson
 from rnncourse.checks.catalogue import MODULES, build_registry
 
 HERE = Path(__file__).resolve().parent

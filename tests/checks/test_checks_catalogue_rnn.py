@@ -8,11 +8,14 @@ import numpy as np
 import pytest
 
 from rnncourse import optim, rnn
-from tests.checks.named_mistakes import (assert_fails_as, assert_mistake_is_named,
-                            assert_wording_covers_every_mistake, mistake_cases)
-
 from rnncourse.checks import EXERCISES, check
 from rnncourse.gradcheck import gradient_check
+from tests.checks.named_mistakes import (
+    assert_fails_as,
+    assert_mistake_is_named,
+    assert_wording_covers_every_mistake,
+    mistake_cases,
+)
 
 WORDING = {
     "rnn_step_forward": {

@@ -53,8 +53,7 @@ def test_call_decides_nothing_and_reports_mutation():
 
 
 # ----------------------------------------------------------------------------- what the call records
-from rnncourse.checks.engine.calls import (as_containers, call_cases, describe_exception,  # noqa: E402
-                                             find_shared, invoke)
+from rnncourse.checks.engine.calls import as_containers, call_cases, describe_exception, find_shared, invoke  # noqa: E402
 
 
 def test_returned_arrays_that_are_inputs_are_recorded():

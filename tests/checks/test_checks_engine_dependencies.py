@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rnncourse.checks import EXERCISES, check
-from rnncourse.checks.engine import (Result, knock_on, same_lesson_dependencies, swapped_globals)
+from rnncourse.checks.engine import Result, knock_on, same_lesson_dependencies, swapped_globals
 from rnncourse.rnn import rnn_step_backward as library_step
 
 STEP = """

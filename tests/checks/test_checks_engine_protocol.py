@@ -10,10 +10,8 @@ import zlib
 import numpy as np
 import pytest
 
-from rnncourse.checks import EXERCISES, from_bytes, pack, to_bytes, unpack
-from rnncourse.checks import exercises_for_lesson
-from rnncourse.checks.engine import (Exercise, Verdict, aggregate, derive_seed, lesson_number,
-                                     run_check)
+from rnncourse.checks import EXERCISES, exercises_for_lesson, from_bytes, pack, to_bytes, unpack
+from rnncourse.checks.engine import Exercise, Verdict, aggregate, derive_seed, lesson_number, run_check
 from rnncourse.grading.judging.worker import function_names
 
 
@@ -38,7 +36,8 @@ class CycleError(ValueError):
 
 def _own_cycle_error(edges):
     """The library's sort with the learner's own CycleError, as lesson 2 asks."""
-    from rnncourse.graph import CycleError as LibraryCycleError, topological_sort
+    from rnncourse.graph import CycleError as LibraryCycleError
+    from rnncourse.graph import topological_sort
 
     try:
         return topological_sort(edges)

@@ -9,8 +9,7 @@ import sys
 import pytest
 
 from rnncourse.checks.engine import run_check
-from rnncourse.checks.engine.question import (Misconception, QuestionExercise, answer_digest,
-                                              seal, unseal)
+from rnncourse.checks.engine.question import Misconception, QuestionExercise, answer_digest, seal, unseal
 from rnncourse.grading.judging.worker import function_names
 
 SALT = "q00_demo:salt1"

@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from tests.checks.named_mistakes import assert_no_internal_names
-from tests.checks.verdicts import answers, collect
 
 from rnncourse.checks import EXERCISES
+from tests.checks.named_mistakes import assert_no_internal_names
+from tests.checks.verdicts import answers, collect
 
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "verdicts.py")
 

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from rnncourse import nn
-from rnncourse.checks import (EXERCISES, ask, autograde, autograde_question, autograder, check,
-                              recording)
+from rnncourse.checks import EXERCISES, ask, autograde, autograde_question, autograder, check, recording
 from rnncourse.grading.sandbox.kernel import kernel_environment
 from rnncourse.progress import read_progress
 

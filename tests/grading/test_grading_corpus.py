@@ -11,10 +11,8 @@ import numpy as np
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from rnncourse import nn
+from rnncourse.checks import EXERCISES, QUESTIONS, check, exercises_for_lesson, points_for_lesson, questions_for_lesson
 from tests.grading.real_lessons import solution_answers, solution_question_answers
-
-from rnncourse.checks import (EXERCISES, QUESTIONS, check, exercises_for_lesson, points_for_lesson,
-                              questions_for_lesson)
 
 LESSON = "01_feedforward_backprop"
 POSSIBLE = points_for_lesson(LESSON)

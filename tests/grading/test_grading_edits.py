@@ -17,10 +17,9 @@ import sys
 import nbformat
 import pytest
 
+from rnncourse.checks import graded_for_lesson, points_for_lesson
 from tests.grading.sandbox_required import require_sandbox
 from tests.grading.test_grading_corpus import LESSON, POSSIBLE, STUB, lesson_notebook, write
-
-from rnncourse.checks import graded_for_lesson, points_for_lesson
 
 pytestmark = [
     pytest.mark.slow,

@@ -17,12 +17,11 @@ import sys
 
 import pytest
 
+from rnncourse.checks import questions_for_lesson
+from rnncourse.grading.judging.results import points_number
 from tests.grading.hostile_corpus import HONEST, run_batch
 from tests.grading.sandbox_required import require_sandbox
 from tests.grading.test_grading_corpus import LESSON, POSSIBLE
-
-from rnncourse.checks import questions_for_lesson
-from rnncourse.grading.judging.results import points_number
 
 pytestmark = [
     pytest.mark.slow,

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from rnncourse.checks import graded_for_lesson, questions_for_lesson
 from tests.grading.sandbox_required import require_sandbox
 from tests.grading.test_grading_corpus import CORRECT, LESSON, WRONG_TANH, lesson_notebook, write
-
-from rnncourse.checks import graded_for_lesson, questions_for_lesson
 
 GUIDE = (Path(__file__).resolve().parents[2] / "docs" / "grading.md").read_text(encoding="utf-8")
 NOTEBOOK = "01_feedforward_backprop.ipynb"

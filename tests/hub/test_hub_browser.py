@@ -19,8 +19,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from hubdriver import Hub, processes_of, remove_learners, wait_until
+
 from rnncourse.hub import accounts, services
 from rnncourse.hub.limits import parse_size
 

@@ -10,8 +10,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from room_fixtures import Served, make_home, users, verdict
+
 from rnncourse.hub.dashboard import make_app
 from rnncourse.hub.dashboard.service import settings_from_env
 from rnncourse.hub.room import Room

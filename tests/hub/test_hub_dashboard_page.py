@@ -11,8 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 
 from labdriver import CHROMIUM, CHROMIUM_ARGS, is_external, require_browser_tools  # noqa: E402
-from room_fixtures import (SCRIPT_NAME, XSS_NAME, Served, make_home, users,  # noqa: E402
-                           verdict)
+from room_fixtures import SCRIPT_NAME, XSS_NAME, Served, make_home, users, verdict  # noqa: E402
+
 from rnncourse.checks.mistakes import mistake_message  # noqa: E402
 from rnncourse.hub.dashboard import make_app  # noqa: E402
 from rnncourse.progress import record  # noqa: E402

@@ -18,7 +18,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from room_fixtures import make_home, verdict
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from hubdriver import Hub, descendants, log_in, processes_of, remove_learners, wait_until
 
 pytestmark = pytest.mark.slow

@@ -6,8 +6,8 @@ import json
 import os
 
 import pytest
-
 from room_fixtures import XSS_NAME, make_home, users, verdict
+
 from rnncourse.checks.mistakes import course_order, mistake_message
 from rnncourse.hub.room import MAX_NAME, Pseudonyms, Room
 

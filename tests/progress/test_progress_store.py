@@ -11,8 +11,16 @@ import pytest
 
 from rnncourse.progress import store
 from rnncourse.progress.record_format import make_record
-from rnncourse.progress.store import (PREVIOUS_FILE, PROGRESS_FILE, is_anonymous, progress_dir,
-                                      read_progress, record, recording_enabled, set_anonymous)
+from rnncourse.progress.store import (
+    PREVIOUS_FILE,
+    PROGRESS_FILE,
+    is_anonymous,
+    progress_dir,
+    read_progress,
+    record,
+    recording_enabled,
+    set_anonymous,
+)
 
 
 def rec(i=0, passed=True):

@@ -11,8 +11,7 @@ To add an exercise family, write one module (see docs/checks.md) and add it to :
 
 from __future__ import annotations
 
-from rnncourse.checks.catalogue import (bptt, gradcheck, graph, lstm, nn, rnn_forward, rnn_step,
-                                        training, warmup)
+from rnncourse.checks.catalogue import bptt, gradcheck, graph, lstm, nn, rnn_forward, rnn_step, training, warmup
 from rnncourse.checks.engine.protocol import lesson_number
 
 LESSONS = ("00_welcome", "01_feedforward_backprop", "02_recurrence_and_cycles", "03_unrolling",

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnncourse.checks.catalogue.rnn_cases import SEQUENCE_SIZES, STEP_SIZES, rnn_params, sequence_cache, step
 from rnncourse.checks.engine import FunctionExercise, Mistake, label
-from rnncourse.checks.catalogue.rnn_cases import (STEP_SIZES, SEQUENCE_SIZES, rnn_params,
-                                            sequence_cache, step)
 
 LESSON = "04_bptt"
 

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncourse.checks.catalogue.rnn_cases import (MSG_SWAPPED_FORWARD, MSG_WH_T_FORWARD,
-                                                 SEQUENCE_SIZES, STEP_CACHE_NAMES, rnn_params)
+from rnncourse.checks.catalogue.rnn_cases import (
+    MSG_SWAPPED_FORWARD,
+    MSG_WH_T_FORWARD,
+    SEQUENCE_SIZES,
+    STEP_CACHE_NAMES,
+    rnn_params,
+)
 from rnncourse.checks.engine import FunctionExercise, Mistake, label
 
 LESSON = "03_unrolling"

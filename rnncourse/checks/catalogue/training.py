@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncourse.checks.engine import Alternative, FunctionExercise, Mistake
 from rnncourse.checks.catalogue.bptt import SEQ_OUTPUTS, SEQ_SHAPES, bptt_variant, sequence_cases
+from rnncourse.checks.engine import Alternative, FunctionExercise, Mistake
 
 LESSON = "05_training_in_practice"
 

@@ -20,14 +20,24 @@
 The exercises themselves live in :mod:`rnncourse.checks.catalogue`.
 """
 
-from rnncourse.checks.engine.dependencies import (KNOCK_ON_POLICIES, check_with_dependencies,
-                                                  knock_on, same_lesson_dependencies,
-                                                  swapped_globals)
-from rnncourse.checks.engine.function import (Alternative, ArgBuilder, FunctionExercise, Mistake,
-                                              exception_message, label, load_function)
+from rnncourse.checks.engine.dependencies import (
+                                                  KNOCK_ON_POLICIES,
+                                                  check_with_dependencies,
+                                                  knock_on,
+                                                  same_lesson_dependencies,
+                                                  swapped_globals,
+)
+from rnncourse.checks.engine.function import (
+                                                  Alternative,
+                                                  ArgBuilder,
+                                                  FunctionExercise,
+                                                  Mistake,
+                                                  exception_message,
+                                                  label,
+                                                  load_function,
+)
 from rnncourse.checks.engine.plaindata import from_bytes, pack, to_bytes, unpack
-from rnncourse.checks.engine.protocol import (DEFAULT_TIME_LIMIT, Exercise, derive_seed,
-                                              lesson_number)
+from rnncourse.checks.engine.protocol import DEFAULT_TIME_LIMIT, Exercise, derive_seed, lesson_number
 from rnncourse.checks.engine.result import Result, Verdict, verdict_mark
 from rnncourse.checks.engine.runner import aggregate, judge_cases, run_check
 

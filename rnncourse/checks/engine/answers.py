@@ -28,7 +28,6 @@ import ast
 
 from rnncourse.checks.engine.question import NOT_RETURNED
 
-
 MAX_SOURCE_CHARS = 10_000
 """A graded question cell longer than this is not parsed (an answer is one short line)."""
 

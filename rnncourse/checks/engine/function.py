@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
 from rnncourse.checks.engine.calls import build_args, describe_exception, invoke, run_limited
-from rnncourse.checks.engine.compare import (STRUCTURAL, compare, describe, merge_dtypes,
-                                             summarize)
+from rnncourse.checks.engine.compare import STRUCTURAL, compare, describe, merge_dtypes, summarize
 from rnncourse.checks.engine.plaindata import plain
 from rnncourse.checks.engine.protocol import DEFAULT_TIME_LIMIT, Exercise
 from rnncourse.checks.engine.result import Verdict

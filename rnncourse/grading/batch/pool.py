@@ -23,8 +23,7 @@ import traceback
 
 from rnncourse.grading.judging.recovery import MAX_REVIVALS
 from rnncourse.grading.judging.results import Status, SubmissionResult, lesson_exercises
-from rnncourse.grading.judging.worker import (EXERCISE_TIME_LIMIT, HARNESS_SLACK,
-                                              grade_submission, remove_tree)
+from rnncourse.grading.judging.worker import EXERCISE_TIME_LIMIT, HARNESS_SLACK, grade_submission, remove_tree
 from rnncourse.grading.sandbox import containment
 from rnncourse.grading.sandbox.kernel import KERNEL_START_TIMEOUT
 from rnncourse.grading.sandbox.launcher_choice import choose_launcher

@@ -47,8 +47,7 @@ from rnncourse.checks import LESSONS, graded_for_lesson
 from rnncourse.checks.engine.question import QuestionExercise
 from rnncourse.grading.judging.results import points_number
 from rnncourse.grading.load.course_file import DEFAULT_COURSE, load_course
-from rnncourse.grading.load.submissions import (display_name, find_notebooks, parse_notebook,
-                                       read_bytes, resolve_lesson)
+from rnncourse.grading.load.submissions import display_name, find_notebooks, parse_notebook, read_bytes, resolve_lesson
 
 ROOT_ENV = "RNNCOURSE_AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"

@@ -12,8 +12,7 @@ import secrets
 import sys
 
 from rnncourse.grading.sandbox import bubblewrap
-from rnncourse.grading.sandbox.launchers import (SameUserLauncher, SeparateUidLauncher,
-                                                 interpreter_world_readable)
+from rnncourse.grading.sandbox.launchers import SameUserLauncher, SeparateUidLauncher, interpreter_world_readable
 
 
 def choose_launcher(drop_privileges="auto", sandbox=True):

@@ -99,10 +99,10 @@ class _HubIdentity:
             return
         try:
             self._hub_auth_user_cache = self.check_hub_user(model)
-        except UserNotAllowed:
+        except UserNotAllowed as exc:
             self._hub_auth_user_cache = None
             raise web.HTTPError(403, f"{model.get('kind', 'user')} {model.get('name')} is not "
-                                     "allowed to open the dashboard")
+                                     "allowed to open the dashboard") from exc
         self.hub_auth._persist_url_token_if_set(self)
 
 

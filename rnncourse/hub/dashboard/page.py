@@ -8,13 +8,13 @@ into the page could not execute.
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ASSETS = Path(__file__).with_name("assets")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name):
     return (ASSETS / name).read_text(encoding="utf-8")
 

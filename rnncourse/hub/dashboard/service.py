@@ -52,7 +52,7 @@ def settings_from_env(env=None) -> dict:
     try:
         refresh = float(env.get("RNNCOURSE_DASHBOARD_REFRESH", "2"))
     except ValueError:
-        raise ValueError("RNNCOURSE_DASHBOARD_REFRESH must be a number of seconds, e.g. 2")
+        raise ValueError("RNNCOURSE_DASHBOARD_REFRESH must be a number of seconds, e.g. 2") from None
     return {"homes": Path(homes), "host": url.hostname or "127.0.0.1", "port": url.port or 80,
             "prefix": env.get("JUPYTERHUB_SERVICE_PREFIX", "/"),
             "api_url": env["JUPYTERHUB_API_URL"], "token": env["JUPYTERHUB_API_TOKEN"],

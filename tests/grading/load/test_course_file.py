@@ -8,8 +8,7 @@ import sys
 import pytest
 
 from rnncourse.checks import EXERCISES, questions_for_lesson
-from rnncourse.grading.load.course_file import (DEFAULT_FILE, CourseFileError, find_course, load_course,
-                                      parse_course)
+from rnncourse.grading.load.course_file import DEFAULT_FILE, CourseFileError, find_course, load_course, parse_course
 from tests.grading.real_lessons import grade, real_submission, report, solution_answers, write_notebook
 from tests.grading.sandbox_required import require_sandbox
 

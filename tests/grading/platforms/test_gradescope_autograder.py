@@ -23,8 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from rnncourse.checks import (exercises_for_lesson, graded_for_lesson, points_for_lesson,
-                              questions_for_lesson)
+from rnncourse.checks import exercises_for_lesson, graded_for_lesson, points_for_lesson, questions_for_lesson
 from rnncourse.grading.judging.results import Status, SubmissionResult
 from rnncourse.grading.load.course_file import DEFAULT_COURSE
 from rnncourse.grading.platforms import gradescope_autograder

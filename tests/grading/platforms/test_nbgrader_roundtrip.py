@@ -80,7 +80,6 @@ def _student(released, answers=None, questions=None, early_cell=None):
     nb = copy.deepcopy(released)
     for cell in nb["cells"]:
         meta = cell["metadata"].get("nbgrader", {})
-        source = "".join(cell["source"])
         if meta.get("solution") and answers and meta["grade_id"] in answers:
             cell["source"] = answers[meta["grade_id"]]
         for qid, line in (questions or {}).items():  # the student rewrites the answer cell

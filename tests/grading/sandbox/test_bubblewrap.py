@@ -15,8 +15,13 @@ import pytest
 
 import rnncourse
 from rnncourse.grading.sandbox import bubblewrap
-from rnncourse.grading.sandbox.bubblewrap import (SANDBOX_HOME, BubblewrapLauncher, SandboxUnavailable,
-                                          import_roots, probe)
+from rnncourse.grading.sandbox.bubblewrap import (
+    SANDBOX_HOME,
+    BubblewrapLauncher,
+    SandboxUnavailable,
+    import_roots,
+    probe,
+)
 from rnncourse.grading.sandbox.kernel import Kernel
 from rnncourse.grading.sandbox.launcher_choice import choose_launcher
 from rnncourse.grading.sandbox.launchers import PROCESS_LIMIT

@@ -9,8 +9,6 @@ import time
 
 import pytest
 
-
-
 # ----------------------------------------------------------------------------- containment
 SPAWNER = r"""
 import os, subprocess, sys, time

@@ -12,8 +12,12 @@ from pathlib import Path
 import pytest
 
 from rnncourse.grading.sandbox.launcher_choice import choose_launcher
-from rnncourse.grading.sandbox.launchers import (SameUserLauncher, SeparateUidLauncher,
-                                                 interpreter_world_readable, open_path_to)
+from rnncourse.grading.sandbox.launchers import (
+    SameUserLauncher,
+    SeparateUidLauncher,
+    interpreter_world_readable,
+    open_path_to,
+)
 
 
 def test_the_same_user_launcher_changes_no_path_and_no_user(tmp_path):

@@ -8,8 +8,7 @@ graded check cell). The modules are rendered from a plain key kept outside the p
 
 from __future__ import annotations
 
-from rnncourse.checks.catalogue.questions import (lesson01, lesson02, lesson03, lesson04, lesson05,
-                                                  lesson06)
+from rnncourse.checks.catalogue.questions import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06
 
 QUESTION_MODULES = (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06)
 """The question modules, one per lesson."""
