@@ -58,7 +58,7 @@ def check(exercise_id: str, fn: Any, *, seed: int = 0, time_limit: float = DEFAU
     return result
 
 
-def judge_answer(exercise_id: str, fn, *, seed: int = 0, time_limit: float = DEFAULT_TIME_LIMIT,
+def judge_answer(exercise_id: str, fn: Any, *, seed: int = 0, time_limit: float = DEFAULT_TIME_LIMIT,
                  knock_on: str = "full") -> Result:
     """What :func:`check` returns, without recording it in the learner's progress file: the
     graders (nbgrader's graded cells) call this."""

@@ -7,6 +7,7 @@ workshop's hub. ``--anonymous`` / ``--named`` set how a workshop's dashboard sho
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 
@@ -25,7 +26,7 @@ from rnncourse.progress import (
 SYMBOL = {"passed": "✓", "failing": "✗", "not started": "·"}
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "progress",
         help="show which exercises and questions you have passed, tried, or not started",
@@ -93,7 +94,7 @@ def report(found: ReadResult, lessons: tuple = LESSONS) -> dict:
             "problems": list(found.problems)}
 
 
-def render(data: dict, source) -> str:
+def render(data: dict, source: object) -> str:
     """The plain-text view of :func:`report`'s data."""
     lines = [f"Your progress ({data['records']} checks recorded in {source})", ""]
     for lesson in data["lessons"]:
@@ -136,7 +137,7 @@ def render(data: dict, source) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     folder = progress_dir()
     if args.anonymous or args.named:
         try:

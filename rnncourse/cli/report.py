@@ -9,13 +9,14 @@ that is missing or not one).
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 PROG = "rnncourse report"
 
 
-def add_parser(subparsers):
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
         help="the class report: what to re-teach, who needs a look, scores, mistakes",
@@ -47,7 +48,7 @@ def add_parser(subparsers):
     return parser
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """Write the class report; returns the exit code."""
     from rnncourse.grading.reports.class_page import write_class_report
     from rnncourse.grading.reports.classview import ClassError

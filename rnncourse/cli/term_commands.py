@@ -10,6 +10,7 @@ Exit codes: 0 done; 2 usage error (no gradebook, an unknown submission, a missin
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ def _gradebook_option(parser):
                         help="the gradebook written by rnncourse grade (default: gradebook.csv)")
 
 
-def add_commands(commands):
+def add_commands(commands: argparse._SubParsersAction) -> None:
     """Add ``choose``, ``adjust`` and ``history`` to the ``rnncourse gradebook`` subparsers."""
     choose = commands.add_parser(
         "choose", help="make one submission the one that counts for its student",
@@ -101,7 +102,7 @@ def _save(args, book, ledger):
     return superseded
 
 
-def run_choose(args):
+def run_choose(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse gradebook choose``; returns the exit code."""
     from rnncourse.grading.records import term
     from rnncourse.grading.records.gradebook_csv import unquote
@@ -125,7 +126,7 @@ def run_choose(args):
     return 0
 
 
-def run_adjust(args):
+def run_adjust(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse gradebook adjust``; returns the exit code."""
     from rnncourse.grading.records import term
 
@@ -175,7 +176,7 @@ def _rewrite_feedback(gradebook, ledger, name, row):
     return None
 
 
-def run_history(args):
+def run_history(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse gradebook history``; returns the exit code."""
     from rnncourse.grading.records import term
 
