@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.labdriver import CHROMIUM, CHROMIUM_ARGS, LabServer, NotebookPage, is_external, require_browser_tools
+from tests.browser.labdriver import LabServer, NotebookPage, headless_chromium, is_external, require_browser_tools
 
 _CONTEXT_KEY = pytest.StashKey()
 _SHOTS_KEY = pytest.StashKey()
@@ -57,13 +57,8 @@ def lab_server(browser_tools, lab_workspace, lab_scratch):
 
 @pytest.fixture(scope="session")
 def browser(browser_tools):
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-    yield chromium
-    chromium.close()
-    playwright.stop()
+    with headless_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="session")

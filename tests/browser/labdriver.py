@@ -11,6 +11,7 @@ this interpreter's prefix, so notebooks import the rnncourse installed in this e
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -74,6 +75,23 @@ def browser_tools_missing():
     except ImportError:
         missing.append("the playwright package is not installed")
     return "; ".join(missing) or None
+
+
+@contextlib.contextmanager
+def headless_chromium():
+    """Debian's Chromium, headless, driven by playwright; closed (and playwright stopped) on exit."""
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
 
 
 def require_browser_tools(pytest_module):

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 
-from labdriver import CHROMIUM, CHROMIUM_ARGS, is_external, require_browser_tools  # noqa: E402
+from labdriver import headless_chromium, is_external, require_browser_tools  # noqa: E402
 from room_fixtures import SCRIPT_NAME, XSS_NAME, Served, make_home, users, verdict  # noqa: E402
 
 from rnncourse.checks.mistakes import mistake_message  # noqa: E402
@@ -27,14 +27,8 @@ def admin(handler):
 @pytest.fixture(scope="module")
 def browser():
     require_browser_tools(pytest)
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                          headless=True)
-    yield chromium
-    chromium.close()
-    playwright.stop()
+    with headless_chromium() as chromium:
+        yield chromium
 
 
 def serve(root, names, refresh_ms=300):

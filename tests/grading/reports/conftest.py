@@ -167,17 +167,11 @@ def graded_class(tmp_path_factory, private_python):
 @pytest.fixture(scope="session")
 def chromium():
     """A headless Chromium (playwright) for the session; skips without it (fails under CI)."""
-    from tests.browser.labdriver import CHROMIUM, CHROMIUM_ARGS, require_browser_tools
+    from tests.browser.labdriver import headless_chromium, require_browser_tools
 
     require_browser_tools(pytest)
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                         headless=True)
-    yield browser
-    browser.close()
-    playwright.stop()
+    with headless_chromium() as browser:
+        yield browser
 
 
 def open_page(browser, path: Path, width: int = 1280, height: int = 800):
