@@ -1,9 +1,13 @@
-"""Fixtures of the browser suite: one JupyterLab server and one headless Chromium per session.
+"""Fixtures of the browser suite: one JupyterLab server and one headless Chromium for the suite.
 
 Every test gets pages from the shared browser context; each notebook is copied into the server's
 scratch workspace first, so the repository's files are never touched. When a test fails, every
 page still open is photographed and the screenshot paths are added to the failure report (section
 "browser screenshots"); a screenshot of each notebook after its run is kept in the same folder.
+
+The server, the browser and its context are package-scoped: they close when the browser suite
+ends, so no Playwright event loop is left running in the main thread for the tests after it
+(JupyterHub's and the dashboard's tests run asyncio and Playwright of their own).
 
 Without /usr/bin/chromium or the playwright package the suite is skipped with a message saying how
 to enable it, except when CI is set: then it fails.
@@ -48,20 +52,20 @@ def lab_scratch(tmp_path_factory):
     return tmp_path_factory.mktemp("lab-scratch")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab_server(browser_tools, lab_workspace, lab_scratch):
     server = LabServer(root_dir=lab_workspace, scratch=lab_scratch).start()
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(browser_tools):
     with headless_chromium() as chromium:
         yield chromium
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser_context(browser, screenshot_dir, request):
     """One context for the session (shared HTTP cache: JupyterLab's assets load once).
 

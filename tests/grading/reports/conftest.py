@@ -164,7 +164,7 @@ def graded_class(tmp_path_factory, private_python):
     return week, private_python
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium():
     """A headless Chromium (playwright) for the session; skips without it (fails under CI)."""
     from tests.browser.labdriver import headless_chromium, require_browser_tools
