@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from hubdriver import Hub, processes_of, remove_learners, wait_until
+from hubdriver import Hub, is_running, processes_of, remove_learners, wait_until
 
 from rnncourse.hub import accounts, services
 from rnncourse.hub.limits import parse_size
@@ -327,6 +327,6 @@ def test_ctrl_c_stops_every_learners_server_and_kernel_and_the_proxy(room):
     proxy_pid = int((hub.root / "state" / "jupyterhub-proxy.pid").read_text())
     assert hub.stop(signal.SIGINT) == 0  # Ctrl-C: exit code 0, as `rnncourse lab`
     assert processes_of(uids) == [], "left running after the hub stopped"
-    assert not os.path.exists(f"/proc/{proxy_pid}"), "the proxy is still running"
+    assert not is_running(proxy_pid), "the proxy is still running"
     assert "SIGINT" in hub.log() or "Ctrl-C received" in hub.log()
     print(f"room: {time.monotonic() - room['started']:.0f} s from start to stop")

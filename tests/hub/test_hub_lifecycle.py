@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from hubdriver import Hub, descendants, log_in, processes_of, remove_learners, wait_until
+from hubdriver import Hub, descendants, is_running, log_in, processes_of, remove_learners, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +45,7 @@ def test_stopping_rnncourse_hub_stops_everything(hub, how, code):
     assert len(children) >= 3  # JupyterHub, the proxy, the culler (and the learner's server)
     assert hub.stop(how) == code
     assert wait_until(lambda: not processes_of({uid}), 60), f"left running: {processes_of({uid})}"
-    assert wait_until(lambda: not [pid for pid in children if os.path.exists(f"/proc/{pid}")], 60), \
+    assert wait_until(lambda: not [pid for pid in children if is_running(pid)], 60), \
         "JupyterHub, the proxy or the culler is still running"
     assert "JupyterHub left these running" not in hub.log(), "JupyterHub's own shutdown must stop everything"
 
@@ -67,9 +67,9 @@ def test_if_jupyterhub_dies_the_launcher_stops_the_proxy_and_the_learners_server
     os.kill(jupyterhub[0], signal.SIGKILL)  # no clean shutdown: JupyterHub cannot stop anything itself
     assert hub.process.wait(timeout=60) == 128 + signal.SIGKILL
     assert not processes_of({uid}), f"left running: {processes_of({uid})}"
-    assert not os.path.exists(f"/proc/{proxy}"), "the proxy is still running"
-    gone = wait_until(lambda: not [pid for pid in others if os.path.exists(f"/proc/{pid}")], 10)
-    assert gone, f"still running: {[_command(pid) for pid in others if os.path.exists(f'/proc/{pid}')]}"
+    assert not is_running(proxy), "the proxy is still running"
+    gone = wait_until(lambda: not [pid for pid in others if is_running(pid)], 10)
+    assert gone, f"still running: {[_command(pid) for pid in others if is_running(pid)]}"
     log = hub.log()
     assert "JupyterHub left these running; stopped them:" in log
     assert "configurable-http-proxy" in log and "jupyterhub_idle_culler" in log and "1 process(es) of learners" in log

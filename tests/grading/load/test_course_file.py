@@ -150,8 +150,10 @@ def test_a_real_batch_scores_by_the_course_file_and_records_it(tmp_path, private
     assert data["batch"]["course_file"]["lessons"]["04_bptt"]["partial_credit"] == "fraction"
     knock = report(tmp_path, "knock_on.ipynb")["exercises"]["rnn_backward"]
     assert (knock["passed"], knock["points"], knock["knock_on"]) == (False, 0, ["rnn_step_backward"])
-    assert knock["message"].split("\n")[1] == (
-        "No points for rnn_backward until it passes with your own rnn_step_backward.")
+    assert knock["message"].split("\n")[0] == (
+        "Your rnn_backward is right, but it scores 0 until it passes with your own "
+        "rnn_step_backward: its test cases fail only because the rnn_step_backward it calls is "
+        "wrong. Fix rnn_step_backward first.")
     assert rows["knock_on.ipynb"]["rnn_backward"] == "0"
     # a broken file given with --course: exit 2, the key named, nothing graded or written
     (tmp_path / "bad.toml").write_text("[lessons.04_bptt.points]\nrnn_backward = -2\n")
