@@ -78,7 +78,7 @@ def grade(folder, jobs, out, lesson, *extra, env=None):
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "rnncourse", "grade", "--jobs", str(jobs),
                            "--lesson", lesson, "--out", str(out), *extra, str(folder)],
-                          capture_output=True, text=True, env=env)
+                          capture_output=True, text=True, env=env, cwd=folder.parent)
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 1):
         raise SystemExit(f"rnncourse grade failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
@@ -127,7 +127,8 @@ print(probed - start, time.perf_counter() - probed)
 def per_batch(sandbox, env=None):
     """Seconds of the sandbox probe and of the bare-kernel memory measurement, in a fresh process."""
     proc = subprocess.run([sys.executable, "-c", _PER_BATCH, "sandbox" if sandbox else "unsafe"],
-                          capture_output=True, text=True, check=True, env=env)
+                          capture_output=True, text=True, check=True, env=env,
+                          cwd=tempfile.gettempdir())
     probe, memory = (float(v) for v in proc.stdout.split())
     return {"probe": probe, "memory": memory}
 
@@ -178,7 +179,9 @@ def main(argv=None):
                       MKL_NUM_THREADS="1")
     tmp = Path(tempfile.mkdtemp(prefix="rnncourse-bench-"))
     os.environ["RNNCOURSE_CACHE_DIR"] = str(tmp / "cache")  # never the user's own cache
-    envs = {"": None}
+    # each version is found by PYTHONPATH alone: the commands run outside this checkout, since
+    # ``python -m`` puts the current folder first on sys.path, ahead of PYTHONPATH
+    envs = {"": dict(os.environ, PYTHONPATH=str(ROOT))}
     if args.compare:
         envs["@other"] = dict(os.environ, PYTHONPATH=str(args.compare.resolve()))
     grading_modes = [m for m in modes if m != "bare"]
@@ -186,7 +189,7 @@ def main(argv=None):
     try:
         if not args.cold_cache:  # the cache as a second batch of the same course finds it
             for sandboxed in (True, False):
-                per_batch(sandboxed)
+                per_batch(sandboxed, envs[""])
         source = args.notebook or (DEFAULT if DEFAULT.exists() else None)
         if source is None:
             source = tmp / "built.ipynb"
@@ -219,6 +222,8 @@ def main(argv=None):
                     continue
                 base, version = mode.split("@")[0], ("@" + mode.split("@")[1]) if "@" in mode else ""
                 jobs, extra = MODES[base]
+                if "--unsafe-same-user" in extra and not version and os.geteuid() == 0:
+                    extra = (*extra, "--unsafe-as-root")  # as root, this version asks for it by name
                 out = tmp / f"{mode}-{r}.csv"
                 seconds, full = grade(folder, jobs, out, lesson, "--seed", str(args.seed), *extra,
                                       env=envs[version])
