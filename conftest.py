@@ -23,6 +23,37 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ["RNNCOURSE_PROGRESS"] = "off"
 
 
+SHARED_SCOPES = {
+    # folders whose test modules share one session-scoped fixture or a machine-wide resource, so
+    # they run in one pytest-xdist worker: the class graded once for every report test
+    # (tests/grading/reports/conftest.py), and the hub's Unix accounts (useradd locks /etc/passwd).
+    "tests/grading/reports/": "tests/grading/reports",
+    "tests/hub/": "tests/hub",
+}
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The unit of work pytest-xdist hands one worker: a test's file (so a module's fixtures are
+    made once and a notebook's cells run in order in one kernel), or a whole shared folder."""
+    path = nodeid.split("::", 1)[0]
+    for folder, scope in SHARED_SCOPES.items():
+        if path.startswith(folder):
+            return scope
+    return path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``pytest -n N``: hand out whole files (and the shared folders above), largest first."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CourseScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return xdist_scope(nodeid)
+
+    return CourseScheduling(config, log)
+
+
 def _is_slow(item):
     return (str(item.fspath).endswith(".ipynb")
             or item.get_closest_marker("browser") is not None

@@ -157,6 +157,44 @@ def _lstm_truncated_by_chunks(dh, cache, k):
     return (dx, dh0, *grads)
 
 
+def _lstm_problem(seed, N=3, T=6, D=4, H=5):
+    rng = np.random.default_rng(seed)
+    x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
+    Wx, Wh = 0.5 * rng.standard_normal((D, 4 * H)), 0.5 * rng.standard_normal((H, 4 * H))
+    return x, h0, Wx, Wh, 0.3 * rng.standard_normal(4 * H), rng.standard_normal((N, T, H))
+
+
+def test_a_cache_still_held_is_never_overwritten_by_the_next_forward_pass():
+    """The forward reuses its buffers only once nothing refers to them: two forward passes before
+    their backward passes each keep their own numbers (and a view of the cache also holds it)."""
+    from rnncourse.rnn import lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
+    first, second = _lstm_problem(1), _lstm_problem(2)
+    _, cache1 = lstm_forward_fast(*first[:5])
+    _, cache2 = lstm_forward_fast(*second[:5])
+    cells = cache2[2]  # only a view of the second cache's gate buffer
+    del cache2
+    _, cache3 = lstm_forward_fast(*first[:5])
+    assert not np.shares_memory(cache3[3], cache1[3]) and not np.shares_memory(cache3[3], cells)
+    expected_cells = np.stack([step[2].T for step in lstm_forward(*second[:5])[1]])  # c_prev
+    assert np.max(np.abs(cells[:-1] - expected_cells)) < 1e-12, "the held view was overwritten"
+    teach = lstm_backward(first[5], lstm_forward(*first[:5])[1])
+    for cache in (cache1, cache3):
+        for a, b in zip(teach, lstm_backward_fast(first[5], cache)):
+            assert np.max(np.abs(a - b)) < 1e-10
+
+
+def test_a_released_cache_is_reused_by_the_next_forward_pass_of_the_same_shape():
+    from rnncourse.rnn import lstm_forward_fast
+    problem = _lstm_problem(3)
+    _, cache = lstm_forward_fast(*problem[:5])
+    addresses = [a.__array_interface__["data"][0] for a in (cache[0], cache[3], cache[4])]
+    del cache
+    _, cache = lstm_forward_fast(*_lstm_problem(4)[:5])
+    assert [a.__array_interface__["data"][0] for a in (cache[0], cache[3], cache[4])] == addresses
+    _, other = lstm_forward_fast(*_lstm_problem(5, T=7)[:5])  # another shape: new buffers
+    assert not np.shares_memory(other[3], cache[3])
+
+
 def test_lstm_fast_keeps_float32_and_its_inputs_and_takes_c0():
     from rnncourse.rnn import lstm_backward_fast, lstm_forward_fast, lstm_forward_from
     rng = np.random.default_rng(0)

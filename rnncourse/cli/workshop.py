@@ -35,6 +35,25 @@ def memory_size(text: str) -> int | None:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+IDLE_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+def idle_duration(text: str) -> int:
+    """``--idle-timeout``: whole minutes (``30``), or a number with a unit (``90s``, ``30m``, ``2h``);
+    returns seconds, 0 meaning never."""
+    value = text.strip().lower()
+    unit = value[-1:] if value[-1:] in IDLE_UNITS else "m"
+    number = value[:-1] if value[-1:] in IDLE_UNITS else value
+    try:
+        amount = int(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected whole minutes or a duration such as 90s, 30m or 2h, got {text!r}") from None
+    if amount < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (never) or more minutes, got {text}")
+    return amount * IDLE_UNITS[unit]
+
+
 def learner_name(text: str) -> str:
     """``--admin`` / ``--learner``: a name that can become a Unix user."""
     try:
@@ -119,8 +138,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                             "(default: anyone with the password)")
     start.add_argument("--lessons", metavar="DIR", type=Path, default=None,
                        help="the lessons copied into each learner's home (default: lessons/ of the installed course)")
-    start.add_argument("--idle-timeout", metavar="MINUTES", type=int, default=60,
-                       help="stop a learner's server after this many idle minutes; 0 never stops it (default: 60)")
+    start.add_argument("--idle-timeout", metavar="MINUTES", type=idle_duration, default=60 * 60,
+                       help="stop a learner's server after this many idle minutes (or a duration such as 90s, "
+                            "2h); 0 never stops it (default: 60)")
     start.add_argument("--memory-limit", metavar="SIZE", type=memory_size, default=None,
                        help="address-space limit of each process of a learner (server, each kernel), e.g. 3G; "
                             "default: none (docs/workshop.md says how to choose it)")
@@ -162,8 +182,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run_start(args: argparse.Namespace) -> int:
     """Carry out ``rnncourse hub start``; returns the exit code."""
-    if args.idle_timeout < 0:
-        args.parser.error(f"argument --idle-timeout: must be 0 (never) or more minutes, got {args.idle_timeout}")
     lessons = _lessons(args)
     problems = [r for r in requirements.all_requirements(lessons, args.python) if not r.ok]
     for problem in problems:
@@ -176,7 +194,7 @@ def run_start(args: argparse.Namespace) -> int:
         roster = config.read_roster(args.roster) if args.roster else []
         settings = config.HubSettings(
             root=args.root, ip=args.ip, port=args.port, admin=args.admin, roster=roster, lessons_dir=lessons,
-            idle_timeout=args.idle_timeout * 60 if args.idle_timeout > 0 else None,
+            idle_timeout=args.idle_timeout or None,
             memory_limit=args.memory_limit, hub_port=_free_port(), proxy_api_port=_free_port(),
             dashboard_port=_free_port(), python=args.python, dashboard=not args.no_dashboard)
         made = config.prepare_state(

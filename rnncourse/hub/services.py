@@ -26,9 +26,20 @@ def dashboard_command(python: str = sys.executable) -> list[str]:
     return [python, "-m", DASHBOARD_MODULE]
 
 
+MAX_CULL_INTERVAL = 300
+"""Seconds between the culler's looks at most; a server is stopped at most this long after its timeout."""
+
+
+def cull_interval(timeout_seconds: int) -> int:
+    """Seconds between the culler's looks: half the timeout (the culler's own default), but at least 1
+    (its default of 0 for a 1 s timeout would stop it) and at most :data:`MAX_CULL_INTERVAL`."""
+    return max(1, min(int(timeout_seconds) // 2, MAX_CULL_INTERVAL))
+
+
 def culler_command(timeout_seconds: int, python: str = sys.executable) -> list[str]:
     """The command that starts jupyterhub-idle-culler with its idle timeout in seconds."""
-    return [python, "-m", "jupyterhub_idle_culler", f"--timeout={int(timeout_seconds)}"]
+    return [python, "-m", "jupyterhub_idle_culler", f"--timeout={int(timeout_seconds)}",
+            f"--cull-every={cull_interval(timeout_seconds)}"]
 
 
 def service_definitions(homes_root: str, dashboard_port: int, idle_timeout: int | None,

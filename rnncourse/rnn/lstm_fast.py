@@ -29,6 +29,7 @@ inputs (float32 stays float32) and never modify them.
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import numpy as np
@@ -51,6 +52,26 @@ def _scratch(name, shape, dtype):
     if flat is None or flat.size < size:
         flat = buffers[(name, dtype)] = np.empty(size, dtype=dtype)
     return flat[:size].reshape(shape)
+
+
+_FREE_REFERENCES = 3
+"""References to a pooled forward buffer that nobody else holds: the pool's, the local name's and
+:func:`sys.getrefcount`'s own argument (a view, or a cache tuple, still in use adds one)."""
+
+
+def _forward_buffer(name, shape, dtype):
+    """An uninitialised array for the forward's cache, reused from the previous call (per thread) when
+    it has the same shape and dtype and NOTHING else refers to it any more (no cache tuple, no view):
+    a training loop's forward then writes into memory it already touched, instead of page-faulting
+    through hundreds of megabytes of fresh mappings at every call. A buffer still held (e.g. two
+    forward passes before their backward passes) is never reused: a new one is made."""
+    pool = _WORKSPACE.__dict__.setdefault("forward", {})
+    old = pool.get(name)
+    if old is not None and old.shape == shape and old.dtype == dtype and sys.getrefcount(old) <= _FREE_REFERENCES:
+        return old
+    del old
+    pool[name] = fresh = np.empty(shape, dtype=dtype)
+    return fresh
 
 
 def _to_internal(W, H):
@@ -100,18 +121,18 @@ def lstm_forward_fast(x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndar
 
     # ZT[:, t] = [x_t; 1; h_{t-1}] (K, N); feature-major outermost, so that the columns of a
     # block of steps, ZT[:, start:stop], are one (K, B*N) matrix for the weight gradients
-    ZT = np.empty((K, T + 1, N), dtype=dtype)
+    ZT = _forward_buffer("ZT", (K, T + 1, N), dtype)
     ZT[:D, :T] = x.transpose(2, 1, 0)
     ZT[D] = 1.0
     ZT[:D, T] = 0.0  # never read as an input; defined all the same
     ZT[D + 1:, 0] = h0.T
     # gates[t] = [o; i; f; g; c_{t-1}]: the cell state sits below g, so [i; f] * [g; c_{t-1}]
     # is ONE multiplication; gates[T] holds only the final cell state in its last block
-    gates = np.empty((T + 1, 5 * H, N), dtype=dtype)
+    gates = _forward_buffer("gates", (T + 1, 5 * H, N), dtype)
     gates[T, :4 * H] = 0.0
     cs = gates[:, 4 * H:]  # (T+1, H, N) view: cs[t] = c_{t-1}, cs[0] = c0, cs[T] = c_{T-1}
     cs[0] = 0.0 if c0 is None else np.asarray(c0).T
-    tanh_cs = np.empty((T, H, N), dtype=dtype)
+    tanh_cs = _forward_buffer("tanh_cs", (T, H, N), dtype)
     prod = np.empty((2 * H, N), dtype=dtype)  # [i * g; f * c_{t-1}]
     for t in range(T):
         a = gates[t]

@@ -32,6 +32,10 @@ def test_hub_without_a_command_says_which_exist(capsys):
     (["--memory-limit", "lots"], "argument --memory-limit: not a memory size: 'lots'"),
     (["--admin", "Ada Lovelace"], "argument --admin: 'ada lovelace' cannot be a learner's name"),
     (["--idle-timeout", "-5"], "argument --idle-timeout: must be 0 (never) or more minutes, got -5"),
+    (["--idle-timeout", "ten"], "argument --idle-timeout: expected whole minutes or a duration such as 90s, 30m or 2h, "
+                                "got 'ten'"),
+    (["--idle-timeout", "5d"], "argument --idle-timeout: expected whole minutes or a duration such as 90s, 30m or 2h, "
+                               "got '5d'"),
 ])
 def test_bad_options_are_usage_errors_naming_the_value(tmp_path, capsys, option, words):
     assert main(["hub", "start", "--root", str(tmp_path / "hub"), "--dry-run", *option]) == 2
@@ -56,6 +60,26 @@ def test_dry_run_writes_the_state_and_prints_the_command(tmp_path, capsys, secre
     assert "c.Authenticator.allowed_users = set(['ada', 'bob', 'instructor'])" in text
     assert "c.Spawner.mem_limit = 2147483648" in text and "--timeout=1800" in text
     assert "room-password" not in out and ADMIN_PW not in out
+
+
+@pytest.mark.parametrize("given, seconds, every", [("30", 1800, 300), ("90s", 90, 45), ("2h", 7200, 300),
+                                                   ("45M", 2700, 300), ("1s", 1, 1)])
+def test_the_idle_timeout_takes_minutes_or_a_unit_and_the_culler_looks_often_enough(tmp_path, capsys, secrets,
+                                                                                      given, seconds, every):
+    user, admin = secrets
+    root = tmp_path / "hub"
+    assert main(["hub", "start", "--root", str(root), "--password-file", str(user), "--admin-password-file",
+                 str(admin), "--idle-timeout", given, "--dry-run"]) == 0, capsys.readouterr().err
+    text = (root / "state" / "jupyterhub_config.py").read_text()
+    assert f"'--timeout={seconds}', '--cull-every={every}'" in text
+
+
+def test_an_idle_timeout_of_0_starts_no_culler(tmp_path, capsys, secrets):
+    user, admin = secrets
+    root = tmp_path / "hub"
+    assert main(["hub", "start", "--root", str(root), "--password-file", str(user), "--admin-password-file",
+                 str(admin), "--idle-timeout", "0", "--dry-run"]) == 0, capsys.readouterr().err
+    assert "jupyterhub_idle_culler" not in (root / "state" / "jupyterhub_config.py").read_text()
 
 
 def test_the_password_from_the_environment_is_kept_from_jupyterhub(tmp_path, capsys, monkeypatch):

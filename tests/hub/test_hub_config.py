@@ -103,7 +103,7 @@ def test_generated_config_loads_in_jupyterhub_with_what_the_instructor_chose(tmp
     assert dashboard["command"] == [sys.executable, "-m", "rnncourse.hub.dashboard"]
     assert dashboard["url"] == "http://127.0.0.1:18765" and dashboard["oauth_no_confirm"] is True
     assert dashboard["environment"] == {"RNNCOURSE_HUB_HOMES": str(settings.homes)}
-    assert by_name[services.CULLER]["command"][-1] == "--timeout=600"
+    assert by_name[services.CULLER]["command"][-2:] == ["--timeout=600", "--cull-every=300"]
     roles = {r["name"]: r for r in c.JupyterHub.load_roles}
     assert roles[services.DASHBOARD]["scopes"] == ["list:users", "read:users"]
     assert roles[services.INSTRUCTOR_ROLE] == {

@@ -86,12 +86,12 @@ def test_a_wrong_password_does_not_log_in(hub):
 
 
 def test_the_idle_culler_stops_an_idle_learners_server(learners_python):
-    """With --idle-timeout 1 a server nobody uses is stopped by jupyterhub-idle-culler while the hub runs."""
-    hub = Hub(python=learners_python, extra_args=["--no-dashboard", "--idle-timeout", "1"])
+    """With --idle-timeout 10s a server nobody uses is stopped by jupyterhub-idle-culler while the hub runs."""
+    hub = Hub(python=learners_python, extra_args=["--no-dashboard", "--idle-timeout", "10s"])
     try:
         uid = _running_learner(hub)
-        assert wait_until(lambda: not processes_of({uid}), 240, step=2), \
-            f"the idle server was not stopped within 4 minutes: {processes_of({uid})}"
+        assert wait_until(lambda: not processes_of({uid}), 120, step=0.5), \
+            f"the idle server was not stopped within 2 minutes: {processes_of({uid})}"
         assert hub.process.poll() is None, "the hub itself keeps running"
         assert "idle-culler" in hub.log() and "Culling server" in hub.log()
         assert (hub.homes / ("rc-" + NAME) / "04_bptt.ipynb").is_file(), "the learner's files stay"
