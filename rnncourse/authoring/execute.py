@@ -100,7 +100,9 @@ def execute_notebook(path, timeout=600):
     start = time.perf_counter()
     try:
         # the kernel process's own log (not the cells' output) is start-up noise: drop it
-        client.execute(env=kernel_environment(), stderr=subprocess.DEVNULL)
+        # cleanup_kc: nbclient shuts down only kernels it made itself; ours (made for the kernel
+        # spec above) would otherwise stay running, with its client's sockets still open
+        client.execute(env=kernel_environment(), stderr=subprocess.DEVNULL, cleanup_kc=True)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         where = ""
         index = current.get("index")

@@ -120,15 +120,24 @@ INLINE_DPI = 100
 MIN_LABEL_PX = 10.0
 
 
+def _draws_the_lstm_step(cell):
+    return cell["cell_type"] == "code" and "draw_lstm_cell(" in "".join(cell["source"])
+
+
+#: The solutions that draw the LSTM step (lesson 6); the legibility test runs on these only.
+DRAWING_THE_LSTM = [p for p in SOLUTIONS if any(_draws_the_lstm_step(c) for c in load_notebook(p)["cells"])]
+
+
+def test_a_solution_draws_the_lstm_step():
+    assert [p.stem for p in DRAWING_THE_LSTM] == ["06_gated_cells"], "the legibility test below would check nothing"
+
+
+@pytest.mark.parametrize("solution_run", DRAWING_THE_LSTM, ids=lambda p: p.stem, indirect=True)
 def test_the_lstm_drawing_is_legible_as_shown(solution_run):
     """Lesson 6's LSTM step: the PNG as JupyterLab lays it out keeps its labels >= 10 px tall."""
     from rnncourse.viz.lstm_cell import FONT_SIZE
 
-    index = next((i for i, cell in enumerate(solution_run.notebook["cells"])
-                  if cell["cell_type"] == "code" and "draw_lstm_cell(" in "".join(cell["source"])),
-                 None)
-    if index is None:
-        pytest.skip("this notebook does not draw the LSTM step")
+    index = next(i for i, cell in enumerate(solution_run.notebook["cells"]) if _draws_the_lstm_step(cell))
     image = solution_run.page.cell(index).locator(".jp-OutputArea-output img").first
     natural, shown = image.evaluate("e => [e.naturalWidth, e.getBoundingClientRect().width]")
     assert natural > 0 and shown > 0, (natural, shown)

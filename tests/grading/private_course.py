@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import shutil
 import site
 import subprocess
@@ -19,6 +20,9 @@ def make_private_course(root):
     copy = root / "course"
     shutil.copytree(PACKAGE, copy / "rnncourse",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # byte-compiled once, as an installed package is: the kernels run with PYTHONDONTWRITEBYTECODE
+    # and would otherwise compile every course module they import, in every submission
+    compileall.compile_dir(copy / "rnncourse", quiet=1)
     env_dir = root / "venv"
     venv.EnvBuilder(with_pip=False, symlinks=True).create(env_dir)
     python = env_dir / "bin" / "python"
