@@ -1,10 +1,13 @@
 """The root conftest.py's plan for pytest-xdist names real places and keeps what must stay together."""
 
+import importlib.util
 from pathlib import Path
 
-import conftest
-
-ROOT = Path(conftest.__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
+# loaded from its file: under pytest the name "conftest" may already be another folder's conftest
+_SPEC = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+conftest = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(conftest)
 
 
 def test_every_scope_named_in_the_plan_exists():
