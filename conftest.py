@@ -71,7 +71,8 @@ def pytest_xdist_auto_num_workers(config):
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """Under ``pytest -n N``: hand out whole files (and the shared folders above), largest first."""
+    """Under ``pytest -n N``: hand out whole files (and the shared folders above) in the order the
+    workers collected them, which puts :data:`LONGEST_FIRST` first."""
     from xdist.scheduler import LoadScopeScheduling
 
     class CourseScheduling(LoadScopeScheduling):
